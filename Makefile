@@ -1,0 +1,107 @@
+# wcbench build. `make` builds ./wcbench for this machine (hwloc when pkg-config finds it).
+# `make ARCH=aarch64 CROSS_COMPILE=aarch64-linux-gnu-` builds a static ./wcbench-aarch64;
+# `make static` a static ./wcbench-x86_64 (both run inside guests; topology from sysfs).
+
+HOST_ARCH := $(shell uname -m)
+ARCH ?= $(HOST_ARCH)
+CROSS_COMPILE ?=
+CC := $(if $(CROSS_COMPILE),$(CROSS_COMPILE)gcc,$(CC))
+ifeq ($(origin CC),default)
+CC := cc
+endif
+PKG_CONFIG ?= pkg-config
+PREFIX ?= /usr/local
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+# snprintf into fixed buffers truncates on purpose (names, messages): gcc's guess is noise here.
+WARN += $(shell $(CC) -Werror -Wno-format-truncation -x c -c -o /dev/null /dev/null 2>/dev/null && echo -Wno-format-truncation)
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = $(CFLAGS) $(WARN) -std=gnu11 -pthread -Ikernels -Ibench -Ivfio -D_GNU_SOURCE \
+	-DWCBENCH_VERSION='"$(VERSION)"' $(EXTRA_CFLAGS)
+LDLIBS = -pthread -lm
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+
+ifneq ($(ARCH),$(HOST_ARCH))
+STATIC := 1
+endif
+STATIC ?= 0
+
+ifeq ($(STATIC),1)
+# hwloc's own dependencies (libudev) have no static archive: topology comes from sysfs.
+HWLOC := 0
+LDFLAGS += -static
+else
+HWLOC ?= $(shell $(PKG_CONFIG) --exists hwloc 2>/dev/null && echo 1 || echo 0)
+endif
+ifeq ($(HWLOC),1)
+ALL_CFLAGS += -DHAVE_HWLOC=1 $(shell $(PKG_CONFIG) --cflags hwloc)
+LDLIBS += $(shell $(PKG_CONFIG) --libs hwloc)
+endif
+
+BUILD := build/$(ARCH)$(if $(filter 1,$(STATIC)),-static)$(if $(SAN),-san)
+ifeq ($(SAN),1)
+ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+ifeq ($(ARCH),$(HOST_ARCH))
+BIN := $(if $(filter 1,$(STATIC)),wcbench-$(ARCH),$(if $(SAN),wcbench-san,wcbench))
+else
+BIN := wcbench-$(ARCH)
+endif
+
+KERNEL_SRC := kernels/kernels.c kernels/generic/store_c.c $(wildcard kernels/$(ARCH)/*.c)
+LIB_SRC := $(filter-out bench/main.c,$(wildcard bench/*.c)) $(wildcard vfio/*.c) $(KERNEL_SRC)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ := $(BUILD)/bench/main.o
+UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
+KTEST_OBJ := $(BUILD)/tests/kernel_check.o
+
+.PHONY: all static cross-aarch64 test unit run install clean bench-peers asan check-schema
+all: $(BIN)
+
+$(BIN): $(LIB_OBJ) $(MAIN_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(KTEST_OBJ:.o=.d)
+
+# Test programs, built for whatever ARCH this make is for.
+$(BUILD)/unit_tests: $(UNIT_OBJ) $(LIB_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/kernel_check: $(KTEST_OBJ) $(LIB_OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+test-programs: $(BIN) $(BUILD)/unit_tests $(BUILD)/kernel_check
+
+static:
+	$(MAKE) STATIC=1
+cross-aarch64:
+	$(MAKE) ARCH=aarch64 CROSS_COMPILE=aarch64-linux-gnu- test-programs
+
+# Everything the test suite runs: native, sanitizer, static and aarch64 builds.
+test:
+	$(MAKE) test-programs
+	$(MAKE) SAN=1 test-programs
+	$(MAKE) STATIC=1
+	$(MAKE) cross-aarch64
+	tests/run_all.sh
+
+run: $(BIN)
+	./$(BIN) run
+
+bench-peers: $(BIN)
+	bench/peers.sh
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/wcbench/plots
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/wcbench
+	install -m 644 plots/*.gp $(DESTDIR)$(PREFIX)/share/wcbench/plots/
+	if [ -d guest ]; then install -d $(DESTDIR)$(PREFIX)/share/wcbench/guest && \
+		cp -R guest/. $(DESTDIR)$(PREFIX)/share/wcbench/guest/; fi
+
+clean:
+	rm -rf build wcbench wcbench-* 

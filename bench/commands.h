@@ -1,0 +1,15 @@
+/* Subcommands of the wcbench CLI. Each returns the process exit code:
+ * 0 ok, 1 failure (or, for compare, a regression), 2 bad usage, 77 skipped. */
+#ifndef WCBENCH_COMMANDS_H
+#define WCBENCH_COMMANDS_H
+
+#define EXIT_USAGE 2
+#define EXIT_SKIP 77
+
+/* argv[0] is the subcommand name itself. */
+int cmd_list(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+int cmd_guest(int argc, char **argv);
+#endif

@@ -1,0 +1,25 @@
+/* Facts about the machine and the run, for rows and for metadata.json. */
+#ifndef WCBENCH_META_H
+#define WCBENCH_META_H
+
+#include <stdio.h>
+
+struct machine {
+	char arch[16];
+	char cpu_model[96];     /* as in the rows */
+	char cpu_id[64];        /* "family 0x19 model 0x11 stepping 1" or "MIDR_EL1 0x410fd4f0" */
+	char os_release[64];
+	char hostname[64];
+	char hwcaps[256];       /* arm64: AT_HWCAP/2/3 in hex and the flags that matter; x86: cpuid flags */
+	char hypervisor[64];    /* "none seen" or what cpuid / sysfs reports */
+	char thp[32];           /* transparent hugepage setting */
+};
+
+void machine_probe(struct machine *m);
+
+/* run_id: UTC time and host, e.g. 20261121T060102Z-myhost */
+void make_run_id(char *buf, size_t n, const char *hostname);
+
+/* JSON string with escaping. */
+void json_str(FILE *f, const char *s);
+#endif

@@ -1,0 +1,139 @@
+#include <math.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "schema.h"
+
+#define STR(field, unit, desc) { #field, unit, desc, COL_STR, offsetof(struct row, field), NULL }
+#define UINT(field, unit, desc) { #field, unit, desc, COL_UINT, offsetof(struct row, field), NULL }
+#define U64(field, unit, desc) { #field, unit, desc, COL_U64, offsetof(struct row, field), NULL }
+#define DBL(field, unit, fmt, desc) { #field, unit, desc, COL_DOUBLE, offsetof(struct row, field), fmt }
+
+const struct column schema_columns[] = {
+	{ "schema_version", "", "version of this column set; readers refuse other versions",
+	  COL_SCHEMA_VERSION, 0, NULL },
+	STR(run_id, "", "identifier of the run (UTC time and host), shared by its rows"),
+	STR(env, "", "host or guest (a Linux guest running the same binary)"),
+	STR(arch, "", "x86_64 or aarch64"),
+	STR(cpu_model, "", "CPU model name (x86) or implementer/part from MIDR_EL1 (arm64)"),
+	STR(os_release, "", "kernel release (uname -r)"),
+	STR(target, "", "target spec as given: ram, ram:hugetlb, vfio:BDF:barN, ..."),
+	STR(target_kind, "", "ram, vfio, sysfs, sysfs-wc or file"),
+	STR(map, "", "mapping path: anon, hugetlb, vfio, sysfs-resource, sysfs-resource-wc, file"),
+	STR(memtype, "", "memory type the mapping path asks for (WB, WC, UC-, UC; Normal-WB, Normal-NC, Device-nGnRE, Device-nGnRnE)"),
+	STR(memtype_seen, "", "memory type the OS reports it gave (x86 PAT list), or unknown"),
+	STR(kernel, "", "store kernel, <insn>_<width>"),
+	UINT(width_bytes, "B", "bytes written by one store instruction"),
+	STR(barrier, "", "barrier name as in the ISA, or none"),
+	STR(barrier_every, "", "where the barrier goes: 64 (after every 64 B), burst, sample"),
+	U64(burst_bytes, "B", "bytes written by one burst"),
+	U64(window_bytes, "B", "bytes of the target the bursts cycle through (all threads)"),
+	UINT(threads, "", "threads storing at once, each to its own part of the window"),
+	STR(cpus, "", "OS CPU number of each thread, ';'-separated"),
+	STR(nodes, "", "NUMA node of each thread's CPU"),
+	STR(packages, "", "package (socket) of each thread's CPU"),
+	STR(drain, "", "what the timed region waits for: none (stores issued), fence (left the core), readback (reached the target)"),
+	STR(timer, "", "timer used: tsc (RDTSCP), cntvct (CNTVCT_EL0), clock_gettime"),
+	DBL(timer_ns, "ns", "%.2f", "cost of one timer read (median of back-to-back reads)"),
+	UINT(samples, "", "timed samples taken"),
+	U64(bursts_per_sample, "", "bursts per thread in one timed sample"),
+	DBL(ns_per_burst_median, "ns", "%.3f", "median over samples of sample time / bursts per thread"),
+	DBL(ns_per_burst_p10, "ns", "%.3f", "10th percentile of ns per burst"),
+	DBL(ns_per_burst_p90, "ns", "%.3f", "90th percentile of ns per burst"),
+	DBL(ns_per_burst_min, "ns", "%.3f", "fastest sample's ns per burst"),
+	DBL(gb_per_s_median, "GB/s", "%.4f", "10^9 bytes per second, all threads, from the median sample"),
+	DBL(gb_per_s_p10, "GB/s", "%.4f", "GB/s of the p90 (slow) ns per burst"),
+	DBL(gb_per_s_p90, "GB/s", "%.4f", "GB/s of the p10 (fast) ns per burst"),
+	DBL(cv, "", "%.5f", "coefficient of variation of the samples (stddev / mean)"),
+	STR(verify, "", "off, ok, or mismatch (then status is error)"),
+	{ "status", "", "ok, unsupported, fault (the kernel raised SIGBUS/SIGILL/SIGSEGV) or error",
+	  COL_STATUS, offsetof(struct row, status), NULL },
+	STR(reason, "", "why a row is not ok, or a caveat on an ok row"),
+};
+const size_t schema_column_count = sizeof schema_columns / sizeof schema_columns[0];
+
+static const char *const status_names[] = {
+	[STATUS_OK] = "ok",
+	[STATUS_UNSUPPORTED] = "unsupported",
+	[STATUS_FAULT] = "fault",
+	[STATUS_ERROR] = "error",
+};
+
+const char *status_name(enum row_status s)
+{
+	return status_names[s];
+}
+
+int status_parse(const char *s, enum row_status *out)
+{
+	for (size_t i = 0; i < sizeof status_names / sizeof status_names[0]; i++)
+		if (!strcmp(s, status_names[i])) {
+			*out = (enum row_status)i;
+			return 0;
+		}
+	return -1;
+}
+
+void csv_write_header(FILE *f)
+{
+	for (size_t i = 0; i < schema_column_count; i++)
+		fprintf(f, "%s%s", i ? "," : "", schema_columns[i].name);
+	fputc('\n', f);
+}
+
+static void write_field(FILE *f, const char *s)
+{
+	if (!strpbrk(s, ",\"\n\r")) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+void csv_write_row(FILE *f, const struct row *r)
+{
+	const char *base = (const char *)r;
+	for (size_t i = 0; i < schema_column_count; i++) {
+		const struct column *c = &schema_columns[i];
+		const void *p = base + c->offset;
+		if (i)
+			fputc(',', f);
+		switch (c->type) {
+		case COL_SCHEMA_VERSION:
+			fprintf(f, "%d", SCHEMA_VERSION);
+			break;
+		case COL_STR:
+			write_field(f, p);
+			break;
+		case COL_UINT:
+			fprintf(f, "%u", *(const unsigned *)p);
+			break;
+		case COL_U64:
+			fprintf(f, "%llu", (unsigned long long)*(const uint64_t *)p);
+			break;
+		case COL_DOUBLE:
+			/* not measured (unsupported, fault): empty, which gnuplot reads as missing */
+			if (!isnan(*(const double *)p))
+				fprintf(f, c->fmt, *(const double *)p);
+			break;
+		case COL_STATUS:
+			fputs(status_name(*(const enum row_status *)p), f);
+			break;
+		}
+	}
+	fputc('\n', f);
+}
+
+void schema_write_markdown(FILE *f)
+{
+	fprintf(f, "| # | column | unit | meaning |\n|---|---|---|---|\n");
+	for (size_t i = 0; i < schema_column_count; i++)
+		fprintf(f, "| %zu | `%s` | %s | %s |\n", i + 1, schema_columns[i].name,
+			schema_columns[i].unit, schema_columns[i].desc);
+}

@@ -1,0 +1,68 @@
+/*
+ * Targets: where stores land. One ops table per kind (ram, vfio, sysfs, sysfs-wc, file);
+ * a spec names the kind before the first ':' ("ram", "ram:hugetlb", "vfio:0000:00:03.0:bar2").
+ */
+#ifndef WCBENCH_TARGET_H
+#define WCBENCH_TARGET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define TARGET_ERR_LEN 256
+
+/* What the user asked for on the command line that targets need. */
+struct target_opts {
+	bool window_set;      /* --window given */
+	size_t window_off;    /* bytes from the start of the mapping (RAM: of the allocation) */
+	size_t window_len;    /* 0 with window_set: to the end of the mappable region */
+	bool force;           /* --force: allow sysfs stores to a device bound to a host driver */
+};
+
+struct target {
+	const struct target_ops *ops;
+	char spec[160];          /* as given by the user */
+
+	/* set by probe */
+	size_t region_len;       /* bytes that may be mapped (BAR size; RAM: allocation size) */
+	size_t win_off, win_len; /* the window stores may reach, inside [0, region_len) */
+
+	/* set by map */
+	uint8_t *base;           /* start of the mapped region; stores go to base + win_off .. */
+	char map[24];            /* mapping path: anon, hugetlb, vfio, sysfs-resource, sysfs-resource-wc, file */
+	char memtype[24];        /* the type this path asks for: WB, WC, UC-, UC, Normal-WB, Normal-NC, Device-nGnRE, Device-nGnRnE */
+	char memtype_seen[24];   /* what the OS reports it really got (x86 PAT list), or "unknown" */
+	char device[64];         /* BDF and BAR for device targets, "" for RAM */
+
+	void *priv;              /* the kind's own state */
+};
+
+/*
+ * Each hook returns 0 or -errno; on failure it writes one line naming the object and the cause
+ * (and, where it can, what to do) into err, and leaves the target as it found it.
+ */
+struct target_ops {
+	const char *kind;        /* spec prefix */
+	const char *usage;       /* "ram[:hugetlb][,node=N]", for list and --help */
+	const char *summary;
+	/* Parse the arguments after "kind:" (args may be ""), check that the object exists and that
+	 * the window fits, fill region_len, win_off, win_len. Touches no memory of the target and
+	 * allocates nothing that needs unmap: a failed run leaves no trace. */
+	int (*probe)(struct target *t, const char *args, const struct target_opts *o, char *err);
+	/* Map the region. Afterwards base, map, memtype, memtype_seen, device are set. */
+	int (*map)(struct target *t, char *err);
+	/* Undo map and free priv. Safe after a failed probe or map. */
+	void (*unmap)(struct target *t);
+};
+
+extern const struct target_ops *const target_kinds[];
+extern const size_t target_kind_count;
+
+/* Split spec, find the kind, call its probe. */
+int target_probe(struct target *t, const char *spec, const struct target_opts *o, char *err);
+
+/* Kind of a spec ("ram" for "ram:hugetlb"); writes into buf. */
+const char *target_kind_of(const char *spec, char *buf, size_t n);
+
+extern const struct target_ops target_ram_ops;
+#endif
