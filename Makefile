@@ -38,7 +38,8 @@ ALL_CFLAGS += -DHAVE_HWLOC=1 $(shell $(PKG_CONFIG) --cflags hwloc)
 LDLIBS += $(shell $(PKG_CONFIG) --libs hwloc)
 endif
 
-BUILD := build/$(ARCH)$(if $(filter 1,$(STATIC)),-static)$(if $(SAN),-san)
+COMPILER := $(if $(findstring clang,$(CC)),-clang)
+BUILD := build/$(ARCH)$(if $(filter 1,$(STATIC)),-static)$(if $(SAN),-san)$(COMPILER)
 ifeq ($(SAN),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS += -fsanitize=address,undefined
@@ -58,7 +59,7 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 KTEST_OBJ := $(BUILD)/tests/kernel_check.o
 
-.PHONY: all static cross-aarch64 test unit run install clean bench-peers asan check-schema
+.PHONY: all static cross-aarch64 test test-programs test-programs-only run install clean bench-peers san-cli
 all: $(BIN)
 
 $(BIN): $(LIB_OBJ) $(MAIN_OBJ)
@@ -76,6 +77,7 @@ $(BUILD)/unit_tests: $(UNIT_OBJ) $(LIB_OBJ)
 $(BUILD)/kernel_check: $(KTEST_OBJ) $(LIB_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 test-programs: $(BIN) $(BUILD)/unit_tests $(BUILD)/kernel_check
+test-programs-only: $(BUILD)/unit_tests $(BUILD)/kernel_check
 
 static:
 	$(MAKE) STATIC=1
@@ -86,6 +88,8 @@ cross-aarch64:
 test:
 	$(MAKE) test-programs
 	$(MAKE) SAN=1 test-programs
+	$(MAKE) SAN=1
+	$(MAKE) CC=clang test-programs-only
 	$(MAKE) STATIC=1
 	$(MAKE) cross-aarch64
 	tests/run_all.sh
@@ -105,3 +109,7 @@ install: $(BIN)
 
 clean:
 	rm -rf build wcbench wcbench-* 
+
+# The sanitizer build of the CLI itself, for the end-to-end tests.
+san-cli:
+	$(MAKE) SAN=1

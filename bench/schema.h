@@ -17,7 +17,7 @@ struct row {
 	char cpu_model[96];
 	char os_release[64];
 	char target[160];        /* the spec as given */
-	char target_kind[16];    /* ram, vfio, sysfs, sysfs-wc, file */
+	char target_kind[16];    /* ram, vfio, sysfs, sysfs-wc */
 	char map[24];
 	char memtype[24];
 	char memtype_seen[24];

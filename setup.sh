@@ -1,0 +1,28 @@
+#!/bin/sh
+# Installs what wcbench needs on Debian: `./setup.sh` for building and running,
+# `./setup.sh test` for the test suite too (cross compiler, qemu, guest kernels, chromium).
+set -eu
+cd "$(dirname "$0")"
+what=${1:-run}
+case "$what" in
+run) lists="tests/deps/run.txt" ;;
+test) lists=$(ls tests/deps/*.txt) ;;
+*) echo "usage: ./setup.sh [run|test]" >&2; exit 2 ;;
+esac
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+pkgs=$(cat $lists | sed 's/#.*//' | tr -s ' \n' '\n' | sort -u | tr '\n' ' ')
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "setup: installing$missing"
+	$SUDO apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+# Test guests need kernels and busybox for both arches (downloaded .debs, cached).
+if [ "$what" = test ] && [ -x guest/setup.sh ]; then
+	guest/setup.sh
+fi
+echo "setup: ready ($what)"

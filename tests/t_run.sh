@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# End to end: the CLI, a quick run into RAM with CSV, metadata and plots, bad input, resume,
+# interruption, threads, the static and aarch64 builds.
+source "$(dirname "$0")/lib.sh"
+cd "$TOP"
+
+col() { # col FILE NAME: the column's values, one per line (no quoted commas in these columns)
+	awk -F, -v n="$2" 'NR==1{for(i=1;i<=NF;i++) if($i==n) c=i; next} {print $c}' "$1"
+}
+png_size() { # width x height from the IHDR chunk
+	local w h
+	w=$(od -An -tu1 -j16 -N4 "$1" | awk '{print $1*16777216+$2*65536+$3*256+$4}')
+	h=$(od -An -tu1 -j20 -N4 "$1" | awk '{print $1*16777216+$2*65536+$3*256+$4}')
+	echo "${w}x${h}"
+}
+is_png() { [ "$(od -An -tx1 -N8 "$1" | tr -d ' ')" = 89504e470d0a1a0a ]; }
+
+# --- the CLI teaches ---
+check_exit "wcbench with no command is a usage error" 2 "$WCBENCH"
+check "wcbench --help lists the commands" bash -c "'$WCBENCH' --help | grep -q 'run' && '$WCBENCH' --help | grep -q compare"
+help=$("$WCBENCH" run --help)
+missing=""
+for opt in --target --kernel --barrier --barrier-every --size --window --threads --cpu --drain \
+	--verify --time --quick --out --no-plot --resume --force; do
+	grep -q -- "$opt" <<<"$help" || missing="$missing $opt"
+done
+[ -z "$missing" ] && pass "run --help documents every option" || fail "run --help documents every option" "missing$missing"
+check "list shows c_8 available" bash -c "'$WCBENCH' list kernels | grep -E '^c_8 .* yes'"
+check "list barriers shows none" bash -c "'$WCBENCH' list barriers | grep -q '^none'"
+check "list targets shows ram" bash -c "'$WCBENCH' list targets | grep -q '^ram'"
+check_exit "list of an unknown thing is a usage error" 2 "$WCBENCH" list bogus
+
+# --- bad input: one line, exit 2, nothing written ---
+bad_input() { # NAME NEEDLE ARGS...
+	local name=$1 needle=$2; shift 2
+	local out="$TMPROOT/bad-$RANDOM"
+	"$WCBENCH" run "$@" --out "$out" >"$TMPROOT/bad.out" 2>"$TMPROOT/bad.err"
+	local rc=$? lines
+	lines=$(wc -l <"$TMPROOT/bad.err")
+	if [ $rc -eq 2 ] && [ "$lines" -eq 1 ] && grep -q -- "$needle" "$TMPROOT/bad.err" && [ ! -e "$out" ]; then
+		pass "bad input: $name"
+	else
+		fail "bad input: $name" "exit $rc, $lines lines, $(cat "$TMPROOT/bad.err"), out exists: $([ -e "$out" ] && echo yes || echo no)"
+	fi
+}
+bad_input "unknown kernel" "unknown kernel" -k nope_8
+bad_input "size not a power of two" "power of two" -s 96
+bad_input "window not aligned" "multiple of 64" -w 1:4K
+bad_input "unknown target kind" "unknown target kind" -t bogus:1
+bad_input "ram option unknown" "unknown RAM option" -t ram:fast
+bad_input "NUMA node that does not exist" "does not exist" -t ram:node=97
+if [ "$(awk '/HugePages_Free/{print $2}' /proc/meminfo)" = 0 ]; then
+	bad_input "hugetlb without reserved pages" "nr_hugepages" -t ram:hugetlb
+fi
+
+# --- a quick run: CSV, metadata, plots ---
+out="$TMPROOT/quick"
+"$WCBENCH" run --quick --out "$out" >"$TMPROOT/quick.out" 2>"$TMPROOT/quick.err"
+rc=$?
+[ $rc -eq 0 ] && pass "run --quick exits 0" || fail "run --quick exits 0" "exit $rc: $(tail -3 "$TMPROOT/quick.err")"
+csv="$out/results.csv"
+header=$(head -1 "$csv")
+want=$("$WCBENCH" schema | awk -F'`' 'NR>2{printf "%s%s", sep, $2; sep=","}')
+[ "$header" = "$want" ] && pass "CSV header is the declared schema" || fail "CSV header is the declared schema" "$header"
+# expected rows: kernels x (none + other barriers) x 3 sizes
+nk=$("$WCBENCH" list kernels | awk 'NR>1 && ($2=="any" || $2=="'"$(uname -m)"'")' | wc -l)
+nb=$("$WCBENCH" list barriers | awk 'NR>1 && ($2=="any" || $2=="'"$(uname -m)"'")' | wc -l)
+rows=$(($(wc -l <"$csv") - 1))
+[ "$rows" -eq $((nk * nb * 3)) ] && pass "one row per case ($rows)" || fail "one row per case" "$rows rows, want $((nk * nb * 3))"
+bad_status=$(col "$csv" status | grep -cvE '^(ok|unsupported)$')
+[ "$bad_status" -eq 0 ] && pass "every row ok or unsupported" || fail "every row ok or unsupported" "$bad_status others"
+nok=$(col "$csv" status | grep -c '^ok$')
+[ "$nok" -ge $((3 * 3)) ] && pass "at least c_8 and two more kernels measured ($nok ok rows)" || fail "enough ok rows" "$nok"
+awk -F, 'NR==1{for(i=1;i<=NF;i++) c[$i]=i; next}
+	$c["status"]=="ok" { m=$c["gb_per_s_median"]; if (!(m>0) || !($c["ns_per_burst_p10"] <= $c["ns_per_burst_median"]+0) ||
+		!($c["ns_per_burst_median"] <= $c["ns_per_burst_p90"]+0) || !($c["ns_per_burst_min"] <= $c["ns_per_burst_p10"]+0) ||
+		$c["samples"] < 1 || $c["bursts_per_sample"] < 1 || $c["drain"] != "fence" || $c["timer"] == "" || $c["cv"] == "") bad++ }
+	$c["status"]=="unsupported" { if ($c["reason"] == "" || $c["gb_per_s_median"] != "") bad++ }
+	END { exit bad > 0 }' "$csv" && pass "ok rows: min <= p10 <= median <= p90, GB/s > 0, how measured; unsupported rows say why" \
+	|| fail "row contents consistent"
+awk -F, 'NR==1{for(i=1;i<=NF;i++) c[$i]=i; next} $c["status"]=="ok" {
+	exp_gbps = $c["burst_bytes"] / $c["ns_per_burst_median"]; d = exp_gbps - $c["gb_per_s_median"]; if (d < 0) d = -d;
+	if (d > 0.001 * exp_gbps + 0.0001) bad++ } END { exit bad > 0 }' "$csv" \
+	&& pass "GB/s = burst bytes / ns per burst (10^9 B/s)" || fail "GB/s = burst bytes / ns per burst"
+for key in pattern_hex timer_hz timer_cost_ns cpu_model os_release command_line topology_source hwcaps; do
+	grep -q "\"$key\"" "$out/metadata.json" || missing_meta="${missing_meta:-} $key"
+done
+[ -z "${missing_meta:-}" ] && pass "metadata names machine, timer, pattern, command line" || fail "metadata keys" "missing$missing_meta"
+grep -q '"pattern_hex": "a55a' "$out/metadata.json" && pass "metadata records the non-zero pattern" || fail "metadata pattern"
+for p in gbps_vs_size barrier_cost; do
+	if is_png "$out/$p.png" && [ "$(png_size "$out/$p.png" | cut -dx -f1)" -ge 600 ] && [ -s "$out/$p.svg" ]; then
+		pass "plot $p: PNG ($(png_size "$out/$p.png")) and SVG"
+	else
+		fail "plot $p: PNG and SVG"
+	fi
+done
+grep -q 'GB/s' "$out/gbps_vs_size.svg" && grep -q 'c_8' "$out/gbps_vs_size.svg" && grep -q 'burst size' "$out/gbps_vs_size.svg" \
+	&& pass "GB/s plot is labelled and names the kernels" || fail "GB/s plot labels"
+grep -q 'added ns per 64-byte burst' "$out/barrier_cost.svg" && pass "barrier plot is labelled" || fail "barrier plot labels"
+check_exit "an existing results dir is not overwritten" 2 "$WCBENCH" run --quick --no-plot --out "$out" -k c_8
+
+# --- verify on RAM, every kernel and barrier ---
+"$WCBENCH" run --quick --no-plot --verify --out "$TMPROOT/verify" >/dev/null 2>&1
+v_ok=$(col "$TMPROOT/verify/results.csv" verify | grep -c '^ok$')
+v_all=$(col "$TMPROOT/verify/results.csv" status | grep -c '^ok$')
+[ "$v_ok" -eq "$v_all" ] && [ "$v_all" -gt 0 ] && pass "--verify: every measured case holds exactly the pattern ($v_ok)" \
+	|| fail "--verify" "$v_ok of $v_all"
+
+# --- threads and placement ---
+"$WCBENCH" run --quick --no-plot -k c_8 -b none -s 4K -j 1,2 --out "$TMPROOT/threads" >/dev/null 2>&1
+t2=$(awk -F, 'NR==1{for(i=1;i<=NF;i++) c[$i]=i; next} $c["threads"]==2 {print $c["cpus"] "|" $c["nodes"] "|" $c["packages"] "|" $c["status"]}' "$TMPROOT/threads/results.csv")
+[[ "$t2" =~ ^[0-9]+\;[0-9]+\|[0-9-]+\;[0-9-]+\|[0-9-]+\;[0-9-]+\|ok$ ]] && pass "2 threads: each thread's CPU, node and package recorded ($t2)" \
+	|| fail "2 threads recorded" "$t2"
+check "ram:node=0 binds and runs" "$WCBENCH" run --quick --no-plot -k c_8 -b none -s 64 -t ram:node=0 --out "$TMPROOT/node"
+
+# --- resume after truncation, and after an interrupt ---
+r="$TMPROOT/resume"
+"$WCBENCH" run --quick --no-plot -k c_8 -s 64,4K --out "$r" >/dev/null 2>&1
+full=$(($(wc -l <"$r/results.csv") - 1))
+head -3 "$r/results.csv" >"$r/t" && mv "$r/t" "$r/results.csv"
+"$WCBENCH" run --quick --no-plot -k c_8 -s 64,4K --out "$r" --resume >/dev/null 2>&1
+after=$(($(wc -l <"$r/results.csv") - 1))
+dups=$(awk -F, 'NR>1{print $7,$12,$14,$15,$16,$18,$22}' "$r/results.csv" | sort | uniq -d | wc -l)
+[ "$after" -eq "$full" ] && [ "$dups" -eq 0 ] && pass "--resume adds only the missing cases ($after rows)" \
+	|| fail "--resume" "$after rows of $full, $dups duplicates"
+
+i="$TMPROOT/interrupt"
+"$WCBENCH" run --no-plot -k c_8 -T 0.3 --min-samples 1000 --out "$i" >/dev/null 2>"$TMPROOT/int.err" &
+pid=$!
+sleep 1.5
+kill -INT $pid
+wait $pid
+rc=$?
+kept=$(($(wc -l <"$i/results.csv") - 1))
+[ $rc -eq 130 ] && [ "$kept" -ge 1 ] && grep -q -- '--resume' "$TMPROOT/int.err" \
+	&& pass "SIGINT: exit 130, $kept finished rows kept, tells how to resume" || fail "SIGINT" "exit $rc, $kept rows"
+
+# --- static build (what guests run) ---
+static=$TOP/wcbench-$(uname -m)
+if [ -x "$static" ]; then
+	"$static" run --quick --no-plot -k c_8 -b none --out "$TMPROOT/static" >/dev/null 2>&1
+	grep -q '"topology_source": "sysfs' "$TMPROOT/static/metadata.json" && [ "$(col "$TMPROOT/static/results.csv" status | sort -u)" = ok ] \
+		&& pass "static build runs, topology from sysfs" || fail "static build"
+else
+	fail "static build exists" "$static missing"
+fi
+
+# --- aarch64: the same quick run under qemu-user, every arm64 kernel and barrier ---
+if [ "$(uname -m)" = x86_64 ]; then
+	qemu=$(command -v qemu-aarch64-static || command -v qemu-aarch64)
+	a="$TMPROOT/arm64"
+	"$qemu" -cpu max "$TOP/wcbench-aarch64" run --quick --no-plot --verify -T 0.02 --out "$a" >/dev/null 2>"$TMPROOT/arm.err"
+	arch_col=$(col "$a/results.csv" arch | sort -u)
+	nonok=$(awk -F, 'NR==1{for(i=1;i<=NF;i++) c[$i]=i; next} $c["status"]!="ok" {print $c["kernel"] ":" $c["status"]}' "$a/results.csv" | sort -u | tr '\n' ' ')
+	kernels=$(col "$a/results.csv" kernel | sort -u | wc -l)
+	barriers_=$(col "$a/results.csv" barrier | sort -u | wc -l)
+	[ "$arch_col" = aarch64 ] && [ "$kernels" -eq 10 ] && [ "$barriers_" -eq 7 ] && [ "$nonok" = "st64b_64:unsupported " ] \
+		&& pass "aarch64 under qemu: 10 kernels x 7 barriers verified ok, st64b_64 unsupported with reason" \
+		|| fail "aarch64 under qemu" "arch=$arch_col kernels=$kernels barriers=$barriers_ not ok: $nonok $(tail -2 "$TMPROOT/arm.err")"
+	grep -q 'HWCAP3_LS64' "$a/results.csv" && pass "st64b_64 row names the missing hwcap" || fail "st64b reason"
+fi
+
+# --- the sanitizer build runs a real sweep clean ---
+if [ -x "$TOP/wcbench-san" ]; then
+	check "ASan/UBSan build: quick verified run is clean" "$TOP/wcbench-san" run --quick --verify -k c_8,mov_8 -j 1,2 --out "$TMPROOT/san"
+fi
+
+# --- the documented schema is the declared one ---
+"$WCBENCH" schema >"$TMPROOT/schema.md"
+if grep -qxF -f "$TMPROOT/schema.md" "$TOP/results/SCHEMA.md" && [ "$(grep -cxF -f "$TMPROOT/schema.md" "$TOP/results/SCHEMA.md")" -eq "$(wc -l <"$TMPROOT/schema.md")" ]; then
+	pass "results/SCHEMA.md holds the column table wcbench declares"
+else
+	fail "results/SCHEMA.md is stale" "regenerate the table with: wcbench schema"
+fi

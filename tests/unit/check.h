@@ -1,0 +1,24 @@
+/* Minimal test harness: CHECK prints one "ok - ..." / "not ok - ..." line per assertion. */
+#ifndef WCBENCH_CHECK_H
+#define WCBENCH_CHECK_H
+
+#include <stdio.h>
+
+extern int check_passed, check_failed;
+
+#define CHECK(cond, ...)                                                                   \
+	do {                                                                               \
+		int ok_ = !!(cond);                                                        \
+		printf("%s - ", ok_ ? "ok" : "not ok");                                    \
+		printf(__VA_ARGS__);                                                       \
+		if (!ok_)                                                                  \
+			printf("  [%s:%d: %s]", __FILE__, __LINE__, #cond);                \
+		putchar('\n');                                                             \
+		ok_ ? check_passed++ : check_failed++;                                     \
+	} while (0)
+
+void test_stats(void);
+void test_options(void);
+void test_sweep(void);
+void test_schema(void);
+#endif

@@ -1,0 +1,13 @@
+#include "check.h"
+
+int check_passed, check_failed;
+
+int main(void)
+{
+	test_stats();
+	test_options();
+	test_sweep();
+	test_schema();
+	printf("%d passed, %d failed\n", check_passed, check_failed);
+	return check_failed ? 1 : 0;
+}
