@@ -342,25 +342,27 @@ int measure_case(struct target *t, const struct case_spec *cs, struct case_resul
 		target_ns = 1000 * ti->resolution_ns;
 	if (target_ns < 1000 * ti->cost_ns)
 		target_ns = 1000 * ti->cost_ns;
+	/* Size from the fastest round seen, so one stall of the machine cannot end calibration
+	 * early and leave samples too short. */
 	uint64_t n = 1;
 	bool short_samples = false;
+	double best_per_burst = INFINITY;
 	for (;;) {
 		uint64_t ticks = crew_round(c, n);
 		if (!ticks)
 			goto faulted;
-		double ns = ticks_to_ns(ti, ticks);
-		if (ns >= target_ns)
+		double per = ticks_to_ns(ti, ticks) / (double)n;
+		if (per < best_per_burst)
+			best_per_burst = per;
+		if ((double)n * best_per_burst >= target_ns)
 			break;
 		if (mono_raw_ns() - case_start > budget_ns / 2) {
 			short_samples = true;
 			break;
 		}
-		double scale = ns > 0 ? target_ns / ns * 1.2 : 16;
-		if (scale > 16)
-			scale = 16;
-		if (scale < 2)
-			scale = 2;
-		n = (uint64_t)((double)n * scale);
+		double want = ceil(target_ns / best_per_burst * 1.05);
+		uint64_t next = want > (double)(16 * n) ? 16 * n : (uint64_t)want;
+		n = next > 2 * n ? next : 2 * n;
 	}
 	/* one more untimed round at the final size, so the first sample starts warm */
 	if (!crew_round(c, n))

@@ -113,6 +113,15 @@ t2=$(awk -F, 'NR==1{for(i=1;i<=NF;i++) c[$i]=i; next} $c["threads"]==2 {print $c
 	|| fail "2 threads recorded" "$t2"
 check "ram:node=0 binds and runs" "$WCBENCH" run --quick --no-plot -k c_8 -b none -s 64 -t ram:node=0 --out "$TMPROOT/node"
 
+# hugetlb for real when this test may reserve pages (root): then give them back
+if [ -w /proc/sys/vm/nr_hugepages ] && [ "$(cat /proc/sys/vm/nr_hugepages)" = 0 ]; then
+	echo 16 >/proc/sys/vm/nr_hugepages
+	"$WCBENCH" run --no-plot -t ram:hugetlb -w 0:8M -k c_8 -b none -s 4K --verify --out "$TMPROOT/huge" >/dev/null 2>&1
+	echo 0 >/proc/sys/vm/nr_hugepages
+	[ "$(col "$TMPROOT/huge/results.csv" map)|$(col "$TMPROOT/huge/results.csv" verify)" = "hugetlb|ok" ] \
+		&& pass "ram:hugetlb maps huge pages and verifies" || fail "ram:hugetlb run"
+fi
+
 # --- resume after truncation, and after an interrupt ---
 r="$TMPROOT/resume"
 "$WCBENCH" run --quick --no-plot -k c_8 -s 64,4K --out "$r" >/dev/null 2>&1
