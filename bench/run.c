@@ -236,6 +236,7 @@ static void fill_row(struct row *row, const struct run_options *o, const char *r
 	snprintf(row->os_release, sizeof row->os_release, "%s", m->os_release);
 	snprintf(row->target, sizeof row->target, "%s", t->spec);
 	target_kind_of(t->spec, row->target_kind, sizeof row->target_kind);
+	snprintf(row->device, sizeof row->device, "%s", t->device);
 	snprintf(row->map, sizeof row->map, "%s", t->map);
 	snprintf(row->memtype, sizeof row->memtype, "%s", t->memtype);
 	snprintf(row->memtype_seen, sizeof row->memtype_seen, "%s", t->memtype_seen);

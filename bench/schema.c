@@ -19,6 +19,7 @@ const struct column schema_columns[] = {
 	STR(os_release, "", "kernel release (uname -r)"),
 	STR(target, "", "target spec as given: ram, ram:hugetlb, vfio:BDF:barN, ..."),
 	STR(target_kind, "", "ram, vfio, sysfs or sysfs-wc"),
+	STR(device, "", "PCI device and BAR of a BAR target (0000:01:00.0 bar2), empty for RAM"),
 	STR(map, "", "mapping path: anon, hugetlb, vfio, sysfs-resource, sysfs-resource-wc"),
 	STR(memtype, "", "memory type the mapping path asks for (WB, WC, UC-, UC; Normal-WB, Normal-NC, Device-nGnRE, Device-nGnRnE)"),
 	STR(memtype_seen, "", "memory type the OS reports it gave (x86 PAT list), or unknown"),

@@ -18,6 +18,7 @@ struct row {
 	char os_release[64];
 	char target[160];        /* the spec as given */
 	char target_kind[16];    /* ram, vfio, sysfs, sysfs-wc */
+	char device[64];         /* BDF and BAR of a device target, empty for RAM */
 	char map[24];
 	char memtype[24];
 	char memtype_seen[24];

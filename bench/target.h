@@ -65,4 +65,6 @@ int target_probe(struct target *t, const char *spec, const struct target_opts *o
 const char *target_kind_of(const char *spec, char *buf, size_t n);
 
 extern const struct target_ops target_ram_ops;
+/* target_bar.c: vfio-pci region mmap, sysfs resourceN, sysfs resourceN_wc */
+extern const struct target_ops target_vfio_ops, target_sysfs_ops, target_sysfs_wc_ops;
 #endif

@@ -129,7 +129,9 @@ full=$(($(wc -l <"$r/results.csv") - 1))
 head -3 "$r/results.csv" >"$r/t" && mv "$r/t" "$r/results.csv"
 "$WCBENCH" run --quick --no-plot -k c_8 -s 64,4K --out "$r" --resume >/dev/null 2>&1
 after=$(($(wc -l <"$r/results.csv") - 1))
-dups=$(awk -F, 'NR>1{print $7,$12,$14,$15,$16,$18,$22}' "$r/results.csv" | sort | uniq -d | wc -l)
+dups=$(awk -F, 'NR==1{for(i=1;i<=NF;i++) c[$i]=i; next}
+	{print $c["target"], $c["kernel"], $c["barrier"], $c["barrier_every"], $c["burst_bytes"], $c["threads"], $c["drain"]}' \
+	"$r/results.csv" | sort | uniq -d | wc -l)
 [ "$after" -eq "$full" ] && [ "$dups" -eq 0 ] && pass "--resume adds only the missing cases ($after rows)" \
 	|| fail "--resume" "$after rows of $full, $dups duplicates"
 

@@ -1,0 +1,97 @@
+# Helpers shared by guest/setup.sh, guest/run and guest/mkinitramfs.sh (bash, sourced).
+
+die() { echo "$*" >&2; exit 1; }
+
+guest_cache() { echo "${WCBENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/wcbench}/guest"; }
+
+deb_arch() { # x86_64|aarch64 -> amd64|arm64
+	case $1 in x86_64) echo amd64 ;; aarch64) echo arm64 ;; *) return 1 ;; esac
+}
+
+kernel_file() { # the file QEMU boots for that arch
+	case $1 in x86_64) echo vmlinux ;; aarch64) echo Image ;; esac
+}
+
+# extract_vmlinux BZIMAGE OUT: the decompressed ELF vmlinux inside an x86 bzImage (xz, gzip or
+# zstd payload), so that QEMU can boot it through PVH (about twice as fast as a bzImage).
+extract_vmlinux() {
+	local in=$1 out=$2 off magic tool
+	for magic in '\xfd7zXZ\x00:xz -dc --single-stream' '\x28\xb5\x2f\xfd:zstd -dcq' '\x1f\x8b\x08:gzip -dcq'; do
+		tool=${magic#*:}
+		command -v "${tool%% *}" >/dev/null 2>&1 || continue
+		for off in $(LC_ALL=C grep -obUaP "${magic%%:*}" "$in" 2>/dev/null | cut -d: -f1 | head -5); do
+			tail -c +$((off + 1)) "$in" | $tool > "$out.tmp" 2>/dev/null || true
+			if [ "$(head -c 4 "$out.tmp" 2>/dev/null | od -An -c | tr -d ' ')" = '177ELF' ]; then
+				mv "$out.tmp" "$out"
+				return 0
+			fi
+		done
+	done
+	rm -f "$out.tmp"
+	echo "cannot find a compressed ELF vmlinux inside $in" >&2
+	return 1
+}
+
+# mod_name PATH -> module name with '-' as '_', no .ko[.xz|.zst|.gz]
+mod_name() { local b=${1##*/}; b=${b%%.ko*}; echo "${b//-/_}"; }
+
+# module_closure MODDIR NAME...: the .ko paths (relative to MODDIR, as in modules.dep) of NAME and
+# everything it depends on, in load order (dependencies first). Built-in modules are skipped;
+# a module that is neither built in nor in modules.dep is an error.
+module_closure() {
+	local dir=$1; shift
+	[ -s "$dir/modules.dep" ] || { echo "no modules.dep in $dir (run depmod)" >&2; return 1; }
+	awk -v want="$*" -v builtin="$dir/modules.builtin" '
+	function norm(p,  b) { b = p; sub(/.*\//, "", b); sub(/\.ko.*$/, "", b); gsub(/-/, "_", b); return b }
+	BEGIN {
+		n = split(want, w, " ")
+		while ((getline line < builtin) > 0) isbuiltin[norm(line)] = 1
+	}
+	{
+		path = $1; sub(/:$/, "", path)
+		name = norm(path); file[name] = path
+		deps[name] = ""
+		for (i = NF; i >= 2; i--) deps[name] = deps[name] " " $i   # modprobe loads the last first
+	}
+	END {
+		for (k = 1; k <= n; k++) {
+			m = w[k]; gsub(/-/, "_", m)
+			if (!(m in file)) {
+				if (m in isbuiltin) continue
+				print "module " w[k] " is neither built in nor in modules.dep" > "/dev/stderr"; bad = 1; continue
+			}
+			c = split(deps[m], d, " ")
+			for (i = 1; i <= c; i++) if (!(d[i] in seen)) { seen[d[i]] = 1; print d[i] }
+			if (!(file[m] in seen)) { seen[file[m]] = 1; print file[m] }
+		}
+		exit bad
+	}' "$dir/modules.dep"
+}
+
+# copy_modules SRC DST NAME...: copy the closure of NAME from SRC (a lib/modules/<ver> directory)
+# to DST, decompressing .ko.xz/.ko.zst/.ko.gz, and write DST/modules.dep (plain .ko names) and
+# DST/modules.load (the load order).
+copy_modules() {
+	local src=$1 dst=$2; shift 2
+	local list rel out
+	list=$(module_closure "$src" "$@") || return 1
+	mkdir -p "$dst"
+	: > "$dst/modules.load"
+	for rel in $list; do
+		out=$dst/${rel%%.ko*}.ko
+		mkdir -p "${out%/*}"
+		case $rel in
+		*.ko) cp "$src/$rel" "$out" ;;
+		*.ko.xz) xz -dc "$src/$rel" > "$out" ;;
+		*.ko.zst) zstd -dcq "$src/$rel" > "$out" ;;
+		*.ko.gz) gzip -dc "$src/$rel" > "$out" ;;
+		*) echo "unknown module file $rel" >&2; return 1 ;;
+		esac
+		echo "${rel%%.ko*}.ko" >> "$dst/modules.load"
+	done
+	# modules.dep of the copy: the source lines of the copied modules, without compression suffixes
+	awk -v keep="$list" 'BEGIN { n = split(keep, k, " "); for (i = 1; i <= n; i++) want[k[i]":"] = 1 }
+		($1 in want) { print }' "$src/modules.dep" | sed -E 's/\.ko\.(xz|zst|gz)/.ko/g' > "$dst/modules.dep"
+	for f in modules.builtin modules.order; do [ -f "$src/$f" ] && cp "$src/$f" "$dst/"; done
+	return 0
+}

@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# Guest tests: boot an x86_64 (q35 + intel-iommu) and an aarch64 (virt + smmuv3, -cpu max) Linux
+# guest under QEMU TCG, in parallel, each with an emulated ivshmem BAR backed by a host file, and run
+# the static wcbench inside through `wcbench guest`:
+#  - vfio:, sysfs: and sysfs-wc: targets on BAR 2, every kernel and barrier of the arch, --verify;
+#    the rows come back with env=guest and status ok (unsupported only where the emulated CPU lacks
+#    the feature: ST64B on aarch64, AVX-512/MOVDIR64B on x86), with the memory type of each path;
+#  - afterwards the backing file holds exactly the last case's bytes inside the window and the
+#    canary everywhere else;
+#  - bad targets inside the guest each give their clear error and exit 2.
+# Needs qemu-system-x86/arm (tests/deps/guest.txt), the kernels from guest/setup.sh, and the static
+# binaries wcbench-x86_64 and wcbench-aarch64 (make test builds them). TCG timings mean nothing here.
+source "$(dirname "$0")/lib.sh"
+
+ARCHS=${WCBENCH_GUEST_ARCHS:-"x86_64 aarch64"}
+SIZE=1M SIZE_BYTES=$((1 << 20))
+WOFF=4096 WLEN=65536           # the window: --window 4K:64K
+CANARY='\347'                  # 0xe7: a byte the store pattern does not contain
+
+if [ ! -x "$WCBENCH" ]; then fail "wcbench binary" "$WCBENCH is missing (make)"; exit 1; fi
+
+# launcher usage errors: exit 2 and a message, before booting anything
+check_exit "guest --help exits 0" 0 "$WCBENCH" guest --help
+grep -q -- "--device SPEC" "$TMPROOT/check.out" && pass "guest --help teaches the options" || fail "guest --help" "no --device in it"
+check_exit "guest without --out: exit 2" 2 "$WCBENCH" guest --arch x86_64 --accel tcg --device ivshmem:1M
+check_exit "guest with a bad arch: exit 2" 2 "$WCBENCH" guest --arch sparc --accel tcg --device ivshmem:1M --out "$TMPROOT/u"
+check_exit "guest with ivshmem size not a power of two: exit 2" 2 "$WCBENCH" guest --arch x86_64 --accel tcg --device ivshmem:3M --out "$TMPROOT/u"
+check_exit "guest with an unknown device kind: exit 2" 2 "$WCBENCH" guest --arch x86_64 --accel tcg --device e1000:1 --out "$TMPROOT/u"
+check_exit "guest with a host BDF that does not exist: exit 2" 2 "$WCBENCH" guest --arch x86_64 --accel tcg --device vfio:0000:7e:1f.7 --out "$TMPROOT/u"
+grep -q "no PCI device 0000:7e:1f.7" "$TMPROOT/check.out" && pass "guest: absent host device named" || fail "guest: absent host device message" "$(cat "$TMPROOT/check.out")"
+
+prereq_ok=1
+for a in $ARCHS; do
+	why=
+	command -v "qemu-system-$a" >/dev/null || why="qemu-system-$a is missing (apt-get install \$(cat tests/deps/guest.txt))"
+	[ -z "$why" ] && [ ! -x "$TOP/wcbench-$a" ] && why="$TOP/wcbench-$a is missing (make static / make cross-aarch64)"
+	[ -z "$why" ] && ! "$TOP/guest/setup.sh" --arch "$a" --check >/dev/null 2>&1 && why="no guest kernel for $a: run guest/setup.sh"
+	if [ -n "$why" ]; then fail "guest $a prerequisites" "$why"; prereq_ok=0; fi
+done
+[ $prereq_ok = 1 ] || exit 1
+
+# Bad targets, run inside the guest after the measured run: "expected message|shell line".
+# @dev is the ivshmem device; $SERIAL (found in the guest) is the PCI serial port, bound to `serial`.
+one="-k c_8 -b none -s 64 --quick --no-plot --out /tmp/bad"
+BAD=(
+	"no PCI device 0000:07:1e.7|wcbench run --target vfio:0000:07:1e.7:bar2 $one"
+	"is not a PCI address|wcbench run --target vfio:00:3:bar2 $one"
+	"BAR 7 does not exist|wcbench run --target vfio:@dev:bar7 $one"
+	"goes past the end of BAR 2|wcbench run --target vfio:@dev:bar2 --window 960K:128K $one"
+	"is not prefetchable|wcbench run --target sysfs-wc:@dev:bar0 $one"
+	"is bound to serial|S=\$(grep -l 0x0002 /sys/bus/pci/devices/*/device | cut -d/ -f6); wcbench run --target sysfs:\$S:bar1 $one"
+	"is an I/O port BAR|S=\$(grep -l 0x0002 /sys/bus/pci/devices/*/device | cut -d/ -f6); wcbench run --target sysfs:\$S:bar0 --force $one"
+	"is not bound to any driver: bind it to vfio-pci first|echo @dev > /sys/bus/pci/drivers/vfio-pci/unbind && wcbench run --target vfio:@dev:bar2 $one"
+	"memory decoding is off|printf '\\000\\000' | dd of=/sys/bus/pci/devices/@dev/config bs=1 seek=4 count=2 conv=notrunc 2>/dev/null && wcbench run --target sysfs:@dev:bar2 $one"
+)
+NAMES=(wrong-bdf bad-bdf-syntax bar7 window-past-end sysfs-wc-nonprefetchable host-driver-no-force io-bar vfio-not-bound decoding-off)
+
+launch() { # arch: boots the guest, leaves $TMPROOT/$arch/{out,bar.bin,launch.rc,secs}
+	local a=$1 d=$TMPROOT/$1
+	mkdir -p "$d"
+	head -c $SIZE_BYTES /dev/zero | tr '\0' "$CANARY" > "$d/bar.bin"
+	local ex=(--exec "wcbench list kernels; wcbench list barriers")
+	for b in "${BAD[@]}"; do ex+=(--exec "${b#*|}"); done
+	local start=$SECONDS
+	"$WCBENCH" guest --arch "$a" --accel tcg --device "ivshmem:$SIZE:$d/bar.bin" --binary "$TOP/wcbench-$a" \
+		--out "$d/out" --timeout 240 --console "${ex[@]}" -- \
+		--target vfio:@dev:bar2 --target sysfs:@dev:bar2 --target sysfs-wc:@dev:bar2 \
+		--window 4K:64K --verify --quick --kernel all --barrier all --drain fence,readback > "$d/launch.log" 2>&1
+	echo $? > "$d/launch.rc"
+	echo $((SECONDS - start)) > "$d/secs"
+}
+
+start=$SECONDS
+for a in $ARCHS; do launch "$a" & done
+wait
+echo "# both guests done in $((SECONDS - start)) s ($(for a in $ARCHS; do echo -n "$a $(cat "$TMPROOT/$a/secs") s "; done))"
+
+# col CSV NAME: the column's values, one per row
+col() { awk -F, -v n="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == n) c = i; next } { print $c }' "$1"; }
+
+check_arch() {
+	local a=$1 d=$TMPROOT/$1 o=$TMPROOT/$1/out csv=$TMPROOT/$1/out/results.csv
+	local rc; rc=$(cat "$d/launch.rc")
+	if [ "$rc" = 0 ]; then pass "$a: wcbench guest exits 0"; else
+		fail "$a: wcbench guest exits 0" "exit $rc: $(tail -5 "$d/launch.log" | tr '\n' ' ')"; fi
+	if [ ! -s "$csv" ]; then fail "$a: rows came back" "no $csv"; return; fi
+	local n; n=$(($(wc -l < "$csv") - 1))
+	[ "$n" -gt 0 ] && pass "$a: $n rows came back to the host" || fail "$a: rows came back" "empty CSV"
+	[ "$(col "$csv" env | sort -u)" = guest ] && pass "$a: every row says env=guest" ||
+		fail "$a: every row says env=guest" "$(col "$csv" env | sort -u | tr '\n' ' ')"
+	[ "$(col "$csv" arch | sort -u)" = "$a" ] && pass "$a: rows come from an $a guest" ||
+		fail "$a: rows come from an $a guest" "$(col "$csv" arch | sort -u | tr '\n' ' ')"
+
+	# status: ok everywhere but the features the emulated CPU lacks
+	local bad
+	bad=$(awk -F, -v a="$a" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		{ s = $c["status"]; k = $c["kernel"]; r = $c["reason"] }
+		s == "ok" && $c["verify"] != "ok" { print k " " $c["target"] " verify=" $c["verify"]; next }
+		s == "ok" { next }
+		a == "aarch64" && s == "unsupported" && k == "st64b_64" { next }
+		a == "x86_64" && s == "unsupported" && r ~ /CPU lacks/ { next }
+		{ print k " " $c["barrier"] " " $c["target"] " " s " " r }' "$csv" | sort -u | head -5)
+	[ -z "$bad" ] && pass "$a: every case ok with --verify (only missing CPU features unsupported)" ||
+		fail "$a: every case ok with --verify" "$bad"
+
+	# every kernel and barrier of the arch was in the run
+	local list="$o/guest/exec-1.out" want got
+	for what in KERNEL BARRIER; do
+		want=$(awk -v a="$a" -v w="$what" '$1 == "KERNEL" || $1 == "BARRIER" { sec = $1; next }
+			sec == w && ($2 == "any" || $2 == a) { print $1 }' "$list" | sort -u | tr '\n' ' ')
+		got=$(col "$csv" "$( [ $what = KERNEL ] && echo kernel || echo barrier)" | sort -u | tr '\n' ' ')
+		[ -n "$want" ] && [ "$want" = "$got" ] && pass "$a: every ${what,,} ran ($want)" ||
+			fail "$a: every ${what,,} ran" "listed: $want; in the CSV: $got"
+	done
+
+	# the read-back drain ran on every BAR path
+	got=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["status"] == "ok" { print $c["target_kind"] ":" $c["drain"] }' "$csv" | LC_ALL=C sort -u | paste -sd' ')
+	[ "$got" = "sysfs:fence sysfs:readback sysfs-wc:fence sysfs-wc:readback vfio:fence vfio:readback" ] &&
+		pass "$a: drain fence and readback measured on every BAR path" ||
+		fail "$a: drain fence and readback on every BAR path" "$got"
+
+	# map and memory type per target kind
+	local expect
+	if [ "$a" = aarch64 ]; then
+		expect="sysfs sysfs-resource Device-nGnRE|sysfs-wc sysfs-resource-wc Normal-NC|vfio vfio Device-nGnRnE"
+	else
+		expect="sysfs sysfs-resource UC-|sysfs-wc sysfs-resource-wc WC|vfio vfio UC"
+	fi
+	got=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		{ print $c["target_kind"] " " $c["map"] " " $c["memtype"] }' "$csv" | sort -u | paste -sd'|')
+	[ "$got" = "$expect" ] && pass "$a: map and memtype per target ($got)" ||
+		fail "$a: map and memtype per target" "got $got, want $expect"
+	if [ "$a" = x86_64 ]; then
+		got=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+			{ print $c["target_kind"] "=" $c["memtype_seen"] }' "$csv" | sort -u | paste -sd' ')
+		[[ $got == *"sysfs-wc=WC"* && $got != *unknown* ]] && pass "$a: PAT type seen recorded ($got)" ||
+			fail "$a: PAT type seen recorded" "$got"
+	fi
+
+	# the backing file: the last case's bytes inside the window, the canary outside
+	local hex burst period
+	hex=$(sed -n 's/.*"pattern_hex": *"\([0-9a-f]*\)".*/\1/p' "$o/metadata.json")
+	burst=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$c["status"] == "ok" { b = $c["burst_bytes"] } END { print b }' "$csv")
+	if [ ${#hex} != 128 ] || [ -z "$burst" ]; then
+		fail "$a: window holds the last case's bytes" "no pattern_hex in metadata.json or no ok row"
+	else
+		period=$((burst < 64 ? burst : 64))
+		printf "$(echo "$hex" | sed 's/../\\x&/g')" | head -c $period > "$d/period.bin"
+		: > "$d/window.bin"
+		while [ "$(stat -c %s "$d/window.bin")" -lt $WLEN ]; do cat "$d/period.bin" >> "$d/window.bin"; done
+		truncate -s $WLEN "$d/window.bin"
+		{ head -c $WOFF /dev/zero | tr '\0' "$CANARY"; cat "$d/window.bin"
+		  head -c $((SIZE_BYTES - WOFF - WLEN)) /dev/zero | tr '\0' "$CANARY"; } > "$d/expected.bin"
+		local diff
+		diff=$(cmp "$d/expected.bin" "$d/bar.bin" 2>&1 | head -1)
+		if [ -z "$diff" ]; then
+			pass "$a: after the guest, the window holds the last case's bytes (burst $burst) and the canary is intact outside"
+		else
+			local off; off=$(echo "$diff" | sed -n 's/.*byte \([0-9]*\).*/\1/p')
+			fail "$a: backing file after the guest" "$diff (window is bytes $((WOFF + 1))-$((WOFF + WLEN)))"
+		fi
+	fi
+
+	# bad targets: exit 2 and the message
+	local i=0
+	for b in "${BAD[@]}"; do
+		local n=$((i + 2)) msg=${b%%|*} name=${NAMES[$i]}
+		i=$((i + 1))
+		local erc eout
+		erc=$(cat "$o/guest/exec-$n.rc" 2>/dev/null || echo none)
+		eout=$(cat "$o/guest/exec-$n.out" 2>/dev/null)
+		if [ "$erc" = 2 ] && [[ $eout == *"$msg"* ]]; then
+			pass "$a: bad target $name: exit 2, '$msg'"
+		else
+			fail "$a: bad target $name" "exit $erc, want 2 and '$msg': $(echo "$eout" | tail -2 | tr '\n' ' ')"
+		fi
+	done
+}
+
+for a in $ARCHS; do check_arch "$a"; done
