@@ -273,6 +273,44 @@ static void fill_row(struct row *row, const struct run_options *o, const char *r
 	snprintf(row->reason, sizeof row->reason, "%s", res->reason);
 }
 
+/* The fastest case of each kernel on each target, for the closing summary. */
+struct best {
+	bool set;
+	double gbps, p10, p90;
+	size_t burst;
+	const char *barrier, *every, *drain;
+};
+
+static void print_best(const struct run_options *o, struct best (*best)[MAX_LIST])
+{
+	bool any = false;
+	for (unsigned t = 0; t < o->ntargets; t++)
+		for (unsigned k = 0; k < o->nkernels; k++)
+			any |= best[t][k].set;
+	if (!any)
+		return;
+	printf("\nfastest case per kernel (GB/s = 10^9 B/s: median, and p10-p90 of the samples):\n");
+	printf("  %-16s %-14s %9s %17s %9s %-14s %s\n", "target", "kernel", "GB/s", "p10-p90", "burst",
+	       "barrier/every", "drain");
+	for (unsigned t = 0; t < o->ntargets; t++)
+		for (unsigned k = 0; k < o->nkernels; k++) {
+			const struct best *b = &best[t][k];
+			if (!b->set)
+				continue;
+			char range[40], burst[24], be[40];
+			snprintf(range, sizeof range, "%.2f-%.2f", b->p10, b->p90);
+			if (b->burst >= (1UL << 20))
+				snprintf(burst, sizeof burst, "%zu MiB", b->burst >> 20);
+			else if (b->burst >= 1024)
+				snprintf(burst, sizeof burst, "%zu KiB", b->burst >> 10);
+			else
+				snprintf(burst, sizeof burst, "%zu B", b->burst);
+			snprintf(be, sizeof be, "%s/%s", b->barrier, b->every);
+			printf("  %-16.16s %-14s %9.2f %17s %9s %-14s %s\n", o->targets[t],
+			       o->kernels[k]->name, b->gbps, range, burst, be, b->drain);
+		}
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_options *o = calloc(1, sizeof *o);
@@ -358,6 +396,7 @@ int cmd_run(int argc, char **argv)
 	bool tty = isatty(2);
 	size_t per_target = sweep_count(o), total = per_target * o->ntargets, n_done = 0;
 	size_t counts[4] = { 0 }, skipped = 0;
+	struct best(*best)[MAX_LIST] = calloc(o->ntargets, sizeof *best);
 	uint64_t t0 = mono_raw_ns();
 	fprintf(stderr, "wcbench: %zu cases into %s (timer %s %.3f GHz, read cost %.1f ns; budget %.2f s per case)\n",
 		total, dir, ti->name, ti->hz / 1e9, ti->cost_ns, o->time_s);
@@ -414,6 +453,11 @@ int cmd_run(int argc, char **argv)
 			fflush(csv);
 			fdatasync(fileno(csv)); /* a finished row survives a crash of the machine too */
 			counts[row.status]++;
+			struct best *b = &best[ti_][p.kernel];
+			if (row.status == STATUS_OK && (!b->set || row.gb_per_s_median > b->gbps))
+				*b = (struct best){ true, row.gb_per_s_median, row.gb_per_s_p10, row.gb_per_s_p90,
+						    cs.burst, cs.barrier->name, every_names[cs.every],
+						    drain_name(cs.drain) };
 			n_done++;
 			if (tty)
 				progress(n_done, total, &row, (double)(mono_raw_ns() - t0) / 1e9);
@@ -431,6 +475,8 @@ int cmd_run(int argc, char **argv)
 	       skipped ? ", finished cases skipped on resume" : "");
 	printf("each figure: median of >= %u samples (or the %.2f s budget) of sample time / bursts; "
 	       "timer %s; GB/s = 10^9 B/s\n", o->min_samples, o->time_s, ti->name);
+	print_best(o, best);
+	free(best);
 	if (counts[STATUS_FAULT] + counts[STATUS_ERROR])
 		exit_code = 1;
 	if (interrupted) {

@@ -183,3 +183,15 @@ if grep -qxF -f "$TMPROOT/schema.md" "$TOP/results/SCHEMA.md" && [ "$(grep -cxF 
 else
 	fail "results/SCHEMA.md is stale" "regenerate the table with: wcbench schema"
 fi
+
+# --- make install: the installed binary finds its plots and guest scripts ---
+inst="$TMPROOT/inst"
+if make -s -C "$TOP" install PREFIX="$inst" >"$TMPROOT/install.log" 2>&1; then
+	"$inst/bin/wcbench" run --quick -k c_8 -b none --out "$TMPROOT/installed" >/dev/null 2>&1
+	is_png "$TMPROOT/installed/gbps_vs_size.png" && pass "installed wcbench plots with its installed scripts" \
+		|| fail "installed wcbench plots" "$(cat "$TMPROOT/installed/gnuplot.log" 2>/dev/null)"
+	"$inst/bin/wcbench" guest --help >/dev/null 2>&1 && pass "installed wcbench finds its guest launcher" \
+		|| fail "installed wcbench guest --help"
+else
+	fail "make install PREFIX=" "$(tail -3 "$TMPROOT/install.log")"
+fi
