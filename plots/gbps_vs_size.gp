@@ -16,8 +16,18 @@ match(k, mt, b) = strcol("status") eq "ok" && strcol("memtype") eq mt && strcol(
 xval(k, mt, b) = match(k, mt, b) ? column("burst_bytes") : NaN
 
 set logscale x 2
-set format x "%.0b%B"
-set xlabel "burst size (bytes; Ki = 1024)"
+set xtics ("8" 8, "16" 16, "64" 64, "256" 256, "1K" 1024, "4K" 4096, "16K" 16384, "64K" 65536, \
+    "256K" 262144, "1M" 1048576, "4M" 4194304, "16M" 16777216, "64M" 67108864, \
+    "256M" 268435456, "1G" 1073741824) nomirror
+set mxtics default
+# twelve distinguishable lines: colour, point type and dash all differ
+colours = "#1f77b4 #d62728 #2ca02c #9467bd #ff7f0e #17becf #8c564b #e377c2 #7f7f7f #bcbd22 #000000 #393b79"
+do for [i=1:12] {
+    dash = (i <= 6) ? 1 : 2
+    set linetype i lc rgb word(colours, i) pt (i % 7) + 4 dt dash
+}
+set linetype cycle 12
+set xlabel "burst size (bytes; K = 1024)"
 set ylabel "GB/s (10^9 bytes/s), median"
 set yrange [0:*]
 set grid xtics ytics lc rgb "#dddddd"
@@ -43,7 +53,7 @@ do for [fmt in "png svg"] {
             set title sprintf("memtype %s, barrier %s", mt, b) noenhanced
             plot for [k=1:words(s_label)] csv \
                 using (xval(k, mt, b)):"gb_per_s_median":"gb_per_s_p10":"gb_per_s_p90" \
-                with yerrorlines lw 2 pt 7 ps 0.6 title word(s_label, k)
+                with yerrorlines lw 2 ps 0.7 title word(s_label, k)
         }
     }
     unset multiplot
