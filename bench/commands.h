@@ -12,4 +12,5 @@ int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_guest(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
 #endif

@@ -17,6 +17,7 @@ static const char help[] =
 	"  list      kernels, barriers and target kinds, and whether each can run here\n"
 	"  compare   BASE NEW: what got slower or faster between two runs (exit 1 on regression)\n"
 	"  report    -o DIR RUN...: an HTML/Markdown report comparing machines\n"
+	"  probe     SPEC...: what a target maps to (memtype, regions, IOMMU, DMA) without storing\n"
 	"  guest     boot a Linux guest with QEMU and run wcbench inside it\n"
 	"  schema    print the results CSV columns (Markdown)\n"
 	"\n"
@@ -44,6 +45,8 @@ int main(int argc, char **argv)
 		return cmd_compare(argc - 1, argv + 1);
 	if (!strcmp(cmd, "report"))
 		return cmd_report(argc - 1, argv + 1);
+	if (!strcmp(cmd, "probe"))
+		return cmd_probe(argc - 1, argv + 1);
 	if (!strcmp(cmd, "guest"))
 		return cmd_guest(argc - 1, argv + 1);
 	if (!strcmp(cmd, "schema")) {

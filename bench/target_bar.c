@@ -21,6 +21,7 @@
 
 #include "pcisys.h"
 #include "target.h"
+#include "target_bar.h"
 #include "vfio.h"
 
 enum bar_kind { BAR_VFIO, BAR_SYSFS, BAR_SYSFS_WC };
@@ -55,6 +56,12 @@ static void pat_lookup(uint64_t start, char *out, size_t n)
 {
 	char path[PATH_MAX], line[256];
 	snprintf(out, n, "unknown");
+#if !defined(__x86_64__)
+	(void)start; /* PAT is x86's: elsewhere the type is not reported */
+	(void)path;
+	(void)line;
+	return;
+#endif
 	snprintf(path, sizeof path, "%.1024s/kernel/debug/x86/pat_memtype_list", pcisys_root());
 	FILE *f = fopen(path, "r");
 	if (!f)
@@ -290,6 +297,12 @@ static int bar_map(struct target *t, char *err)
 	pat_lookup(p->bar_start, t->memtype_seen, sizeof t->memtype_seen);
 	snprintf(t->device, sizeof t->device, "%s bar%d", p->bdf, p->bar);
 	return 0;
+}
+
+struct vfio_dev *target_bar_vfio(const struct target *t)
+{
+	struct bar_priv *p = t->ops == &target_vfio_ops ? t->priv : NULL;
+	return p && t->base && p->vd.device_fd >= 0 ? &p->vd : NULL;
 }
 
 const struct target_ops target_vfio_ops = {

@@ -7,6 +7,8 @@
 #    the feature: ST64B on aarch64, AVX-512/MOVDIR64B on x86), with the memory type of each path;
 #  - afterwards the backing file holds exactly the last case's bytes inside the window and the
 #    canary everywhere else;
+#  - `wcbench probe` of the three paths: exit 0, vfio through the group path, region 2 of 1 MiB
+#    with mmap, a 2 MiB DMA mapping at a non-zero IOVA, map and memtype per path as in the rows;
 #  - bad targets inside the guest each give their clear error and exit 2.
 # Needs qemu-system-x86/arm (tests/deps/guest.txt), the kernels from guest/setup.sh, and the static
 # binaries wcbench-x86_64 and wcbench-aarch64 (make test builds them). TCG timings mean nothing here.
@@ -53,13 +55,16 @@ BAD=(
 	"is not bound to any driver: bind it to vfio-pci first|echo @dev > /sys/bus/pci/drivers/vfio-pci/unbind && wcbench run --target vfio:@dev:bar2 $one"
 	"memory decoding is off|printf '\\000\\000' | dd of=/sys/bus/pci/devices/@dev/config bs=1 seek=4 count=2 conv=notrunc 2>/dev/null && wcbench run --target sysfs:@dev:bar2 $one"
 )
+# `wcbench probe` of the three BAR paths, run as exec-2 while the device is still bound to vfio-pci
+PROBE="wcbench probe vfio:@dev:bar2 sysfs-wc:@dev:bar2 sysfs:@dev:bar2"
 NAMES=(wrong-bdf bad-bdf-syntax bar7 window-past-end sysfs-wc-nonprefetchable host-driver-no-force io-bar vfio-not-bound decoding-off)
 
 launch() { # arch: boots the guest, leaves $TMPROOT/$arch/{out,bar.bin,launch.rc,secs}
 	local a=$1 d=$TMPROOT/$1
 	mkdir -p "$d"
 	head -c $SIZE_BYTES /dev/zero | tr '\0' "$CANARY" > "$d/bar.bin"
-	local ex=(--exec "wcbench list kernels; wcbench list barriers")
+	# exec-1: the lists; exec-2: probe (before the bad targets unbind the device); exec-3..: BAD
+	local ex=(--exec "wcbench list kernels; wcbench list barriers" --exec "$PROBE")
 	for b in "${BAD[@]}"; do ex+=(--exec "${b#*|}"); done
 	local start=$SECONDS
 	"$WCBENCH" guest --arch "$a" --accel tcg --device "ivshmem:$SIZE:$d/bar.bin" --binary "$TOP/wcbench-$a" \
@@ -116,7 +121,7 @@ check_arch() {
 	# the read-back drain ran on every BAR path
 	got=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 		$c["status"] == "ok" { print $c["target_kind"] ":" $c["drain"] }' "$csv" | LC_ALL=C sort -u | paste -sd' ')
-	[ "$got" = "sysfs:fence sysfs:readback sysfs-wc:fence sysfs-wc:readback vfio:fence vfio:readback" ] &&
+	[ "$got" = "sysfs-wc:fence sysfs-wc:readback sysfs:fence sysfs:readback vfio:fence vfio:readback" ] &&
 		pass "$a: drain fence and readback measured on every BAR path" ||
 		fail "$a: drain fence and readback on every BAR path" "$got"
 
@@ -163,10 +168,36 @@ check_arch() {
 		fi
 	fi
 
+	# wcbench probe (exec-2): the vfio path, regions, a DMA mapping, map and memtype per path
+	local p=$o/guest/exec-2.out prc
+	prc=$(cat "$o/guest/exec-2.rc" 2>/dev/null || echo none)
+	[ "$prc" = 0 ] && pass "$a: wcbench probe of vfio, sysfs-wc, sysfs exits 0" ||
+		fail "$a: wcbench probe exits 0" "exit $prc: $(grep 'wcbench probe:' "$p" 2>/dev/null | head -2 | tr '\n' ' ')"
+	grep -qx "vfio_path: group" "$p" 2>/dev/null && pass "$a: probe: vfio through the group/container path" ||
+		fail "$a: probe: vfio_path group" "$(grep vfio_path "$p" 2>/dev/null)"
+	grep -Eq "^iommu_group: [0-9]+$" "$p" 2>/dev/null && pass "$a: probe: IOMMU group named ($(grep iommu_group "$p"))" ||
+		fail "$a: probe: iommu_group" "$(grep iommu_group "$p" 2>/dev/null)"
+	grep -Eq "^region2: bar2 size=1048576 .* read,write,mmap" "$p" 2>/dev/null &&
+		pass "$a: probe: vfio region 2 is 1 MiB with mmap" || fail "$a: probe: region 2" "$(grep '^region2' "$p" 2>/dev/null)"
+	grep -Eq "^region7: config size=[1-9]" "$p" 2>/dev/null && pass "$a: probe: config region listed" ||
+		fail "$a: probe: config region" "$(grep '^region7' "$p" 2>/dev/null)"
+	grep -Eq "^iova: 0x0*[1-9a-f][0-9a-f]*$" "$p" 2>/dev/null && grep -qx "dma_len: 2097152" "$p" && grep -qx "dma: ok" "$p" &&
+		pass "$a: probe: 2 MiB DMA-mapped through the IOMMU and unmapped ($(grep '^iova' "$p"))" ||
+		fail "$a: probe: DMA mapping" "$(grep -E '^(iova|dma)' "$p" 2>/dev/null | tr '\n' ' ')"
+	got=$(awk '/^kind: / { k = $2 } /^map: / { m = $2 } /^memtype: / { print k " " m " " $2 }' "$p" 2>/dev/null | sort | paste -sd'|')
+	[ "$got" = "$expect" ] && pass "$a: probe: map and memtype per path, as the run's rows" ||
+		fail "$a: probe: map and memtype per path" "got $got, want $expect"
+	if [ "$a" = x86_64 ]; then
+		got=$(awk '/^kind: / { k = $2 } /^memtype_seen: / { print k "=" $2 }' "$p" 2>/dev/null | sort | paste -sd' ')
+		want=$(printf '%s\n' vfio=UC- sysfs-wc=WC sysfs=UC- | sort | paste -sd' ')
+		[ "$got" = "$want" ] && pass "$a: probe: PAT type seen per path ($got)" ||
+			fail "$a: probe: PAT type seen" "got $got, want $want"
+	fi
+
 	# bad targets: exit 2 and the message
 	local i=0
 	for b in "${BAD[@]}"; do
-		local n=$((i + 2)) msg=${b%%|*} name=${NAMES[$i]}
+		local n=$((i + 3)) msg=${b%%|*} name=${NAMES[$i]}
 		i=$((i + 1))
 		local erc eout
 		erc=$(cat "$o/guest/exec-$n.rc" 2>/dev/null || echo none)

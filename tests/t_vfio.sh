@@ -6,7 +6,9 @@
 #    ASan/UBSan): BDF/BAR parsing, sysfs reads, group viability, vfio_check messages;
 #  - wcbench run over sysfs:/sysfs-wc: targets of the fake device: rows, memtype, PAT type seen,
 #    window contents; refusals (host driver without --force, not prefetchable, decoding off, window
-#    past the end, BAR 7, vfio on a non-viable group or unbound device) exit 2 and write nothing.
+#    past the end, BAR 7, vfio on a non-viable group or unbound device) exit 2 and write nothing;
+#  - wcbench probe of sysfs targets: device, map, memtype (and PAT type seen), region and window,
+#    --json, nothing written; bad specs exit 2 before mapping anything, a failed mapping exits 1.
 source "$(dirname "$0")/lib.sh"
 
 R=$TMPROOT/sys
@@ -118,3 +120,49 @@ if [ -s "$csv" ]; then
 else
 	fail "rows" "no $csv"
 fi
+
+# --- wcbench probe over the fake device: what sysfs targets map to, nothing stored -----------------
+check_exit "probe --help exits 0" 0 "$WCBENCH" probe --help
+grep -q "never writes to the device" "$TMPROOT/check.out" && pass "probe --help says it never writes to the device" ||
+	fail "probe --help" "no 'never writes to the device' in it"
+before=$(sum $D/0000:00:03.0/resource2 $D/0000:00:03.0/resource0)
+check_exit "probe of sysfs and sysfs-wc targets: exit 0" 0 "$WCBENCH" probe sysfs:0000:00:03.0:bar2 sysfs-wc:0000:00:03.0:bar2 sysfs:0000:00:03.0:bar0
+cp "$TMPROOT/check.out" "$TMPROOT/probe.out"
+got=$(awk '/^kind: / { k = $2 } /^device: / { d = $3 } /^map: / { m = $2 } /^memtype: / { t = $2 } /^region_len: / { l = $2 }
+	/^window: / { print k " " d " " m " " t " " l " " $2 }' "$TMPROOT/probe.out" | paste -sd'|')
+if [ "$(uname -m)" = x86_64 ]; then uc=UC- wc=WC; else uc=Device-nGnRE wc=Normal-NC; fi
+want="sysfs bar2 sysfs-resource $uc 1048576 0:1048576|sysfs-wc bar2 sysfs-resource-wc $wc 1048576 0:1048576|sysfs bar0 sysfs-resource $uc 256 0:256"
+[ "$got" = "$want" ] && pass "probe: device, map, memtype, region length and window per target" || fail "probe: per target" "got $got, want $want"
+if [ "$(uname -m)" = x86_64 ]; then
+	got=$(grep '^memtype_seen:' "$TMPROOT/probe.out" | cut -d' ' -f2 | paste -sd' ')
+	[ "$got" = "WC WC UC-" ] && pass "probe: memtype_seen from the PAT list ($got)" || fail "probe: memtype_seen" "got $got, want WC WC UC-"
+fi
+grep -q '^vfio_path\|^iova' "$TMPROOT/probe.out" && fail "probe: sysfs targets show no vfio part" "$(grep '^vfio_path\|^iova' "$TMPROOT/probe.out")" ||
+	pass "probe: sysfs targets show no vfio part"
+check_exit "probe --json --window 4K:64K: exit 0" 0 "$WCBENCH" probe --json --window 4K:64K sysfs-wc:0000:00:03.0:bar2
+if command -v python3 >/dev/null; then
+	got=$(python3 -c 'import json, sys; o = json.load(open(sys.argv[1]))[0]; print(o["map"], o["window"], o["region_len"])' "$TMPROOT/check.out" 2>&1)
+	[ "$got" = "sysfs-resource-wc 4096:65536 1048576" ] && pass "probe --json: valid JSON, map and window ($got)" || fail "probe --json" "$got"
+fi
+[ "$(sum $D/0000:00:03.0/resource2 $D/0000:00:03.0/resource0)" = "$before" ] && pass "probe wrote nothing to the BARs" ||
+	fail "probe wrote nothing" "a resource file changed"
+
+check_exit "probe without a SPEC: exit 2" 2 "$WCBENCH" probe
+check_exit "probe of an unknown target kind: exit 2" 2 "$WCBENCH" probe bogus:0000:00:03.0:bar2
+grep -q "^wcbench probe: unknown target kind 'bogus'" "$TMPROOT/check.out" && pass "probe: unknown kind named in one line" || fail "probe unknown kind message" "$(cat "$TMPROOT/check.out")"
+check_exit "probe of BAR 7: exit 2" 2 "$WCBENCH" probe sysfs:0000:00:03.0:bar7
+grep -q "^wcbench probe: .*BAR 7 does not exist" "$TMPROOT/check.out" && pass "probe: BAR 7 does not exist" || fail "probe BAR 7 message" "$(cat "$TMPROOT/check.out")"
+check_exit "probe of a good and a bad spec: exit 2, nothing printed" 2 "$WCBENCH" probe sysfs:0000:00:03.0:bar2 sysfs:0000:00:1e.7:bar2
+[ "$(grep -c . "$TMPROOT/check.out")" = 1 ] && pass "probe: a bad spec stops before any target is mapped" || fail "probe: bad spec output" "$(cat "$TMPROOT/check.out")"
+check_exit "probe of sysfs on a device bound to e1000e: exit 2" 2 "$WCBENCH" probe sysfs:0000:00:03.1:bar2
+check "probe --force of sysfs on a device bound to e1000e" "$WCBENCH" probe --force sysfs:0000:00:03.1:bar2
+check_exit "probe of vfio on an unbound device: exit 2" 2 "$WCBENCH" probe vfio:0000:00:04.0:bar2
+grep -q "bind it to vfio-pci first" "$TMPROOT/check.out" && pass "probe vfio unbound: bind it to vfio-pci first" || fail "probe vfio unbound message" "$(cat "$TMPROOT/check.out")"
+check_exit "probe --window past the BAR end: exit 2" 2 "$WCBENCH" probe --window 960K:128K sysfs:0000:00:03.0:bar2
+# a resource file that cannot be mapped (a FIFO): probe passes, map fails: exit 1 with the reason
+dev 0000:00:07.0 0x1af4 0x1110 0x050000 0x0006 "" ""
+rm "$D/0000:00:07.0/resource2"; mkfifo "$D/0000:00:07.0/resource2"
+check_exit "probe whose mapping fails: exit 1" 1 "$WCBENCH" probe sysfs:0000:00:07.0:bar2
+grep -q "^wcbench probe: 0000:00:07.0: mmap of resource2 failed" "$TMPROOT/check.out" && [ "$(grep -c . "$TMPROOT/check.out")" = 1 ] &&
+	pass "probe: a failed mapping is named, in one line" ||
+	fail "probe: failed mapping message" "$(cat "$TMPROOT/check.out")"
