@@ -9,6 +9,7 @@ const struct target_ops *const target_kinds[] = {
 	&target_vfio_ops,
 	&target_sysfs_ops,
 	&target_sysfs_wc_ops,
+	&target_file_ops,
 };
 const size_t target_kind_count = sizeof target_kinds / sizeof target_kinds[0];
 

@@ -1,5 +1,5 @@
 /*
- * Targets: where stores land. One ops table per kind (ram, vfio, sysfs, sysfs-wc);
+ * Targets: where stores land. One ops table per kind (ram, vfio, sysfs, sysfs-wc, file);
  * a spec names the kind before the first ':' ("ram", "ram:hugetlb", "vfio:0000:00:03.0:bar2").
  */
 #ifndef WCBENCH_TARGET_H
@@ -29,7 +29,7 @@ struct target {
 
 	/* set by map */
 	uint8_t *base;           /* start of the mapped region; stores go to base + win_off .. */
-	char map[24];            /* mapping path: anon, hugetlb, vfio, sysfs-resource, sysfs-resource-wc */
+	char map[24];            /* mapping path: anon, hugetlb, vfio, sysfs-resource, sysfs-resource-wc, file */
 	char memtype[24];        /* the type this path asks for: WB, WC, UC-, UC, Normal-WB, Normal-NC, Device-nGnRE, Device-nGnRnE */
 	char memtype_seen[24];   /* what the OS reports it really got (x86 PAT list), or "unknown" */
 	char device[64];         /* BDF and BAR for device targets, "" for RAM */
@@ -65,6 +65,7 @@ int target_probe(struct target *t, const char *spec, const struct target_opts *o
 const char *target_kind_of(const char *spec, char *buf, size_t n);
 
 extern const struct target_ops target_ram_ops;
+extern const struct target_ops target_file_ops;
 /* target_bar.c: vfio-pci region mmap, sysfs resourceN, sysfs resourceN_wc */
 extern const struct target_ops target_vfio_ops, target_sysfs_ops, target_sysfs_wc_ops;
 #endif

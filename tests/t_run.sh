@@ -195,3 +195,21 @@ if make -s -C "$TOP" install PREFIX="$inst" >"$TMPROOT/install.log" 2>&1; then
 else
 	fail "make install PREFIX=" "$(tail -3 "$TMPROOT/install.log")"
 fi
+
+# --- file target: stores only inside the window (the host-side twin of the guest BAR test) ---
+f="$TMPROOT/bar.bin"
+head -c 1048576 /dev/zero | tr '\0' '\347' >"$f"
+"$WCBENCH" run --quick --no-plot --verify -t "file:$f" -w 4K:64K -k c_8,"$("$WCBENCH" list kernels | awk 'NR>2 && $NF=="yes"{print $1; exit}')" \
+	--out "$TMPROOT/file" >/dev/null 2>&1
+hex=$(sed -n 's/.*"pattern_hex": *"\([0-9a-f]*\)".*/\1/p' "$TMPROOT/file/metadata.json")
+printf "$(echo "$hex" | sed 's/../\\x&/g')" >"$TMPROOT/period.bin"
+{ head -c 4096 /dev/zero | tr '\0' '\347'
+  for _ in $(seq 1024); do cat "$TMPROOT/period.bin"; done
+  head -c $((1048576 - 4096 - 65536)) /dev/zero | tr '\0' '\347'; } >"$TMPROOT/expected.bin"
+st=$(col "$TMPROOT/file/results.csv" status | sort -u | tr '\n' ' ')
+if [ "$st" = "ok " ] && cmp -s "$TMPROOT/expected.bin" "$f"; then
+	pass "file target: window holds the pattern, every byte outside it untouched"
+else
+	fail "file target" "statuses: $st; $(cmp "$TMPROOT/expected.bin" "$f" 2>&1 | head -1)"
+fi
+bad_input "file window past the end" "past the end of the file" -t "file:$f" -w 1M:4K
