@@ -1,0 +1,73 @@
+/*
+ * Result sets read back from CSV (compare, report): shared between compare.c and report.c.
+ * Columns are found by header name (csv_col), so a CSV with its columns in another order reads
+ * the same; rows are parsed into struct row through schema_columns[].
+ */
+#ifndef WCBENCH_COMPARE_H
+#define WCBENCH_COMPARE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "schema.h"
+
+/* Fields of the case key, in the order they are compared and printed. */
+enum key_field {
+	KEY_ENV,
+	KEY_TARGET_KIND,
+	KEY_MAP,
+	KEY_MEMTYPE,
+	KEY_KERNEL,
+	KEY_BARRIER,
+	KEY_BARRIER_EVERY,
+	KEY_BURST_BYTES,
+	KEY_THREADS,
+	KEY_DRAIN,
+	KEY_COUNT
+};
+
+extern const char *const key_field_names[KEY_COUNT];
+
+struct result_set {
+	char *csv_path;      /* the results.csv that was read */
+	char *dir;           /* the run directory, or the directory holding the CSV */
+	size_t nrows;
+	struct row *rows;    /* numbers not measured are NAN, as csv_write_row leaves them empty */
+	size_t *line;        /* CSV line of each row, for messages */
+};
+
+/*
+ * Read a results directory (DIR/results.csv) or a CSV file written by `wcbench run`.
+ * `required` lists the columns the caller needs (NULL-terminated; NULL: every key field, status
+ * and the statistics); schema_version is always required and must equal SCHEMA_VERSION in every
+ * row. Unknown columns are ignored, missing optional ones read as empty.
+ * Returns 0, or -errno with one line in err that names the file (and line, column).
+ */
+int rs_load(const char *path, const char *const *required, struct result_set *rs, char *err,
+	    size_t errlen);
+void rs_free(struct result_set *rs);
+
+/* Case key of a row as one string "env|kind|map|..." (fields in key_field order); fields whose
+ * bit is set in ignore_mask are left out. Returns the length written (truncated like snprintf). */
+int row_key(const struct row *r, unsigned ignore_mask, char *buf, size_t len);
+/* Human name of a case: "host ram/anon WB movnti_8+sfence@burst 4 KiB x1 drain=fence". */
+int row_case_name(const struct row *r, char *buf, size_t len);
+/* "4 KiB", "64 B", "1 MiB" (powers of two), otherwise the byte count. */
+void fmt_bytes(unsigned long long b, char *buf, size_t len);
+
+/* Dynamic string, for building tables and files. */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+	bool oom;
+};
+void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_free(struct sbuf *b);
+
+/* Write `len` bytes to path (created or truncated). 0 or -errno. */
+int write_file(const char *path, const char *data, size_t len);
+/* mkdir -p. 0 or -errno. */
+int make_dirs(const char *path);
+/* Escape for a gnuplot single-quoted string ('' for '). Returns buf. */
+const char *gp_quote(const char *s, char *buf, size_t len);
+#endif
