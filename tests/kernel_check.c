@@ -51,8 +51,12 @@ static const char *check_one(const struct store_kernel *k, enum barrier_id b, en
 {
 	size_t span = burst * 3; /* three bursts: the job below wraps once */
 	size_t total = GUARD + span + GUARD;
-	uint8_t *mem = aligned_alloc(64, (total + 63) / 64 * 64);
-	uint8_t *want = malloc(total);
+	/* file-scope buffers: a kernel that faults jumps out of here and must leak nothing */
+	static uint8_t *mem, *want;
+	free(mem);
+	free(want);
+	mem = aligned_alloc(64, (total + 63) / 64 * 64);
+	want = malloc(total);
 	memset(mem, CANARY, total);
 	memset(want, CANARY, total);
 	struct store_job j = {
@@ -70,8 +74,6 @@ static const char *check_one(const struct store_kernel *k, enum barrier_id b, en
 			snprintf(why, n, "%s byte %zd is 0x%02x, expected 0x%02x (burst %zu)",
 				 guard ? "guard" : "span", (ssize_t)i - GUARD, mem[i], want[i], burst);
 		}
-	free(mem);
-	free(want);
 	return why;
 }
 
@@ -159,6 +161,7 @@ static void check_fault_row(void)
 
 int main(void)
 {
+	setvbuf(stdout, NULL, _IOLBF, 0); /* each line out before anything can abort the process */
 	printf("# kernel_check for %s\n", wc_arch_name(wc_build_arch()));
 	for (size_t i = 0; i < store_kernel_count; i++) {
 		const struct store_kernel *k = &store_kernels[i];

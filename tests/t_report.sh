@@ -145,7 +145,7 @@ else
 		sat=$(convert "$shot" -crop 1400x1200+0+1800 -colorspace HSL -channel G -separate -format '%[fx:maxima]' info: 2>/dev/null)
 		awk -v s="$sat" 'BEGIN{exit !(s > 0.4)}' && pass "screenshot shows coloured plot lines (max saturation $sat)" ||
 			fail "screenshot shows coloured plot lines" "max saturation '$sat'"
-		[ -n "${REPORT_SHOT:-}" ] && cp "$shot" "$REPORT_SHOT"
+		if [ -n "${REPORT_SHOT:-}" ]; then cp "$shot" "$REPORT_SHOT"; fi
 	else
 		fail "chromium screenshot of the page (1400x3000)" "$(tail -3 "$TMPROOT/chrome.err")"
 	fi

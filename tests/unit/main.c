@@ -4,6 +4,7 @@ int check_passed, check_failed;
 
 int main(void)
 {
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	test_stats();
 	test_options();
 	test_sweep();
