@@ -21,90 +21,6 @@
 
 /* ---------------------------------------------------------------- shared helpers */
 
-void sb_printf(struct sbuf *b, const char *fmt, ...)
-{
-	if (b->oom)
-		return;
-	for (;;) {
-		va_list ap;
-		va_start(ap, fmt);
-		size_t room = b->cap - b->len;
-		int n = vsnprintf(b->s ? b->s + b->len : NULL, room, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			b->oom = true;
-			return;
-		}
-		if ((size_t)n < room) {
-			b->len += (size_t)n;
-			return;
-		}
-		size_t cap = b->cap ? 2 * b->cap : 4096;
-		while (cap - b->len <= (size_t)n)
-			cap *= 2;
-		char *s = realloc(b->s, cap);
-		if (!s) {
-			b->oom = true;
-			return;
-		}
-		b->s = s;
-		b->cap = cap;
-	}
-}
-
-void sb_free(struct sbuf *b)
-{
-	free(b->s);
-	memset(b, 0, sizeof *b);
-}
-
-int write_file(const char *path, const char *data, size_t len)
-{
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return -errno;
-	size_t put = len ? fwrite(data, 1, len, f) : 0;
-	int e = ferror(f) || put != len ? EIO : 0;
-	if (fclose(f) && !e)
-		e = errno ? errno : EIO;
-	return -e;
-}
-
-int make_dirs(const char *path)
-{
-	char buf[4096];
-	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-		return -ENAMETOOLONG;
-	for (char *p = buf + 1;; p++) {
-		if (*p == '/' || !*p) {
-			char c = *p;
-			*p = '\0';
-			if (mkdir(buf, 0777) && errno != EEXIST)
-				return -errno;
-			*p = c;
-			if (!c)
-				break;
-		}
-	}
-	struct stat st;
-	if (stat(path, &st))
-		return -errno;
-	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
-}
-
-const char *gp_quote(const char *s, char *buf, size_t len)
-{
-	size_t o = 0;
-	for (; *s && o + 3 < len; s++) {
-		if (*s == '\'')
-			buf[o++] = '\'';
-		/* keep the string on one line and free of shell specials plot.c may not quote */
-		buf[o++] = (*s == '\n' || *s == '\r' || *s == '"' || *s == '`' || *s == '\\' || *s == '$')
-				   ? ' ' : *s;
-	}
-	buf[o] = '\0';
-	return buf;
-}
 
 void fmt_bytes(unsigned long long b, char *buf, size_t len)
 {
@@ -937,17 +853,6 @@ static const char compare_help[] =
 "  wcbench compare --threshold 10 --format md -o cmp base.csv new.csv\n"
 "  wcbench compare --ignore env results/host results/guest\n";
 
-static int usage_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_err(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fprintf(stderr, "wcbench compare: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	return EXIT_USAGE;
-}
 
 static const char *run_name(const struct result_set *rs)
 {
@@ -986,7 +891,7 @@ int cmd_compare(int argc, char **argv)
 			if (end != optarg && *end == '%')
 				end++;
 			if (end == optarg || *end || !(o.thr >= 0) || o.thr >= 100)
-				return usage_err("--threshold '%s': want a percentage in [0, 100), e.g. 5", optarg);
+				return cli_error("compare", "--threshold '%s': want a percentage in [0, 100), e.g. 5", optarg);
 			break;
 		}
 		case 'f':
@@ -997,7 +902,7 @@ int cmd_compare(int argc, char **argv)
 			else if (!strcmp(optarg, "md") || !strcmp(optarg, "markdown"))
 				o.fmt = FMT_MD;
 			else
-				return usage_err("--format '%s': want text, csv or md", optarg);
+				return cli_error("compare", "--format '%s': want text, csv or md", optarg);
 			break;
 		case 'o':
 			o.outdir = optarg;
@@ -1005,13 +910,13 @@ int cmd_compare(int argc, char **argv)
 		case 'i': {
 			char *dup = strdup(optarg), *save = NULL;
 			if (!dup)
-				return usage_err("out of memory");
+				return cli_error("compare", "out of memory");
 			for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 				int k;
 				for (k = 0; k < KEY_COUNT && strcmp(t, key_field_names[k]); k++)
 					;
 				if (k == KEY_COUNT) {
-					int r = usage_err("--ignore '%s': not a key field (env, target_kind, map, memtype, kernel, barrier, barrier_every, burst_bytes, threads, drain)", t);
+					int r = cli_error("compare", "--ignore '%s': not a key field (env, target_kind, map, memtype, kernel, barrier, barrier_every, burst_bytes, threads, drain)", t);
 					free(dup);
 					return r;
 				}
@@ -1030,20 +935,20 @@ int cmd_compare(int argc, char **argv)
 			fputs(compare_help, stdout);
 			return 0;
 		default:
-			return usage_err("unknown option '%s' (wcbench compare --help)", argv[optind - 1]);
+			return cli_error("compare", "unknown option '%s' (wcbench compare --help)", argv[optind - 1]);
 		}
 	}
 	if (argc - optind != 2)
-		return usage_err("want two runs, BASE and NEW, got %d (wcbench compare --help)",
+		return cli_error("compare", "want two runs, BASE and NEW, got %d (wcbench compare --help)",
 				 argc - optind);
 
 	char err[1024];
 	struct result_set base, nw;
 	if (rs_load(argv[optind], NULL, &base, err, sizeof err))
-		return usage_err("BASE %s", err);
+		return cli_error("compare", "BASE %s", err);
 	if (rs_load(argv[optind + 1], NULL, &nw, err, sizeof err)) {
 		rs_free(&base);
-		return usage_err("NEW %s", err);
+		return cli_error("compare", "NEW %s", err);
 	}
 	int ret = EXIT_USAGE;
 	struct entry *e = NULL;
@@ -1051,7 +956,7 @@ int cmd_compare(int argc, char **argv)
 	struct sbuf out = { 0 };
 	struct counts cnt = { 0 };
 	if (!base.nrows || !nw.nrows) {
-		usage_err("%s %s: header only, no rows", base.nrows ? "NEW" : "BASE",
+		cli_error("compare", "%s %s: header only, no rows", base.nrows ? "NEW" : "BASE",
 			  base.nrows ? nw.csv_path : base.csv_path);
 		goto done;
 	}
@@ -1059,7 +964,7 @@ int cmd_compare(int argc, char **argv)
 	kn = make_keys(&nw, o.ignore, &cnt.dup_n);
 	e = calloc(base.nrows + nw.nrows, sizeof *e);
 	if (!kb || !kn || !e) {
-		usage_err("out of memory");
+		cli_error("compare", "out of memory");
 		goto done;
 	}
 	size_t ne = 0, i = 0, j = 0;
@@ -1104,7 +1009,7 @@ int cmd_compare(int argc, char **argv)
 		char nb[200], nn[200];
 		row_case_name(&base.rows[0], nb, sizeof nb);
 		row_case_name(&nw.rows[0], nn, sizeof nn);
-		usage_err("no case in common between BASE (%zu rows, e.g. '%s') and NEW (%zu rows, e.g. '%s')%s",
+		cli_error("compare", "no case in common between BASE (%zu rows, e.g. '%s') and NEW (%zu rows, e.g. '%s')%s",
 			  base.nrows, nb, nw.nrows, nn,
 			  strcmp(base.rows[0].env, nw.rows[0].env) ? "; different env: try --ignore env" : "");
 		goto done;
@@ -1116,7 +1021,7 @@ int cmd_compare(int argc, char **argv)
 	else
 		out_text(&out, e, ne, &o, &base, &nw, &cnt, o.fmt == FMT_MD);
 	if (out.oom) {
-		usage_err("out of memory");
+		cli_error("compare", "out of memory");
 		goto done;
 	}
 	fwrite(out.s, 1, out.len, stdout);
@@ -1130,7 +1035,7 @@ int cmd_compare(int argc, char **argv)
 		int rc = make_dirs(o.outdir);
 		char path[4096];
 		if (rc) {
-			ret = usage_err("-o %s: %s", o.outdir, strerror(-rc));
+			ret = cli_error("compare", "-o %s: %s", o.outdir, strerror(-rc));
 			goto done;
 		}
 		const char *ext = o.fmt == FMT_CSV ? "csv" : o.fmt == FMT_MD ? "md" : "txt";
@@ -1144,7 +1049,7 @@ int cmd_compare(int argc, char **argv)
 			sb_free(&cs);
 		}
 		if (rc) {
-			ret = usage_err("%s: %s", path, strerror(-rc));
+			ret = cli_error("compare", "%s: %s", path, strerror(-rc));
 			goto done;
 		}
 		/* the plot is an extra: without gnuplot the verdict still stands */

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "schema.h"
+#include "util.h"
 
 /* Fields of the case key, in the order they are compared and printed. */
 enum key_field {
@@ -55,19 +56,4 @@ int row_case_name(const struct row *r, char *buf, size_t len);
 /* "4 KiB", "64 B", "1 MiB" (powers of two), otherwise the byte count. */
 void fmt_bytes(unsigned long long b, char *buf, size_t len);
 
-/* Dynamic string, for building tables and files. */
-struct sbuf {
-	char *s;
-	size_t len, cap;
-	bool oom;
-};
-void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sb_free(struct sbuf *b);
-
-/* Write `len` bytes to path (created or truncated). 0 or -errno. */
-int write_file(const char *path, const char *data, size_t len);
-/* mkdir -p. 0 or -errno. */
-int make_dirs(const char *path);
-/* Escape for a gnuplot single-quoted string ('' for '). Returns buf. */
-const char *gp_quote(const char *s, char *buf, size_t len);
 #endif

@@ -11,6 +11,7 @@
 
 #include "csvread.h"
 #include "plot.h"
+#include "util.h"
 
 static int is_dir(const char *p)
 {
@@ -105,17 +106,6 @@ static void words_join(const struct words *w, char *out, size_t n)
 	}
 }
 
-/* Escape a path or text for a single-quoted gnuplot string. */
-static void gp_quote(const char *s, char *out, size_t n)
-{
-	size_t k = 0;
-	for (; *s && k + 3 < n; s++) {
-		if (*s == '\'')
-			out[k++] = '\'';
-		out[k++] = *s;
-	}
-	out[k] = '\0';
-}
 
 struct cols {
 	int kernel, memtype, barrier, every, burst, threads, drain, target, status, ns, p10, p90,

@@ -794,17 +794,6 @@ static const char report_help[] =
 "  wcbench report -o report results/hostA results/hostB\n"
 "  wcbench report -o kvm-cost --title 'host vs guest' results/host results/guest\n";
 
-static int report_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int report_err(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fprintf(stderr, "wcbench report: ");
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n");
-	va_end(ap);
-	return EXIT_USAGE;
-}
 
 static const char *const report_required[] = {
 	"run_id", "env", "arch", "cpu_model", "os_release", "target", "target_kind", "memtype",
@@ -900,15 +889,15 @@ int cmd_report(int argc, char **argv)
 			return 0;
 		default:
 			if (optopt == 'o')
-				return report_err("-o needs a directory (wcbench report --help)");
-			return report_err("unknown option '%s' (wcbench report --help)", argv[optind - 1]);
+				return cli_error("report", "-o needs a directory (wcbench report --help)");
+			return cli_error("report", "unknown option '%s' (wcbench report --help)", argv[optind - 1]);
 		}
 	}
 	if (!outdir)
-		return report_err("no output directory: give -o DIR (wcbench report --help)");
+		return cli_error("report", "no output directory: give -o DIR (wcbench report --help)");
 	size_t nruns = (size_t)(argc - optind);
 	if (!nruns)
-		return report_err("no RUN given: name one or more result directories or results CSV files (wcbench report --help)");
+		return cli_error("report", "no RUN given: name one or more result directories or results CSV files (wcbench report --help)");
 
 	int ret = EXIT_USAGE;
 	struct result_set *rs = calloc(nruns, sizeof *rs);
@@ -916,16 +905,16 @@ int cmd_report(int argc, char **argv)
 	size_t nm = 0, cap = 0;
 	struct page p = { { 0 }, { 0 } };
 	if (!rs)
-		return report_err("out of memory");
+		return cli_error("report", "out of memory");
 	size_t loaded = 0;
 	for (; loaded < nruns; loaded++) {
 		char err[1024];
 		if (rs_load(argv[optind + (int)loaded], report_required, &rs[loaded], err, sizeof err)) {
-			report_err("%s", err);
+			cli_error("report", "%s", err);
 			goto done;
 		}
 		if (!rs[loaded].nrows) {
-			report_err("%s: header only, no rows", rs[loaded].csv_path);
+			cli_error("report", "%s: header only, no rows", rs[loaded].csv_path);
 			goto done;
 		}
 	}
@@ -938,14 +927,14 @@ int cmd_report(int argc, char **argv)
 				;
 			if (m == nm) {
 				if (nm == 63) {
-					report_err("more than 63 machines (cpu_model, os_release, env, arch, run_id) in the runs given");
+					cli_error("report", "more than 63 machines (cpu_model, os_release, env, arch, run_id) in the runs given");
 					goto done;
 				}
 				if (nm == cap) {
 					cap = cap ? 2 * cap : 8;
 					struct machine *x = realloc(ms, cap * sizeof *x);
 					if (!x) {
-						report_err("out of memory");
+						cli_error("report", "out of memory");
 						goto done;
 					}
 					ms = x;
@@ -960,14 +949,14 @@ int cmd_report(int argc, char **argv)
 				n->rs = &rs[k];
 			}
 			if (machine_push(&ms[m], r)) {
-				report_err("out of memory");
+				cli_error("report", "out of memory");
 				goto done;
 			}
 		}
 	}
 	int rc = make_dirs(outdir);
 	if (rc) {
-		report_err("-o %s: cannot create the directory: %s", outdir, strerror(-rc));
+		cli_error("report", "-o %s: cannot create the directory: %s", outdir, strerror(-rc));
 		goto done;
 	}
 	for (size_t i = 0; i < nm; i++) {
@@ -1190,7 +1179,7 @@ int cmd_report(int argc, char **argv)
 	sb_printf(&p.h, "</body>\n</html>\n");
 
 	if (p.h.oom || p.md.oom) {
-		report_err("out of memory");
+		cli_error("report", "out of memory");
 		goto done;
 	}
 	char path[4200];
@@ -1201,7 +1190,7 @@ int cmd_report(int argc, char **argv)
 		rc = write_file(path, p.md.s, p.md.len);
 	}
 	if (rc) {
-		report_err("%s: %s", path, strerror(-rc));
+		cli_error("report", "%s: %s", path, strerror(-rc));
 		goto done;
 	}
 	ret = 0;

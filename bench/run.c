@@ -17,6 +17,7 @@
 #include "plot.h"
 #include "schema.h"
 #include "timer.h"
+#include "util.h"
 
 #define QUICK_RAM_WINDOW (16UL << 20)
 
@@ -82,22 +83,6 @@ static void on_sigint(int sig)
 {
 	(void)sig;
 	interrupted = 1;
-}
-
-static int mkdir_p(const char *path)
-{
-	char buf[PATH_MAX];
-	snprintf(buf, sizeof buf, "%s", path);
-	for (char *p = buf + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			if (mkdir(buf, 0755) && errno != EEXIST)
-				return -errno;
-			*p = '/';
-		}
-	if (mkdir(buf, 0755) && errno != EEXIST)
-		return -errno;
-	return 0;
 }
 
 static void join_ints(char *out, size_t n, const int *v, unsigned count)
@@ -373,7 +358,7 @@ int cmd_run(int argc, char **argv)
 		exit_code = EXIT_USAGE;
 		goto out;
 	}
-	int rc = mkdir_p(dir);
+	int rc = make_dirs(dir);
 	if (rc) {
 		fprintf(stderr, "wcbench run: cannot create %s: %s\n", dir, strerror(-rc));
 		exit_code = 1;

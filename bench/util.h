@@ -1,0 +1,27 @@
+/* Small helpers shared by the subcommands: strings, files, directories, gnuplot quoting,
+ * usage errors. */
+#ifndef WCBENCH_UTIL_H
+#define WCBENCH_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Dynamic string, for building tables and files. */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+	bool oom;
+};
+void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sb_free(struct sbuf *b);
+
+/* Write `len` bytes to path (created or truncated). 0 or -errno. */
+int write_file(const char *path, const char *data, size_t len);
+/* mkdir -p. 0 or -errno. */
+int make_dirs(const char *path);
+/* Escape for a gnuplot single-quoted string ('' for '). Returns buf. */
+const char *gp_quote(const char *s, char *buf, size_t len);
+
+/* "wcbench CMD: message" on stderr, one line; returns EXIT_USAGE (2). */
+int cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#endif
