@@ -12,5 +12,6 @@ int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_guest(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 #endif

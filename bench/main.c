@@ -18,6 +18,7 @@ static const char help[] =
 	"  compare   BASE NEW: what got slower or faster between two runs (exit 1 on regression)\n"
 	"  report    -o DIR RUN...: an HTML/Markdown report comparing machines\n"
 	"  probe     SPEC...: what a target maps to (memtype, regions, IOMMU, DMA) without storing\n"
+	"  plot      RUN: draw the plots of a results directory (again) from its CSV\n"
 	"  guest     boot a Linux guest with QEMU and run wcbench inside it\n"
 	"  schema    print the results CSV columns (Markdown)\n"
 	"\n"
@@ -47,6 +48,8 @@ int main(int argc, char **argv)
 		return cmd_report(argc - 1, argv + 1);
 	if (!strcmp(cmd, "probe"))
 		return cmd_probe(argc - 1, argv + 1);
+	if (!strcmp(cmd, "plot"))
+		return cmd_plot(argc - 1, argv + 1);
 	if (!strcmp(cmd, "guest"))
 		return cmd_guest(argc - 1, argv + 1);
 	if (!strcmp(cmd, "schema")) {

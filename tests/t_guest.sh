@@ -118,6 +118,9 @@ check_arch() {
 			fail "$a: every ${what,,} ran" "listed: $want; in the CSV: $got"
 	done
 
+	[ -s "$o/gbps_vs_size.png" ] && pass "$a: the host drew the guest run's plots" ||
+		fail "$a: the host drew the guest run's plots" "no $o/gbps_vs_size.png"
+
 	# the read-back drain ran on every BAR path
 	got=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 		$c["status"] == "ok" { print $c["target_kind"] ":" $c["drain"] }' "$csv" | LC_ALL=C sort -u | paste -sd' ')

@@ -213,3 +213,11 @@ else
 	fail "file target" "statuses: $st; $(cmp "$TMPROOT/expected.bin" "$f" 2>&1 | head -1)"
 fi
 bad_input "file window past the end" "past the end of the file" -t "file:$f" -w 1M:4K
+
+# --- wcbench plot: plots from the CSV alone ---
+rm -f "$TMPROOT/verify"/*.png
+"$WCBENCH" plot "$TMPROOT/verify" >/dev/null 2>&1
+is_png "$TMPROOT/verify/gbps_vs_size.png" && is_png "$TMPROOT/verify/barrier_cost.png" \
+	&& pass "wcbench plot draws a --no-plot run's figures" || fail "wcbench plot"
+check_exit "wcbench plot without a run is a usage error" 2 "$WCBENCH" plot
+check_exit "wcbench plot of a file that is not results is a usage error" 2 "$WCBENCH" plot "$TMPROOT/verify/metadata.json"
