@@ -49,25 +49,6 @@ const char *const key_field_names[KEY_COUNT] = {
 	[KEY_DRAIN] = "drain",
 };
 
-/* The size of each string field of struct row (schema_columns[] gives only the offset). */
-#define STRF(f) { offsetof(struct row, f), sizeof(((struct row *)0)->f) }
-static const struct {
-	size_t offset, size;
-} str_sizes[] = {
-	STRF(run_id), STRF(env), STRF(arch), STRF(cpu_model), STRF(os_release), STRF(target),
-	STRF(target_kind), STRF(map), STRF(memtype), STRF(memtype_seen), STRF(kernel),
-	STRF(barrier), STRF(barrier_every), STRF(cpus), STRF(nodes), STRF(packages), STRF(drain),
-	STRF(timer), STRF(verify), STRF(reason),
-};
-
-static size_t str_size(size_t offset)
-{
-	for (size_t i = 0; i < sizeof str_sizes / sizeof str_sizes[0]; i++)
-		if (str_sizes[i].offset == offset)
-			return str_sizes[i].size;
-	return 0;
-}
-
 static const char *const default_required[] = {
 	"env", "target_kind", "map", "memtype", "kernel", "barrier", "barrier_every", "burst_bytes",
 	"threads", "drain", "status", "samples", "ns_per_burst_median", "gb_per_s_median",
@@ -107,11 +88,7 @@ static int parse_field(const struct column *c, const char *s, struct row *r, cha
 	case COL_SCHEMA_VERSION:
 		return 0; /* checked by the caller */
 	case COL_STR: {
-		size_t sz = str_size(c->offset);
-		if (!sz) {
-			snprintf(why, wl, "string column unknown to this reader (schema.c grew?)");
-			return -1;
-		}
+		size_t sz = c->size;
 		if (strlen(s) >= sz) {
 			snprintf(why, wl, "value longer than %zu bytes", sz - 1);
 			return -1;
@@ -794,9 +771,9 @@ static int write_plot(const struct entry *e, size_t n, const struct cmp_opts *o,
 	char qd[4200], qo[4200], qt[600], title[512];
 	snprintf(title, sizeof title, "GB/s change per case, NEW %s vs BASE %s", new_name, base_name);
 	struct sbuf v = { 0 };
-	sb_printf(&v, "csv='%s'; out='%s'; title='%s'; n=%zu; thr=%g; labels=%d",
+	sb_printf(&v, "csv='%s'; out='%s'; title='%s'; n=%zu; thr=%g; labels=%d; unplotted=%zu",
 		  gp_quote(data, qd, sizeof qd), gp_quote(out, qo, sizeof qo),
-		  gp_quote(title, qt, sizeof qt), np, o->thr, np <= 80);
+		  gp_quote(title, qt, sizeof qt), np, o->thr, np <= 80, n - np);
 	rc = v.oom ? -ENOMEM : plot_gnuplot("compare.gp", v.s, errf);
 	sb_free(&v);
 	if (rc) {

@@ -4,14 +4,18 @@
 
 #include "schema.h"
 
-#define STR(field, unit, desc) { #field, unit, desc, COL_STR, offsetof(struct row, field), NULL }
-#define UINT(field, unit, desc) { #field, unit, desc, COL_UINT, offsetof(struct row, field), NULL }
-#define U64(field, unit, desc) { #field, unit, desc, COL_U64, offsetof(struct row, field), NULL }
-#define DBL(field, unit, fmt, desc) { #field, unit, desc, COL_DOUBLE, offsetof(struct row, field), fmt }
+#define STR(f, u, d) { .name = #f, .unit = u, .desc = d, .type = COL_STR, \
+			.offset = offsetof(struct row, f), .size = sizeof(((struct row *)0)->f) }
+#define UINT(f, u, d) { .name = #f, .unit = u, .desc = d, .type = COL_UINT, \
+			.offset = offsetof(struct row, f) }
+#define U64(f, u, d) { .name = #f, .unit = u, .desc = d, .type = COL_U64, \
+		       .offset = offsetof(struct row, f) }
+#define DBL(f, u, format, d) { .name = #f, .unit = u, .desc = d, .type = COL_DOUBLE, \
+			       .offset = offsetof(struct row, f), .fmt = format }
 
 const struct column schema_columns[] = {
-	{ "schema_version", "", "version of this column set; readers refuse other versions",
-	  COL_SCHEMA_VERSION, 0, NULL },
+	{ .name = "schema_version", .unit = "", .type = COL_SCHEMA_VERSION,
+	  .desc = "version of this column set; readers refuse other versions" },
 	STR(run_id, "", "identifier of the run (UTC time and host), shared by its rows"),
 	STR(env, "", "host or guest (a Linux guest running the same binary)"),
 	STR(arch, "", "x86_64 or aarch64"),
@@ -47,8 +51,8 @@ const struct column schema_columns[] = {
 	DBL(gb_per_s_p90, "GB/s", "%.4f", "GB/s of the p10 (fast) ns per burst"),
 	DBL(cv, "", "%.5f", "coefficient of variation of the samples (stddev / mean)"),
 	STR(verify, "", "off, ok, or mismatch (then status is error)"),
-	{ "status", "", "ok, unsupported, fault (the kernel raised SIGBUS/SIGILL/SIGSEGV) or error",
-	  COL_STATUS, offsetof(struct row, status), NULL },
+	{ .name = "status", .unit = "", .type = COL_STATUS, .offset = offsetof(struct row, status),
+	  .desc = "ok, unsupported, fault (the kernel raised SIGBUS/SIGILL/SIGSEGV) or error" },
 	STR(reason, "", "why a row is not ok, or a caveat on an ok row"),
 };
 const size_t schema_column_count = sizeof schema_columns / sizeof schema_columns[0];

@@ -54,6 +54,7 @@ struct column {
 	enum col_type type;
 	size_t offset;           /* into struct row */
 	const char *fmt;         /* printf format for doubles */
+	size_t size;             /* bytes of a COL_STR field (readers bound their copies by it) */
 };
 
 extern const struct column schema_columns[];

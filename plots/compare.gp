@@ -3,7 +3,8 @@
 #                                change_lo_pct, change_hi_pct; rank 1 at the bottom)
 #                         out  = output path without extension (writes out.png and out.svg)
 #                         title, n = number of cases, thr = threshold in percent,
-#                         labels = 1 to name each case on the y axis (few cases), 0 for ranks
+#                         labels = 1 to name each case on the y axis (few cases), 0 for ranks,
+#                         unplotted = cases left out (status changes, one-sided): named in the title
 # Columns are read by name.
 if (!exists("csv")) csv = 'compare-plot.csv'
 if (!exists("out")) out = 'compare'
@@ -19,7 +20,9 @@ if (h > 8000) { h = 8000 }
 if (h < 360) { h = 360 }
 w = labels ? 1400 : 1000
 
-set title title . sprintf("\npoint: median GB/s ratio; bar: range allowed by the two p10-p90 intervals; grey band: +-%.1f%% threshold", thr)
+if (!exists("unplotted")) unplotted = 0
+set title title . sprintf("\npoint: median GB/s ratio; bar: range allowed by the two p10-p90 intervals; grey band: +-%.1f%% threshold", thr) . \
+	(unplotted > 0 ? sprintf("\n%d cases not plotted (a status change, not measured, or on one side only): see the compare table", unplotted) : "")
 set xlabel 'GB/s change, NEW vs BASE (%; GB/s = 10^9 B/s)'
 if (labels) {
 	set ylabel ''
@@ -31,6 +34,7 @@ if (labels) {
 set yrange [0.3 : n + 0.7]
 set grid xtics
 set key outside bottom center horizontal
+set bmargin 6
 set xzeroaxis lt -1
 set object 1 rectangle from -thr, graph 0 to thr, graph 1 fillcolor rgb '#e8e8e8' fillstyle solid noborder behind
 set style line 1 lc rgb '#c0392b' pt 7 ps 1.0 lw 1.5

@@ -178,3 +178,28 @@ sig=$(od -An -tx1 -N8 "$TMPROOT/o/compare.png" 2>/dev/null | tr -d ' ')
 [ "$sig" = 89504e470d0a1a0a ] && pass "compare.png is a PNG" || fail "compare.png is a PNG" "signature '$sig'"
 grep -q '<svg' "$TMPROOT/o/compare.svg" && grep -q 'vmovntdq_32+sfence' "$TMPROOT/o/compare.svg" &&
 	pass "compare.svg names the regressed case" || fail "compare.svg names the regressed case"
+# a case that cannot be plotted (ok -> fault) is counted in the plot's title, not silently left out
+cmp_run outfault -o "$TMPROOT/of" $FX/base.csv $FX/fault.csv
+expect_rc outfault 1 "-o DIR with ok -> fault: exit 1"
+grep -q '1 cases not plotted' "$TMPROOT/of/compare.svg" 2>/dev/null &&
+	pass "compare plot names the case it could not plot (status change)" ||
+	fail "compare plot names the case it could not plot (status change)"
+
+# --- the fixtures follow the schema, and a real run reads back ---
+if [ -s results/SCHEMA.md ]; then
+	want=$(awk -F'|' '/^\| [0-9]+ \| `/{gsub(/[` ]/,"",$3); s=s (s?",":"") $3} END{print s}' results/SCHEMA.md)
+	[ "$(head -1 $FX/base.csv)" = "$want" ] && pass "fixture header = the columns of results/SCHEMA.md" ||
+		fail "fixture header = the columns of results/SCHEMA.md" "re-run tests/fixtures/make_fixtures.py"
+else
+	fail "fixture header = the columns of results/SCHEMA.md" "results/SCHEMA.md missing"
+fi
+if "$WCBENCH" run --quick --no-plot -o "$TMPROOT/real" >"$TMPROOT/real.log" 2>&1; then
+	cmp_run real "$TMPROOT/real" "$TMPROOT/real/results.csv"
+	nreal=$(($(wc -l <"$TMPROOT/real/results.csv") - 1))
+	expect_rc real 0 "a real 'wcbench run --quick' compared with itself: exit 0"
+	grep -q "^summary: $nreal cases in both: 0 regressions" "$OUT.real.out" &&
+		pass "a real run: all $nreal rows paired with themselves" ||
+		fail "a real run: all rows paired with themselves" "$(tail -3 "$OUT.real.out") $(cat "$OUT.real.err")"
+else
+	fail "a real 'wcbench run --quick' compared with itself: exit 0" "run failed: $(tail -2 "$TMPROOT/real.log")"
+fi
