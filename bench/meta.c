@@ -48,7 +48,7 @@ static const struct part_name arm_parts[] = {
 	{ 0x41, 0xd0c, "Arm Neoverse-N1" }, { 0x41, 0xd40, "Arm Neoverse-V1" },
 	{ 0x41, 0xd49, "Arm Neoverse-N2" }, { 0x41, 0xd4f, "Arm Neoverse-V2" },
 	{ 0x41, 0xd84, "Arm Neoverse-V3" }, { 0x41, 0xd8e, "Arm Neoverse-N3" },
-	{ 0x41, 0xd0f, "Arm (QEMU max)" }, { 0x48, 0xd01, "HiSilicon Kunpeng-920" },
+	{ 0x00, 0x051, "QEMU -cpu max (emulated)" }, { 0x48, 0xd01, "HiSilicon Kunpeng-920" },
 	{ 0xc0, 0xac3, "Ampere AmpereOne" }, { 0x51, 0x800, "Qualcomm Kryo" },
 	{ 0x4e, 0x004, "NVIDIA Carmel" },
 };
