@@ -221,3 +221,10 @@ is_png "$TMPROOT/verify/gbps_vs_size.png" && is_png "$TMPROOT/verify/barrier_cos
 	&& pass "wcbench plot draws a --no-plot run's figures" || fail "wcbench plot"
 check_exit "wcbench plot without a run is a usage error" 2 "$WCBENCH" plot
 check_exit "wcbench plot of a file that is not results is a usage error" 2 "$WCBENCH" plot "$TMPROOT/verify/metadata.json"
+
+# --- progress: a line on stderr when it is a terminal, none when it is not ---
+if command -v script >/dev/null; then
+	script -qc "'$WCBENCH' run --quick --no-plot -k c_8 -b none --out '$TMPROOT/tty'" "$TMPROOT/tty.log" >/dev/null 2>&1
+	grep -q '\[3/3, ' "$TMPROOT/tty.log" && pass "progress line on a terminal" || fail "progress line on a terminal"
+	grep -q '\[1/3, ' "$TMPROOT/quick.err" && fail "no progress line when stderr is a file" || pass "no progress line when stderr is a file"
+fi
