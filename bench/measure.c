@@ -120,14 +120,6 @@ static uint64_t crew_round(struct crew *c, uint64_t bursts)
 	return hi > lo ? hi - lo : 1;
 }
 
-void mmio_fill(uint8_t *p, size_t len, uint8_t byte)
-{
-	uint64_t v = 0x0101010101010101ull * byte;
-	volatile uint64_t *q = (volatile uint64_t *)p;
-	for (size_t i = 0; i < len / 8; i++)
-		q[i] = v;
-}
-
 /* Bytes outside the used part of the window that the case must leave alone. */
 struct outside {
 	size_t off[2], len[2];

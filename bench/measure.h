@@ -49,8 +49,4 @@ bool case_feasible(const struct target *t, const struct case_spec *c, struct cas
 /* Run one case. Never crashes on a faulting kernel (status fault). Returns 0 (the result says
  * how it went). */
 int measure_case(struct target *t, const struct case_spec *c, struct case_result *r);
-
-/* Fill [p, p+len) with `byte` using aligned volatile 8-byte stores (safe on device memory,
- * unlike memset, which may use DC ZVA or other cache operations). len a multiple of 8. */
-void mmio_fill(uint8_t *p, size_t len, uint8_t byte);
 #endif

@@ -11,7 +11,6 @@
 
 const char *const every_names[3] = { [EVERY_64] = "64", [EVERY_BURST] = "burst",
 				     [EVERY_SAMPLE] = "sample" };
-static const char *const drain_names[3] = { "none", "fence", "readback" };
 
 static int fail(char *err, size_t n, const char *fmt, ...)
 {
@@ -175,7 +174,7 @@ static int add_drain(const char *v, void *ctx, char *err, size_t n)
 {
 	struct run_options *o = ctx;
 	for (int d = 0; d < 3; d++)
-		if (!strcmp(v, drain_names[d])) {
+		if (!strcmp(v, drain_name((enum drain_mode)d))) {
 			for (unsigned j = 0; j < o->ndrains; j++)
 				if (o->drains[j] == (enum drain_mode)d)
 					return fail(err, n, "--drain: '%s' listed twice", v);

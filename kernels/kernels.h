@@ -82,7 +82,8 @@ const struct barrier_desc *barrier_by_id(enum barrier_id id);
 
 /* Both gates. Returns true when usable; else *why explains (never NULL then). */
 bool kernel_usable(const struct store_kernel *k, const char **why);
-/* Usable and, when *note is set, a caveat to put in the row's reason. */
+/* Usable? false with *why; true with *why set when there is a caveat for the row's reason
+ * (callers set *why = NULL first). */
 bool barrier_usable(const struct barrier_desc *b, const char **why);
 
 /* Fence the current arch uses to push stores out of the core (drain=fence): SFENCE / DSB ST. */

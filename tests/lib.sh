@@ -8,6 +8,16 @@ trap 'rm -rf "$TMPROOT"' EXIT
 
 pass() { echo "ok - $1"; }
 fail() { echo "not ok - $1${2:+: $2}"; }
+# col FILE NAME: a CSV column's values by header name, one per line (no quoted commas there)
+col() { awk -F, -v n="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == n) c = i; next } { print $c }' "$1"; }
+# is_png FILE: has the PNG signature; png_size FILE: WxH from the IHDR chunk
+is_png() { [ "$(od -An -tx1 -N8 "$1" 2>/dev/null | tr -d ' ')" = 89504e470d0a1a0a ]; }
+png_size() {
+	local w h
+	w=$(od -An -tu1 -j16 -N4 "$1" | awk '{print $1*16777216+$2*65536+$3*256+$4}')
+	h=$(od -An -tu1 -j20 -N4 "$1" | awk '{print $1*16777216+$2*65536+$3*256+$4}')
+	echo "${w}x${h}"
+}
 # check NAME COMMAND...: passes when COMMAND exits 0
 check() {
 	local name=$1; shift

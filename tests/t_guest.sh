@@ -80,8 +80,6 @@ for a in $ARCHS; do launch "$a" & done
 wait
 echo "# both guests done in $((SECONDS - start)) s ($(for a in $ARCHS; do echo -n "$a $(cat "$TMPROOT/$a/secs") s "; done))"
 
-# col CSV NAME: the column's values, one per row
-col() { awk -F, -v n="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == n) c = i; next } { print $c }' "$1"; }
 
 check_arch() {
 	local a=$1 d=$TMPROOT/$1 o=$TMPROOT/$1/out csv=$TMPROOT/$1/out/results.csv

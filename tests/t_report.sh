@@ -7,13 +7,6 @@ cd "$TOP"
 FX=tests/fixtures/report
 R=$TMPROOT/report
 
-png_size() { # WxH from the IHDR chunk
-	local w h
-	w=$(od -An -tu1 -j16 -N4 "$1" | awk '{print $1*16777216+$2*65536+$3*256+$4}')
-	h=$(od -An -tu1 -j20 -N4 "$1" | awk '{print $1*16777216+$2*65536+$3*256+$4}')
-	echo "${w}x${h}"
-}
-is_png() { [ "$(od -An -tx1 -N8 "$1" 2>/dev/null | tr -d ' ')" = 89504e470d0a1a0a ]; }
 
 check "report --help says what it writes" bash -c "'$WCBENCH' report --help | grep -q index.html"
 

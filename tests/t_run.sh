@@ -4,17 +4,6 @@
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 
-col() { # col FILE NAME: the column's values, one per line (no quoted commas in these columns)
-	awk -F, -v n="$2" 'NR==1{for(i=1;i<=NF;i++) if($i==n) c=i; next} {print $c}' "$1"
-}
-png_size() { # width x height from the IHDR chunk
-	local w h
-	w=$(od -An -tu1 -j16 -N4 "$1" | awk '{print $1*16777216+$2*65536+$3*256+$4}')
-	h=$(od -An -tu1 -j20 -N4 "$1" | awk '{print $1*16777216+$2*65536+$3*256+$4}')
-	echo "${w}x${h}"
-}
-is_png() { [ "$(od -An -tx1 -N8 "$1" | tr -d ' ')" = 89504e470d0a1a0a ]; }
-
 # --- the CLI teaches ---
 check_exit "wcbench with no command is a usage error" 2 "$WCBENCH"
 check "wcbench --help lists the commands" bash -c "'$WCBENCH' --help | grep -q 'run' && '$WCBENCH' --help | grep -q compare"
