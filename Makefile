@@ -52,9 +52,9 @@ BIN := wcbench-$(ARCH)
 endif
 
 KERNEL_SRC := kernels/kernels.c kernels/generic/store_c.c $(wildcard kernels/$(ARCH)/*.c)
-LIB_SRC := $(filter-out bench/main.c,$(wildcard bench/*.c)) $(wildcard vfio/*.c) $(KERNEL_SRC)
+LIB_SRC := $(filter-out bench/cmd/main.c,$(wildcard bench/*/*.c)) $(wildcard vfio/*.c) $(KERNEL_SRC)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
-MAIN_OBJ := $(BUILD)/bench/main.o
+MAIN_OBJ := $(BUILD)/bench/cmd/main.o
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 KTEST_OBJ := $(BUILD)/tests/kernel_check.o
@@ -98,7 +98,7 @@ run: $(BIN)
 	./$(BIN) run
 
 bench-peers: $(BIN)
-	bench/peers.sh
+	bench/peers/peers.sh
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/wcbench/plots

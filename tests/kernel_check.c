@@ -12,9 +12,9 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "fault.h"
+#include "core/fault.h"
 #include "kernels.h"
-#include "measure.h"
+#include "measure/measure.h"
 
 #define GUARD 256
 #define CANARY 0xe7

@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "csvread.h"
-#include "schema.h"
+#include "results/csv.h"
+#include "results/schema.h"
 
 void test_schema(void)
 {

@@ -1,7 +1,7 @@
 #include <math.h>
 
 #include "check.h"
-#include "stats.h"
+#include "core/stats.h"
 
 static int near(double a, double b)
 {

@@ -1,7 +1,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "options.h"
+#include "cmd/run_options.h"
 
 void test_sweep(void)
 {

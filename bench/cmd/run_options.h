@@ -1,0 +1,69 @@
+/* `wcbench run` options and the sweep they describe. */
+#ifndef WCBENCH_OPTIONS_H
+#define WCBENCH_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kernels.h"
+#include "measure/measure.h"
+#include "core/place.h"
+#include "targets/target.h"
+
+#define MAX_TARGETS 16
+#define MAX_LIST 64
+
+struct run_options {
+	const char *targets[MAX_TARGETS];
+	unsigned ntargets;
+	const struct store_kernel *kernels[MAX_LIST];
+	unsigned nkernels;
+	const struct barrier_desc *barriers[MAX_LIST];
+	unsigned nbarriers;
+	enum barrier_every every[3];
+	unsigned nevery;
+	size_t sizes[MAX_LIST];
+	unsigned nsizes;
+	unsigned threads[MAX_LIST];
+	unsigned nthreads;
+	int cpus[PLACE_MAX_CPUS];
+	unsigned ncpus;              /* 0: choose (distinct cores first) */
+	enum drain_mode drains[3];
+	unsigned ndrains;
+	struct target_opts topts;
+	bool verify;
+	bool quick;
+	bool no_plot;
+	bool resume;
+	bool help;
+	double time_s;               /* per-case budget */
+	double min_sample_s;
+	unsigned min_samples, max_samples;
+	double cv_target;
+	const char *out;             /* NULL: results/<run_id> */
+	const char *env;             /* host (default) or guest */
+};
+
+/*
+ * Parse `wcbench run` arguments (argv[0] is "run"). Returns 0, or -EINVAL with a one-line
+ * message naming the bad option or value in err. Nothing outside *o is touched.
+ */
+int options_parse(int argc, char **argv, struct run_options *o, char *err, size_t errlen);
+
+/* "64", "4K", "1M", "2G" (binary multiples). 0 or -EINVAL. */
+int parse_size(const char *s, size_t *out);
+/* "0,2-5" into cpus (at most max). Returns the count or -EINVAL. */
+int parse_cpu_list(const char *s, int *cpus, int max);
+
+/* One point of the sweep. */
+struct sweep_point {
+	unsigned target, threads, kernel, barrier, every, drain, size; /* indices into run_options */
+};
+/* Number of cases per target, and the i-th case (0 <= i < count) in sweep order: threads,
+ * kernel, barrier, barrier-every, drain, size (size varies fastest). A barrier of none is
+ * swept with one barrier-every value only (the placement of no barrier changes nothing). */
+size_t sweep_count(const struct run_options *o);
+void sweep_point(const struct run_options *o, size_t i, struct sweep_point *p);
+
+extern const char *const every_names[3];
+#endif

@@ -1,0 +1,105 @@
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cmd/commands.h"
+#include "common/util.h"
+
+void sb_printf(struct sbuf *b, const char *fmt, ...)
+{
+	if (b->oom)
+		return;
+	for (;;) {
+		va_list ap;
+		va_start(ap, fmt);
+		size_t room = b->cap - b->len;
+		int n = vsnprintf(b->s ? b->s + b->len : NULL, room, fmt, ap);
+		va_end(ap);
+		if (n < 0) {
+			b->oom = true;
+			return;
+		}
+		if ((size_t)n < room) {
+			b->len += (size_t)n;
+			return;
+		}
+		size_t cap = b->cap ? 2 * b->cap : 4096;
+		while (cap - b->len <= (size_t)n)
+			cap *= 2;
+		char *s = realloc(b->s, cap);
+		if (!s) {
+			b->oom = true;
+			return;
+		}
+		b->s = s;
+		b->cap = cap;
+	}
+}
+
+void sb_free(struct sbuf *b)
+{
+	free(b->s);
+	memset(b, 0, sizeof *b);
+}
+
+int write_file(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	size_t put = len ? fwrite(data, 1, len, f) : 0;
+	int e = ferror(f) || put != len ? EIO : 0;
+	if (fclose(f) && !e)
+		e = errno ? errno : EIO;
+	return -e;
+}
+
+int make_dirs(const char *path)
+{
+	char buf[4096];
+	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+		return -ENAMETOOLONG;
+	for (char *p = buf + 1;; p++) {
+		if (*p == '/' || !*p) {
+			char c = *p;
+			*p = '\0';
+			if (mkdir(buf, 0777) && errno != EEXIST)
+				return -errno;
+			*p = c;
+			if (!c)
+				break;
+		}
+	}
+	struct stat st;
+	if (stat(path, &st))
+		return -errno;
+	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
+const char *gp_quote(const char *s, char *buf, size_t len)
+{
+	size_t o = 0;
+	for (; *s && o + 3 < len; s++) {
+		if (*s == '\'')
+			buf[o++] = '\'';
+		/* keep the string on one line and free of shell specials plot.c may not quote */
+		buf[o++] = (*s == '\n' || *s == '\r' || *s == '"' || *s == '`' || *s == '\\' || *s == '$')
+				   ? ' ' : *s;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+int cli_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "wcbench %s: ", cmd);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,437 @@
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/fault.h"
+#include "measure/measure.h"
+#include "core/timer.h"
+
+#define GUARD_CHECK 4096UL
+
+const char *drain_name(enum drain_mode d)
+{
+	static const char *const names[] = {
+		[DRAIN_NONE] = "none", [DRAIN_FENCE] = "fence", [DRAIN_READBACK] = "readback"
+	};
+	return names[d];
+}
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__)
+	__asm__ volatile("pause");
+#elif defined(__aarch64__)
+	__asm__ volatile("yield");
+#endif
+}
+
+/* One thread's part of the case. */
+struct worker {
+	pthread_t th;
+	int cpu;
+	int bind_rc;
+	struct store_job job;
+	uint64_t t0, t1;
+	int fault;
+	struct fault_info fi;
+	struct crew *crew;
+};
+
+/* The threads of one case. Thread 0 is the caller; the others spin on `gen`. */
+struct crew {
+	const struct store_kernel *k;
+	enum drain_mode drain;
+	unsigned n;
+	_Atomic unsigned gen;
+	_Atomic unsigned done;
+	_Atomic int stop;
+	_Atomic unsigned ready;
+	struct worker w[64];
+};
+
+/* Run the worker's job once, timed, with the drain inside the timed region. */
+static void run_timed(struct worker *w)
+{
+	const struct store_kernel *k = w->crew->k;
+	enum drain_mode drain = w->crew->drain;
+	if (FAULT_TRY()) {
+		w->fault = fault_last()->sig;
+		w->fi = *fault_last();
+		return;
+	}
+	uint64_t t0 = timer_start();
+	size_t next = k->fn(&w->job);
+	if (drain != DRAIN_NONE)
+		drain_fence();
+	if (drain == DRAIN_READBACK) /* a read from the target waits for the posted writes */
+		(void)*(volatile uint64_t *)w->job.base;
+	uint64_t t1 = timer_stop();
+	fault_disarm();
+	w->t0 = t0;
+	w->t1 = t1;
+	w->job.start = next;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct crew *c = w->crew;
+	w->bind_rc = place_bind_self(w->cpu);
+	atomic_fetch_add(&c->ready, 1);
+	unsigned seen = 0;
+	for (;;) {
+		unsigned g;
+		while ((g = atomic_load_explicit(&c->gen, memory_order_acquire)) == seen)
+			cpu_relax();
+		seen = g;
+		if (atomic_load(&c->stop))
+			return NULL;
+		if (!w->fault)
+			run_timed(w);
+		atomic_fetch_add_explicit(&c->done, 1, memory_order_release);
+	}
+}
+
+/* All threads run their job with `bursts` bursts. Returns the wall time in ticks (first start to
+ * last end), or 0 when a thread faulted. */
+static uint64_t crew_round(struct crew *c, uint64_t bursts)
+{
+	for (unsigned i = 0; i < c->n; i++)
+		c->w[i].job.bursts = bursts;
+	atomic_store(&c->done, 0);
+	atomic_fetch_add_explicit(&c->gen, 1, memory_order_release);
+	if (!c->w[0].fault)
+		run_timed(&c->w[0]);
+	while (atomic_load_explicit(&c->done, memory_order_acquire) != c->n - 1)
+		cpu_relax();
+	uint64_t lo = UINT64_MAX, hi = 0;
+	for (unsigned i = 0; i < c->n; i++) {
+		if (c->w[i].fault)
+			return 0;
+		if (c->w[i].t0 < lo)
+			lo = c->w[i].t0;
+		if (c->w[i].t1 > hi)
+			hi = c->w[i].t1;
+	}
+	return hi > lo ? hi - lo : 1;
+}
+
+/* Bytes outside the used part of the window that the case must leave alone. */
+struct outside {
+	size_t off[2], len[2];
+	uint8_t *copy[2];
+};
+
+static void outside_snapshot(const struct target *t, size_t used, struct outside *o)
+{
+	size_t lo = t->win_off > GUARD_CHECK ? t->win_off - GUARD_CHECK : 0;
+	size_t hi_start = t->win_off + used;
+	size_t hi_end = t->win_off + t->win_len + GUARD_CHECK;
+	if (hi_end > t->region_len)
+		hi_end = t->region_len;
+	o->off[0] = lo;
+	o->len[0] = (t->win_off - lo) & ~7UL;
+	o->off[0] = t->win_off - o->len[0];
+	o->off[1] = hi_start;
+	o->len[1] = hi_end > hi_start ? (hi_end - hi_start) & ~7UL : 0;
+	for (int i = 0; i < 2; i++) {
+		o->copy[i] = o->len[i] ? malloc(o->len[i]) : NULL;
+		if (!o->copy[i])
+			o->len[i] = 0;
+		const volatile uint64_t *src = (const volatile uint64_t *)(t->base + o->off[i]);
+		for (size_t j = 0; j < o->len[i] / 8; j++)
+			((uint64_t *)o->copy[i])[j] = src[j];
+	}
+}
+
+/* 0 when unchanged; else the first changed offset from the window start (negative before it). */
+static int outside_changed(const struct target *t, const struct outside *o, long long *where)
+{
+	for (int i = 0; i < 2; i++) {
+		const volatile uint64_t *src = (const volatile uint64_t *)(t->base + o->off[i]);
+		for (size_t j = 0; j < o->len[i] / 8; j++)
+			if (src[j] != ((const uint64_t *)o->copy[i])[j]) {
+				*where = (long long)(o->off[i] + 8 * j) - (long long)t->win_off;
+				return 1;
+			}
+	}
+	return 0;
+}
+
+static void outside_free(struct outside *o)
+{
+	free(o->copy[0]);
+	free(o->copy[1]);
+}
+
+bool case_feasible(const struct target *t, const struct case_spec *c, struct case_result *r)
+{
+	const char *why = NULL;
+	r->status = STATUS_OK;
+	r->reason[0] = '\0';
+	if (!kernel_usable(c->kernel, &why)) {
+		r->status = STATUS_UNSUPPORTED;
+		snprintf(r->reason, sizeof r->reason, "%s", why);
+		return false;
+	}
+	why = NULL;
+	if (!barrier_usable(c->barrier, &why)) {
+		r->status = STATUS_UNSUPPORTED;
+		snprintf(r->reason, sizeof r->reason, "%s", why);
+		return false;
+	}
+	if (why) /* a caveat on a usable barrier */
+		snprintf(r->reason, sizeof r->reason, "%s", why);
+	if (c->burst < c->kernel->width) {
+		r->status = STATUS_UNSUPPORTED;
+		snprintf(r->reason, sizeof r->reason,
+			 "burst of %zu B is shorter than one %u-byte %s store", c->burst,
+			 c->kernel->width, c->kernel->name);
+		return false;
+	}
+	size_t unit = c->burst > 64 ? c->burst : 64;
+	size_t part = t->win_len / c->threads / unit * unit;
+	if (part < c->burst) {
+		r->status = STATUS_ERROR;
+		snprintf(r->reason, sizeof r->reason,
+			 "window of %zu B is too small for %u thread(s) x %zu-byte bursts", t->win_len,
+			 c->threads, c->burst);
+		return false;
+	}
+	return true;
+}
+
+static void set_reason(struct case_result *r, const char *fmt, const char *detail)
+{
+	char tmp[sizeof r->reason];
+	snprintf(tmp, sizeof tmp, fmt, detail);
+	if (r->reason[0]) { /* keep an earlier caveat */
+		char both[2 * sizeof r->reason + 2];
+		snprintf(both, sizeof both, "%s; %s", tmp, r->reason);
+		snprintf(r->reason, sizeof r->reason, "%.*s", (int)sizeof r->reason - 1, both);
+	} else {
+		memcpy(r->reason, tmp, sizeof tmp);
+	}
+}
+
+/* Fill, one pass over every part, then compare each byte. */
+static void verify_case(struct crew *c, size_t part, struct case_result *r)
+{
+	size_t burst = c->w[0].job.burst;
+	for (unsigned i = 0; i < c->n; i++) {
+		struct worker *w = &c->w[i];
+		/* filler: the complement of the expected byte, so every byte must change */
+		volatile uint64_t *q = (volatile uint64_t *)w->job.base;
+		for (size_t x = 0; x < part; x += 8) {
+			uint64_t v;
+			uint8_t b[8];
+			for (int k = 0; k < 8; k++)
+				b[k] = (uint8_t)~expected_byte(store_pattern, burst, x + (size_t)k);
+			memcpy(&v, b, 8);
+			q[x / 8] = v;
+		}
+		w->job.start = 0;
+	}
+	drain_fence();
+	if (!crew_round(c, part / burst))
+		return; /* a fault: the caller reports it */
+	drain_fence();
+	for (unsigned i = 0; i < c->n; i++) {
+		const volatile uint64_t *q = (const volatile uint64_t *)c->w[i].job.base;
+		for (size_t x = 0; x < part; x += 8) {
+			uint64_t v = q[x / 8];
+			uint8_t b[8];
+			memcpy(b, &v, 8);
+			for (int k = 0; k < 8; k++) {
+				uint8_t want = expected_byte(store_pattern, burst, x + (size_t)k);
+				if (b[k] != want) {
+					char d[120];
+					snprintf(d, sizeof d, "byte at window+0x%zx is 0x%02x, expected 0x%02x",
+						 i * part + x + (size_t)k, b[k], want);
+					r->status = STATUS_ERROR;
+					snprintf(r->verify, sizeof r->verify, "mismatch");
+					set_reason(r, "verify: %s", d);
+					return;
+				}
+			}
+		}
+	}
+	snprintf(r->verify, sizeof r->verify, "ok");
+}
+
+int measure_case(struct target *t, const struct case_spec *cs, struct case_result *r)
+{
+	memset(r, 0, sizeof *r);
+	r->ns.median = r->ns.p10 = r->ns.p90 = r->ns.min = NAN;
+	r->gbps_median = r->gbps_p10 = r->gbps_p90 = NAN;
+	r->ns.cv = NAN;
+	snprintf(r->verify, sizeof r->verify, "off");
+	for (unsigned i = 0; i < cs->threads; i++)
+		place_describe(cs->cpus[i], &r->place[i]);
+	if (!case_feasible(t, cs, r))
+		return 0;
+
+	const struct timer_info *ti = timer_init();
+	fault_install();
+	uint64_t case_start = mono_raw_ns();
+	uint64_t budget_ns = (uint64_t)(cs->budget_s * 1e9);
+	size_t unit = cs->burst > 64 ? cs->burst : 64;
+	size_t part = t->win_len / cs->threads / unit * unit;
+	r->window_used = part * cs->threads;
+
+	struct crew *c = calloc(1, sizeof *c);
+	if (!c) {
+		r->status = STATUS_ERROR;
+		set_reason(r, "%s", "out of memory");
+		return 0;
+	}
+	c->k = cs->kernel;
+	c->drain = cs->drain;
+	c->n = cs->threads;
+	for (unsigned i = 0; i < c->n; i++) {
+		struct worker *w = &c->w[i];
+		w->crew = c;
+		w->cpu = cs->cpus[i];
+		w->job = (struct store_job){
+			.base = t->base + t->win_off + i * part,
+			.span = part,
+			.burst = cs->burst,
+			.start = 0,
+			.bursts = 0,
+			.barrier = cs->barrier->id,
+			.every = cs->every,
+			.pattern = store_pattern,
+		};
+	}
+	struct outside outside = { 0 };
+	if (cs->verify)
+		outside_snapshot(t, r->window_used, &outside);
+
+	int rc = place_bind_self(cs->cpus[0]);
+	unsigned started = 1;
+	for (; rc == 0 && started < c->n; started++)
+		if (pthread_create(&c->w[started].th, NULL, worker_main, &c->w[started]))
+			rc = -EAGAIN;
+	while (atomic_load(&c->ready) != started - 1)
+		cpu_relax();
+	for (unsigned i = 1; rc == 0 && i < started; i++)
+		rc = c->w[i].bind_rc;
+	if (rc) {
+		r->status = STATUS_ERROR;
+		set_reason(r, "cannot start or pin the threads: %s", strerror(-rc));
+		goto out;
+	}
+
+	/* Calibrate: grow the bursts per sample until a sample lasts min_sample_s and >= 1000x the
+	 * timer's resolution and cost. These rounds also warm up caches and TLBs (the target has
+	 * faulted its pages in when it was mapped). */
+	double target_ns = cs->min_sample_s * 1e9;
+	if (target_ns < 1000 * ti->resolution_ns)
+		target_ns = 1000 * ti->resolution_ns;
+	if (target_ns < 1000 * ti->cost_ns)
+		target_ns = 1000 * ti->cost_ns;
+	/* Size from the fastest round seen, so one stall of the machine cannot end calibration
+	 * early and leave samples too short. */
+	uint64_t n = 1;
+	bool short_samples = false;
+	double best_per_burst = INFINITY;
+	for (;;) {
+		uint64_t ticks = crew_round(c, n);
+		if (!ticks)
+			goto faulted;
+		double per = ticks_to_ns(ti, ticks) / (double)n;
+		if (per < best_per_burst)
+			best_per_burst = per;
+		if ((double)n * best_per_burst >= target_ns)
+			break;
+		if (mono_raw_ns() - case_start > budget_ns / 2) {
+			short_samples = true;
+			break;
+		}
+		double want = ceil(target_ns / best_per_burst * 1.05);
+		uint64_t next = want > (double)(16 * n) ? 16 * n : (uint64_t)want;
+		n = next > 2 * n ? next : 2 * n;
+	}
+	/* one more untimed round at the final size, so the first sample starts warm */
+	if (!crew_round(c, n))
+		goto faulted;
+	r->bursts_per_sample = n;
+
+	/* Samples: until stable (at least min_samples), max_samples, or the budget is spent. */
+	double *ns_per_burst = malloc(cs->max_samples * sizeof *ns_per_burst);
+	unsigned s = 0;
+	while (ns_per_burst && s < cs->max_samples) {
+		uint64_t ticks = crew_round(c, n);
+		if (!ticks) {
+			free(ns_per_burst);
+			goto faulted;
+		}
+		ns_per_burst[s++] = ticks_to_ns(ti, ticks) / (double)n;
+		if (stats_stable(ns_per_burst, s, cs->min_samples, cs->cv_target))
+			break;
+		if (mono_raw_ns() - case_start >= budget_ns)
+			break;
+	}
+	if (!ns_per_burst || s == 0) {
+		free(ns_per_burst);
+		r->status = STATUS_ERROR;
+		set_reason(r, "%s", "no sample taken");
+		goto out;
+	}
+	r->samples = s;
+	summarize(ns_per_burst, s, &r->ns);
+	free(ns_per_burst);
+	double bytes = (double)cs->burst * cs->threads; /* per "burst time" across all threads */
+	r->gbps_median = bytes / r->ns.median;
+	r->gbps_p10 = bytes / r->ns.p90;
+	r->gbps_p90 = bytes / r->ns.p10;
+	if (s < cs->min_samples) {
+		char d[64];
+		snprintf(d, sizeof d, "%u of %u", s, cs->min_samples);
+		set_reason(r, "time budget reached after %s samples", d);
+	}
+	if (short_samples) {
+		char d[64];
+		snprintf(d, sizeof d, "%.0f", target_ns / 1e3);
+		set_reason(r, "samples shorter than the %s us wanted: raise --time", d);
+	}
+
+	if (cs->verify) {
+		verify_case(c, part, r);
+		for (unsigned i = 0; i < c->n; i++)
+			if (c->w[i].fault)
+				goto faulted;
+		long long where;
+		if (r->status == STATUS_OK && outside_changed(t, &outside, &where)) {
+			char d[96];
+			snprintf(d, sizeof d, "%+lld", where);
+			r->status = STATUS_ERROR;
+			snprintf(r->verify, sizeof r->verify, "mismatch");
+			set_reason(r, "verify: a byte outside the written part changed, at window%s", d);
+		}
+	}
+	goto out;
+
+faulted:
+	for (unsigned i = 0; i < c->n; i++)
+		if (c->w[i].fault) {
+			char d[160];
+			fault_describe(&c->w[i].fi, d, sizeof d);
+			r->status = STATUS_FAULT;
+			set_reason(r, "%s", d);
+			break;
+		}
+out:
+	atomic_store(&c->stop, 1);
+	atomic_fetch_add(&c->gen, 1);
+	for (unsigned i = 1; i < started; i++)
+		pthread_join(c->w[i].th, NULL);
+	if (cs->verify)
+		outside_free(&outside);
+	free(c);
+	return 0;
+}

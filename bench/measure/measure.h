@@ -1,0 +1,52 @@
+/* Measuring one case on a mapped target: pin, warm up, calibrate, time samples, drain, verify. */
+#ifndef WCBENCH_MEASURE_H
+#define WCBENCH_MEASURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kernels.h"
+#include "core/place.h"
+#include "results/schema.h"
+#include "core/stats.h"
+#include "targets/target.h"
+
+enum drain_mode { DRAIN_NONE, DRAIN_FENCE, DRAIN_READBACK };
+const char *drain_name(enum drain_mode d);
+
+struct case_spec {
+	const struct store_kernel *kernel;
+	const struct barrier_desc *barrier;
+	enum barrier_every every;
+	size_t burst;
+	unsigned threads;
+	int cpus[64];            /* one per thread */
+	enum drain_mode drain;
+	bool verify;
+	double budget_s;         /* never run a case longer than this (warm-up and calibration included) */
+	double min_sample_s;     /* a sample lasts at least this long */
+	unsigned min_samples;    /* before the stop rule may end the case */
+	unsigned max_samples;
+	double cv_target;        /* stop once (p90-p10)/median <= 2 * cv_target */
+};
+
+struct case_result {
+	enum row_status status;
+	char reason[200];
+	unsigned samples;
+	uint64_t bursts_per_sample;  /* per thread */
+	size_t window_used;          /* bytes of the window the threads cycle through */
+	struct summary ns;           /* ns per burst */
+	double gbps_median, gbps_p10, gbps_p90;
+	char verify[16];
+	struct cpu_place place[64];
+};
+
+/* Decide whether the case can run at all (gates, sizes); false with reason and status set. */
+bool case_feasible(const struct target *t, const struct case_spec *c, struct case_result *r);
+
+/* Run one case. Never crashes on a faulting kernel (status fault). Returns 0 (the result says
+ * how it went). */
+int measure_case(struct target *t, const struct case_spec *c, struct case_result *r);
+#endif
