@@ -1,4 +1,5 @@
-# Shared helpers for tests/t_*.sh. Each check prints "ok - NAME" or "not ok - NAME: why";
+# Shared helpers for tests/t_*.sh. Each check prints "ok - NAME", "not ok - NAME: why" or
+# "skip - NAME: why";
 # tests/run_all.sh counts those lines.
 set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -8,6 +9,8 @@ trap 'rm -rf "$TMPROOT"' EXIT
 
 pass() { echo "ok - $1"; }
 fail() { echo "not ok - $1${2:+: $2}"; }
+# skip NAME WHY: a check that cannot run here (its tool is missing); counted apart, never as passed
+skip() { echo "skip - $1${2:+: $2}"; }
 # col FILE NAME: a CSV column's values by header name, one per line (no quoted commas there)
 col() { awk -F, -v n="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == n) c = i; next } { print $c }' "$1"; }
 # is_png FILE: has the PNG signature; png_size FILE: WxH from the IHDR chunk

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# Runs every test program and script; prints one closing line "N passed, N failed".
+# Runs every test program and script; prints one closing line "N passed, N failed, N skipped".
 # Expects `make test` to have built: native, sanitizer (SAN=1), static and aarch64 programs.
 set -u
 cd "$(dirname "$0")/.."
 arch=$(uname -m)
 log=$(mktemp -d "${TMPDIR:-/tmp}/wcbench-tests.XXXXXX")
 trap 'rm -rf "$log"' EXIT
-passed=0 failed=0
+passed=0 failed=0 skipped=0
 
-# run NAME COMMAND...: run a test program or script, show its lines, count ok / not ok
+# run NAME COMMAND...: run a test program or script, show its lines, count ok / not ok / skip
 run() {
 	local name=$1; shift
 	local start=$SECONDS
@@ -17,20 +17,22 @@ run() {
 	local rc=$?
 	# a test's own closing total would read as the suite's: keep it out of the log
 	grep -Ev '^[0-9]+ passed, [0-9]+ failed' "$log/out"
-	local p f
+	local p f s
 	p=$(grep -c '^ok - ' "$log/out")
 	f=$(grep -c '^not ok - ' "$log/out")
+	s=$(grep -c '^skip - ' "$log/out")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "not ok - $name exited $rc without a failing check"
 		f=1
 	fi
-	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then
+	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ] && [ "$s" -eq 0 ]; then
 		echo "not ok - $name ran no check"
 		f=1
 	fi
 	passed=$((passed + p))
 	failed=$((failed + f))
-	echo "=== $name: $p passed, $f failed ($((SECONDS - start)) s)"
+	skipped=$((skipped + s))
+	echo "=== $name: $p passed, $f failed, $s skipped ($((SECONDS - start)) s)"
 }
 
 run "unit tests ($arch)" "build/$arch/unit_tests"
@@ -47,5 +49,5 @@ fi
 for t in tests/t_*.sh; do
 	run "$(basename "$t" .sh)" bash "$t"
 done
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

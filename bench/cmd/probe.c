@@ -303,16 +303,10 @@ int cmd_probe(int argc, char **argv)
 			topts.force = true;
 			break;
 		case OPT_WINDOW: {
-			char buf[128];
 			size_t off, len;
-			snprintf(buf, sizeof buf, "%s", optarg);
-			char *colon = strchr(buf, ':');
-			if (colon)
-				*colon = '\0';
-			if (!colon || parse_size(buf, &off) || parse_size(colon + 1, &len) || off % 64 || !len ||
-			    len % 64) {
-				fprintf(stderr, "wcbench probe: --window: '%s' must be OFF:LEN, multiples of 64 "
-					"with sizes such as 4K, 16M (e.g. 4K:64K)\n", optarg);
+			char werr[256];
+			if (parse_window(optarg, &off, &len, werr, sizeof werr)) {
+				fprintf(stderr, "wcbench probe: %s\n", werr);
 				return EXIT_USAGE;
 			}
 			topts.window_set = true;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cmd/run_options.h"
+#include "common/parse.h"
 
 const char *const every_names[3] = { [EVERY_64] = "64", [EVERY_BURST] = "burst",
 				     [EVERY_SAMPLE] = "sample" };
@@ -21,68 +22,6 @@ static int fail(char *err, size_t n, const char *fmt, ...)
 	return -EINVAL;
 }
 
-int parse_size(const char *s, size_t *out)
-{
-	char *end;
-	if (!*s || *s == '-' || *s == '+')
-		return -EINVAL;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (end == s || errno)
-		return -EINVAL;
-	unsigned shift = 0;
-	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
-	default: break;
-	}
-	if (*end == 'i' || *end == 'B') /* tolerate KiB / KB / MiB */
-		end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
-	if (*end || v > (ULLONG_MAX >> shift))
-		return -EINVAL;
-	*out = (size_t)(v << shift);
-	return 0;
-}
-
-int parse_cpu_list(const char *s, int *cpus, int max)
-{
-	int n = 0;
-	const char *p = s;
-	if (!*p)
-		return -EINVAL;
-	while (*p) {
-		char *end;
-		if (*p < '0' || *p > '9')
-			return -EINVAL;
-		long a = strtol(p, &end, 10), b = a;
-		if (*end == '-') {
-			if (end[1] < '0' || end[1] > '9')
-				return -EINVAL;
-			b = strtol(end + 1, &end, 10);
-		}
-		if (b < a || b >= PLACE_MAX_CPUS)
-			return -EINVAL;
-		for (long c = a; c <= b; c++) {
-			if (n >= max)
-				return -EINVAL;
-			for (int k = 0; k < n; k++)
-				if (cpus[k] == c)
-					return -EINVAL; /* listed twice */
-			cpus[n++] = (int)c;
-		}
-		if (*end == ',')
-			end++;
-		else if (*end)
-			return -EINVAL;
-		p = end;
-		if (end[-1] == ',' && !*p)
-			return -EINVAL;
-	}
-	return n;
-}
-
-/* Split a comma-separated list; calls item() per element. */
 static int each_item(const char *list, const char *opt, char *err, size_t n,
 		     int (*item)(const char *v, void *ctx, char *err, size_t n), void *ctx)
 {
@@ -302,19 +241,9 @@ int options_parse(int argc, char **argv, struct run_options *o, char *err, size_
 			rc = each_item(optarg, "--size", err, n, add_size, o);
 			break;
 		case 'w': {
-			char buf[128];
-			snprintf(buf, sizeof buf, "%s", optarg);
-			char *colon = strchr(buf, ':');
 			size_t off, len;
-			if (!colon)
-				return fail(err, n, "--window: '%s' must be OFF:LEN (e.g. 0:16M)", optarg);
-			*colon = '\0';
-			if (parse_size(buf, &off) || parse_size(colon + 1, &len))
-				return fail(err, n, "--window: '%s' must be OFF:LEN with sizes such as 4K, 16M", optarg);
-			if (off % 64)
-				return fail(err, n, "--window: offset %zu is not a multiple of 64", off);
-			if (len == 0 || len % 64)
-				return fail(err, n, "--window: length %zu must be a non-zero multiple of 64", len);
+			if (parse_window(optarg, &off, &len, err, n))
+				return -EINVAL;
 			o->topts.window_set = true;
 			o->topts.window_off = off;
 			o->topts.window_len = len;

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/parse.h"
 #include "kernels.h"
 #include "measure/measure.h"
 #include "core/place.h"
@@ -50,10 +51,6 @@ struct run_options {
  */
 int options_parse(int argc, char **argv, struct run_options *o, char *err, size_t errlen);
 
-/* "64", "4K", "1M", "2G" (binary multiples). 0 or -EINVAL. */
-int parse_size(const char *s, size_t *out);
-/* "0,2-5" into cpus (at most max). Returns the count or -EINVAL. */
-int parse_cpu_list(const char *s, int *cpus, int max);
 
 /* One point of the sweep. */
 struct sweep_point {

@@ -29,6 +29,8 @@ struct case_spec {
 	unsigned min_samples;    /* before the stop rule may end the case */
 	unsigned max_samples;
 	double cv_target;        /* stop once (p90-p10)/median <= 2 * cv_target */
+	const volatile int *stop; /* when set and *stop becomes non-zero (a signal), the case ends
+				   * after the sample under way; NULL: never */
 };
 
 struct case_result {

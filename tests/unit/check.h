@@ -21,4 +21,6 @@ void test_stats(void);
 void test_options(void);
 void test_sweep(void);
 void test_schema(void);
+void test_parse(void);    /* bench/common/parse.c */
+void test_results(void);  /* bench/results/: keys, readers */
 #endif

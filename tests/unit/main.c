@@ -9,6 +9,8 @@ int main(void)
 	test_options();
 	test_sweep();
 	test_schema();
+	test_parse();
+	test_results();
 	printf("%d passed, %d failed\n", check_passed, check_failed);
 	return check_failed ? 1 : 0;
 }
