@@ -18,6 +18,7 @@
 
 #include "cmd/commands.h"
 #include "common/util.h"
+#include "results/json.h"
 #include "results/keys.h"
 #include "results/resultset.h"
 #include "render/plot.h"
@@ -108,56 +109,6 @@ static int png_size(const char *path, unsigned *w, unsigned *h)
 	return 0;
 }
 
-/* ---------------------------------------------------------------- metadata.json (optional) */
-
-/* The value of "key" in a flat JSON object, read loosely: a string (with \" and \\ undone) or
- * a bare number/word. Empty when absent or malformed; never fails. */
-static void json_get(const char *json, const char *key, char *out, size_t len)
-{
-	char pat[80];
-	out[0] = '\0';
-	if (!json)
-		return;
-	snprintf(pat, sizeof pat, "\"%s\"", key);
-	const char *p = strstr(json, pat);
-	if (!p)
-		return;
-	p += strlen(pat);
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	if (*p != ':')
-		return;
-	p++;
-	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-		p++;
-	size_t o = 0;
-	if (*p == '"') {
-		for (p++; *p && *p != '"' && o + 1 < len; p++) {
-			if (*p == '\\' && p[1])
-				p++;
-			out[o++] = (*p == '\n' || *p == '\t') ? ' ' : *p;
-		}
-	} else {
-		for (; *p && !strchr(",}]\n\r", *p) && o + 1 < len; p++)
-			out[o++] = *p;
-		while (o && out[o - 1] == ' ')
-			o--;
-	}
-	out[o] = '\0';
-}
-
-static char *read_small(const char *path, size_t max)
-{
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	char *s = malloc(max + 1);
-	size_t n = s ? fread(s, 1, max, f) : 0;
-	fclose(f);
-	if (s)
-		s[n] = '\0';
-	return s;
-}
 
 /* ---------------------------------------------------------------- machines */
 
@@ -227,7 +178,7 @@ static void machine_meta(struct machine *m)
 {
 	char path[4200];
 	snprintf(path, sizeof path, "%s/metadata.json", m->rs->dir);
-	char *js = read_small(path, 1 << 16);
+	char *js = read_regular_file(path, 1 << 16, NULL, NULL, 0);
 	if (!js)
 		return;
 	char rid[64];

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cmd/commands.h"
+#include "results/json.h"
 #include "results/csv.h"
 #include "core/machine.h"
 #include "cmd/run_options.h"

@@ -1,9 +1,11 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cmd/commands.h"
 #include "common/util.h"
@@ -55,6 +57,52 @@ int write_file(const char *path, const char *data, size_t len)
 	if (fclose(f) && !e)
 		e = errno ? errno : EIO;
 	return -e;
+}
+
+char *read_regular_file(const char *path, size_t max, size_t *len, char *err, size_t errlen)
+{
+	char dummy[1];
+	if (!err) {
+		err = dummy;
+		errlen = sizeof dummy;
+	}
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer before fstat can refuse it */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	struct stat st;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		close(fd);
+		return NULL;
+	}
+	if ((unsigned long long)st.st_size > max) {
+		snprintf(err, errlen, "%s: %lld bytes, more than the %zu this reader accepts", path,
+			 (long long)st.st_size, max);
+		close(fd);
+		return NULL;
+	}
+	char *buf = malloc((size_t)st.st_size + 1);
+	size_t got = 0;
+	while (buf && got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) /* shrank underneath, or an I/O error: take what was read */
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	if (!buf) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return NULL;
+	}
+	buf[got] = '\0';
+	if (len)
+		*len = got;
+	return buf;
 }
 
 int make_dirs(const char *path)

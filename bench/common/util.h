@@ -17,6 +17,13 @@ void sb_free(struct sbuf *b);
 
 /* Write `len` bytes to path (created or truncated). 0 or -errno. */
 int write_file(const char *path, const char *data, size_t len);
+/*
+ * Read a whole input file that may come from anywhere (another machine, a guest): only a
+ * regular file (a FIFO would hang, /dev/zero never ends), at most `max` bytes (-EFBIG beyond).
+ * Returns a NUL-terminated malloc'd buffer (its length in *len when len is not NULL; the data
+ * may itself hold NUL bytes), or NULL with a one-line message in err (when err is not NULL).
+ */
+char *read_regular_file(const char *path, size_t max, size_t *len, char *err, size_t errlen);
 /* mkdir -p. 0 or -errno. */
 int make_dirs(const char *path);
 /* Escape for a gnuplot single-quoted string ('' for '). Returns buf. */

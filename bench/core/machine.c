@@ -146,18 +146,3 @@ void make_run_id(char *buf, size_t n, const char *hostname)
 			*p = '-';
 	snprintf(buf, n, "%s-%s", ts, host);
 }
-
-void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
-}

@@ -19,7 +19,4 @@ void machine_probe(struct machine *m);
 
 /* run_id: UTC time and host, e.g. 20261121T060102Z-myhost */
 void make_run_id(char *buf, size_t n, const char *hostname);
-
-/* JSON string with escaping. */
-void json_str(FILE *f, const char *s);
 #endif

@@ -34,6 +34,7 @@ struct case_spec {
 };
 
 struct case_result {
+	bool interrupted;            /* case_spec.stop ended the case early: not a finished row */
 	enum row_status status;
 	char reason[200];
 	unsigned samples;
