@@ -104,6 +104,8 @@ install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/wcbench/plots
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/wcbench
 	install -m 644 plots/*.gp $(DESTDIR)$(PREFIX)/share/wcbench/plots/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 docs/wcbench.1 $(DESTDIR)$(PREFIX)/share/man/man1/wcbench.1
 	if [ -d guest ]; then install -d $(DESTDIR)$(PREFIX)/share/wcbench/guest && \
 		cp -R guest/. $(DESTDIR)$(PREFIX)/share/wcbench/guest/; fi
 

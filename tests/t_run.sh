@@ -7,13 +7,10 @@ cd "$TOP"
 # --- the CLI teaches ---
 check_exit "wcbench with no command is a usage error" 2 "$WCBENCH"
 check "wcbench --help lists the commands" bash -c "'$WCBENCH' --help | grep -q 'run' && '$WCBENCH' --help | grep -q compare"
-help=$("$WCBENCH" run --help)
-missing=""
-for opt in --target --kernel --barrier --barrier-every --size --window --threads --cpu --drain \
-	--verify --time --quick --out --no-plot --resume --force; do
-	grep -q -- "$opt" <<<"$help" || missing="$missing $opt"
-done
-[ -z "$missing" ] && pass "run --help documents every option" || fail "run --help documents every option" "missing$missing"
+# every option in --help and the man page: tests/unit/test_options.c walks the option table
+"$WCBENCH" run --man >"$TMPROOT/wcbench.1"
+cmp -s "$TMPROOT/wcbench.1" "$TOP/docs/wcbench.1" && pass "docs/wcbench.1 is what wcbench run --man prints" \
+	|| fail "docs/wcbench.1 is stale" "regenerate it with: wcbench run --man >docs/wcbench.1"
 check "list shows c_8 available" bash -c "'$WCBENCH' list kernels | grep -E '^c_8 .* yes'"
 check "list barriers shows none" bash -c "'$WCBENCH' list barriers | grep -q '^none'"
 check "list targets shows ram" bash -c "'$WCBENCH' list targets | grep -q '^ram'"
@@ -111,7 +108,7 @@ if [ -w /proc/sys/vm/nr_hugepages ] && [ "$(cat /proc/sys/vm/nr_hugepages)" = 0 
 		&& pass "ram:hugetlb maps huge pages and verifies" || fail "ram:hugetlb run"
 fi
 
-# --- resume after truncation, and after an interrupt ---
+# --- resume after truncation (more in tests/t_resume.sh) ---
 r="$TMPROOT/resume"
 "$WCBENCH" run --quick --no-plot -k c_8 -s 64,4K --out "$r" >/dev/null 2>&1
 full=$(($(wc -l <"$r/results.csv") - 1))
@@ -124,16 +121,7 @@ dups=$(awk -F, 'NR==1{for(i=1;i<=NF;i++) c[$i]=i; next}
 [ "$after" -eq "$full" ] && [ "$dups" -eq 0 ] && pass "--resume adds only the missing cases ($after rows)" \
 	|| fail "--resume" "$after rows of $full, $dups duplicates"
 
-i="$TMPROOT/interrupt"
-"$WCBENCH" run --no-plot -k c_8 -T 0.3 --min-samples 1000 --out "$i" >/dev/null 2>"$TMPROOT/int.err" &
-pid=$!
-sleep 1.5
-kill -INT $pid
-wait $pid
-rc=$?
-kept=$(($(wc -l <"$i/results.csv") - 1))
-[ $rc -eq 130 ] && [ "$kept" -ge 1 ] && grep -q -- '--resume' "$TMPROOT/int.err" \
-	&& pass "SIGINT: exit 130, $kept finished rows kept, tells how to resume" || fail "SIGINT" "exit $rc, $kept rows"
+# (interrupts: tests/t_interrupt.sh)
 
 # --- static build (what guests run) ---
 static=$TOP/wcbench-$(uname -m)
@@ -181,6 +169,8 @@ if make -s -C "$TOP" install PREFIX="$inst" >"$TMPROOT/install.log" 2>&1; then
 		|| fail "installed wcbench plots" "$(cat "$TMPROOT/installed/gnuplot.log" 2>/dev/null)"
 	"$inst/bin/wcbench" guest --help >/dev/null 2>&1 && pass "installed wcbench finds its guest launcher" \
 		|| fail "installed wcbench guest --help"
+	cmp -s "$inst/share/man/man1/wcbench.1" "$TMPROOT/wcbench.1" && pass "make install installs the man page" \
+		|| fail "make install installs the man page" "no $inst/share/man/man1/wcbench.1"
 else
 	fail "make install PREFIX=" "$(tail -3 "$TMPROOT/install.log")"
 fi

@@ -1,89 +1,39 @@
 /* wcbench run: options -> sweep -> for each target: map -> for each case: measure -> row. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cmd/commands.h"
-#include "results/json.h"
-#include "results/csv.h"
-#include "core/machine.h"
 #include "cmd/run_options.h"
-#include "render/plot.h"
-#include "results/schema.h"
-#include "core/timer.h"
 #include "common/util.h"
+#include "core/machine.h"
+#include "core/timer.h"
+#include "render/plot.h"
+#include "results/keys.h"
+#include "results/metadata.h"
+#include "results/resultset.h"
+#include "results/schema.h"
 
 #define QUICK_RAM_WINDOW (16UL << 20)
+#define RESULTS_MAX (1UL << 30) /* a results.csv to resume: far more rows than any sweep */
 
-static const char run_help[] =
-	"usage: wcbench run [options]\n"
-	"\n"
-	"Times bursts of stores into a target for every combination of the lists given, and writes\n"
-	"one CSV row per case (flushed as it finishes) plus plots. With no options: a sweep over RAM\n"
-	"of every store kernel and barrier of this CPU, burst sizes 64 B to 1 MiB.\n"
-	"\n"
-	"What to store into:\n"
-	"  -t, --target SPEC      repeatable. ram (default), ram:hugetlb, ram:node=N,\n"
-	"                         vfio:BDF:barN, sysfs:BDF:barN, sysfs-wc:BDF:barN,\n"
-	"                         file:PATH\n"
-	"                         (wcbench list targets)\n"
-	"  -w, --window OFF:LEN   store only into LEN bytes from OFF (sizes: 4K, 16M...).\n"
-	"                         RAM default 0:256M (--quick 0:16M); BARs: the whole BAR\n"
-	"      --force            allow sysfs targets on a device bound to a host driver\n"
-	"\n"
-	"What to run (comma-separated lists; the sweep is their product):\n"
-	"  -k, --kernel LIST|all  store kernels (wcbench list kernels); default all of this arch\n"
-	"  -b, --barrier LIST|all barriers (wcbench list barriers); default all of this arch\n"
-	"      --barrier-every L  where the barrier goes: 64 (after each 64 B, default), burst,\n"
-	"                         sample (once per timed sample)\n"
-	"  -s, --size LIST        burst sizes, powers of two from 8 to 1G, e.g. 64,4K,1M\n"
-	"  -j, --threads LIST     threads storing at once, each into its own part of the window\n"
-	"  -c, --cpu LIST         CPUs for the threads, e.g. 0,2-3 (default: distinct cores first)\n"
-	"  -d, --drain LIST       what the timed region waits for: none (stores issued),\n"
-	"                         fence (SFENCE / DSB ST: left the core; default), readback\n"
-	"                         (fence + a read from the target: arrived at the device)\n"
-	"\n"
-	"How long and how exact:\n"
-	"  -T, --time SECONDS     time budget per case (default 0.5; --quick 0.05)\n"
-	"      --min-samples N    samples before the stop rule may end a case (default 10)\n"
-	"      --max-samples N    (default 1000)\n"
-	"      --cv FRACTION      stop once (p90-p10)/median <= 2 x FRACTION (default 0.01)\n"
-	"      --sample-ms MS     shortest sample (default 1; also >= 1000 x timer resolution)\n"
-	"  -q, --quick            short preset for smoke runs: sizes 64,4K,64K, 16 MiB RAM window,\n"
-	"                         0.05 s per case, 5 samples of >= 0.2 ms\n"
-	"  -V, --verify           after each case, fill the window, store one pass and check every\n"
-	"                         byte, and that nothing outside the window changed\n"
-	"\n"
-	"Output:\n"
-	"  -o, --out DIR          results directory (default results/<run_id>): results.csv,\n"
-	"                         metadata.json, plots (PNG and SVG)\n"
-	"      --resume           continue an interrupted run in --out DIR: skip finished cases\n"
-	"      --no-plot          CSV only\n"
-	"      --env host|guest   label for the env column (the guest launcher sets guest)\n"
-	"\n"
-	"Every figure is the median over samples of (sample time / bursts per thread), with p10,\n"
-	"p90, min and the coefficient of variation beside it; GB/s is 10^9 bytes per second.\n"
-	"The stored data is a fixed non-zero 64-byte pattern (in metadata.json).\n"
-	"Exit: 0 ok, 1 a case failed (status fault or error) or plotting failed, 2 bad usage.\n"
-	"\n"
-	"Examples:\n"
-	"  wcbench run --quick\n"
-	"  wcbench run -k movnti_8,vmovntdq_64 -b none,sfence -s 64,4K -w 0:1G -c 2\n"
-	"  wcbench run -t vfio:0000:01:00.0:bar2 -w 0:1M -d readback --verify\n";
+/* The first SIGINT/SIGTERM: the signal number. The case under way ends after its sample. */
+static volatile sig_atomic_t stop_signal;
 
-static volatile sig_atomic_t interrupted;
-
-static void on_sigint(int sig)
+static void on_stop_signal(int sig)
 {
-	(void)sig;
-	interrupted = 1;
+	if (stop_signal)
+		_exit(128 + sig); /* the second: at once (finished rows are on disk already) */
+	stop_signal = sig;
 }
 
 static void join_ints(char *out, size_t n, const int *v, unsigned count)
@@ -95,106 +45,104 @@ static void join_ints(char *out, size_t n, const int *v, unsigned count)
 	}
 }
 
-/* The identity of a case for --resume. */
-static void case_key(char *out, size_t n, const char *target, const char *kernel,
-		     const char *barrier, const char *every, const char *burst, const char *threads,
-		     const char *drain)
+/* --out must be a directory, or creatable as one: checked before anything is measured. */
+static int prepare_out_dir(const char *dir, char *err, size_t n)
 {
-	snprintf(out, n, "%s|%s|%s|%s|%s|%s|%s", target, kernel, barrier, every, burst, threads, drain);
-}
-
-struct done_set {
-	size_t n;
-	char **keys;
-};
-
-static int load_done(const char *csv, struct done_set *d, char *err, size_t errlen)
-{
-	struct csv_table t;
-	d->n = 0;
-	d->keys = NULL;
-	int rc = csv_read(csv, &t, err, errlen);
-	if (rc)
-		return rc;
-	int c[7] = { csv_col(&t, "target"), csv_col(&t, "kernel"), csv_col(&t, "barrier"),
-		     csv_col(&t, "barrier_every"), csv_col(&t, "burst_bytes"), csv_col(&t, "threads"),
-		     csv_col(&t, "drain") };
-	int cv = csv_col(&t, "schema_version");
-	for (int i = 0; i < 7; i++)
-		if (c[i] < 0 || cv < 0) {
-			snprintf(err, errlen, "%s: not a wcbench results file", csv);
-			csv_free(&t);
-			return -EINVAL;
+	struct stat st;
+	int rc = 0;
+	if (!stat(dir, &st)) {
+		if (!S_ISDIR(st.st_mode)) {
+			snprintf(err, n, "--out %s: exists and is not a directory", dir);
+			return -ENOTDIR;
 		}
-	d->keys = calloc(t.nrows + 1, sizeof *d->keys);
-	for (size_t r = 0; d->keys && r < t.nrows; r++) {
-		char **f = t.rows[r];
-		if (atoi(f[cv]) != SCHEMA_VERSION) {
-			snprintf(err, errlen, "%s: schema version %s, this wcbench writes %d", csv, f[cv],
-				 SCHEMA_VERSION);
-			csv_free(&t);
-			return -EINVAL;
+	} else {
+		rc = errno == ENOENT ? make_dirs(dir) : -errno;
+		if (rc) {
+			snprintf(err, n, "--out %s: cannot create the directory: %s", dir, strerror(-rc));
+			return rc;
 		}
-		char key[512];
-		case_key(key, sizeof key, f[c[0]], f[c[1]], f[c[2]], f[c[3]], f[c[4]], f[c[5]], f[c[6]]);
-		d->keys[d->n++] = strdup(key);
 	}
-	csv_free(&t);
-	return 0;
+	if (access(dir, W_OK | X_OK)) {
+		rc = -errno;
+		snprintf(err, n, "--out %s: cannot write into it: %s", dir, strerror(-rc));
+	}
+	return rc;
 }
 
-static bool is_done(const struct done_set *d, const char *key)
+/* One run at a time per directory: an exclusive lock on it, held (fd open) for the whole run. */
+static int lock_out_dir(const char *dir, char *err, size_t n)
 {
-	for (size_t i = 0; i < d->n; i++)
-		if (!strcmp(d->keys[i], key))
-			return true;
-	return false;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+		snprintf(err, n, "--out %s: %s", dir, strerror(e));
+		return -e;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		int e = errno;
+		if (e == EWOULDBLOCK)
+			snprintf(err, n, "%s is in use by another wcbench run (one run or resume at a time per directory)", dir);
+		else
+			snprintf(err, n, "%s: cannot lock: %s", dir, strerror(e));
+		close(fd);
+		return -(e == EWOULDBLOCK ? EBUSY : e);
+	}
+	return fd;
 }
 
-static void write_metadata(const char *dir, const char *run_id, const struct machine *m,
-			   const struct run_options *o, int argc, char **argv, bool resumed)
+/*
+ * The results.csv of a run to resume must begin with exactly this schema's header; a last line
+ * without its newline (a full disk, a crash) is a partial row and is cut off. *need_header: the
+ * file held no complete header (cut to nothing). 0, or -EINVAL (a usage error) with one line in err.
+ */
+static int trim_results(const char *csv_path, int fd, bool *need_header, char *err, size_t n)
 {
-	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/metadata.json", dir);
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return;
-	const struct timer_info *ti = timer_init();
-	fprintf(f, "{\n  \"schema_version\": %d,\n  \"wcbench_version\": ", SCHEMA_VERSION);
-	json_str(f, WCBENCH_VERSION);
-	fprintf(f, ",\n  \"run_id\": ");
-	json_str(f, run_id);
-	fprintf(f, ",\n  \"resumed\": %s,\n  \"env\": ", resumed ? "true" : "false");
-	json_str(f, o->env);
-	const char *kv[][2] = {
-		{ "hostname", m->hostname }, { "arch", m->arch }, { "cpu_model", m->cpu_model },
-		{ "cpu_id", m->cpu_id }, { "os_release", m->os_release }, { "hwcaps", m->hwcaps },
-		{ "hypervisor", m->hypervisor }, { "transparent_hugepage", m->thp },
-		{ "topology_source", place_source() }, { "timer", ti->name },
-		{ "timer_frequency_source", ti->freq_note },
-	};
-	for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++) {
-		fprintf(f, ",\n  \"%s\": ", kv[i][0]);
-		json_str(f, kv[i][1]);
+	size_t len = 0, hlen = 0;
+	char why[PATH_MAX + 100], *header = NULL;
+	char *text = read_regular_file(csv_path, RESULTS_MAX, &len, why, sizeof why);
+	int rc = text ? csv_header_line(&header, &hlen) : -EINVAL;
+	if (!text)
+		snprintf(err, n, "--resume: %s", why);
+	else if (rc)
+		snprintf(err, n, "--resume: %s: %s", csv_path, strerror(-rc));
+	*need_header = false;
+	size_t keep = len;
+	if (!rc && len < hlen && !memcmp(text, header, len)) {
+		*need_header = true; /* the header itself was cut short */
+		keep = 0;
+	} else if (!rc && (len < hlen || memcmp(text, header, hlen))) {
+		snprintf(err, n, "--resume: %s: the header is not this wcbench's results schema "
+			 "(version %d): not a run to continue", csv_path, SCHEMA_VERSION);
+		rc = -EINVAL;
+	} else if (!rc && text[len - 1] != '\n') {
+		keep = (size_t)(strrchr(text, '\n') - text) + 1;
 	}
-	fprintf(f, ",\n  \"timer_hz\": %.0f,\n  \"timer_cost_ns\": %.2f,\n  \"timer_resolution_ns\": %.3f",
-		ti->hz, ti->cost_ns, ti->resolution_ns);
-	fprintf(f, ",\n  \"pattern_hex\": \"");
-	for (int i = 0; i < PATTERN_BYTES; i++)
-		fprintf(f, "%02x", store_pattern[i]);
-	fprintf(f, "\",\n  \"sampling\": {\"budget_s\": %g, \"min_sample_s\": %g, \"min_samples\": %u, "
-		   "\"max_samples\": %u, \"stop_rule\": \"(p90-p10)/median <= %g\"}",
-		o->time_s, o->min_sample_s, o->min_samples, o->max_samples, 2 * o->cv_target);
-	fprintf(f, ",\n  \"command_line\": [");
-	for (int i = 0; i < argc; i++) {
-		fprintf(f, "%s", i ? ", " : "");
-		json_str(f, argv[i]);
+	if (!rc && keep < len) {
+		if (ftruncate(fd, (off_t)keep)) {
+			rc = -errno;
+			snprintf(err, n, "--resume: %s: cannot cut the partial last row: %s", csv_path,
+				 strerror(-rc));
+		} else if (keep) {
+			fprintf(stderr, "wcbench run: %s: dropped a partial last row (%zu bytes)\n", csv_path,
+				len - keep);
+		}
 	}
-	time_t now = time(NULL);
-	char ts[40];
-	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-	fprintf(f, "],\n  \"started_utc\": \"%s\"\n}\n", ts);
-	fclose(f);
+	free(header);
+	free(text);
+	return rc;
+}
+
+/* One whole line with one write, then to the disk: a row is there entirely or detectably partial. */
+static int append_line(int fd, const char *line, size_t len)
+{
+	for (size_t done = 0; done < len;) {
+		ssize_t w = write(fd, line + done, len - done);
+		if (w < 0 && errno != EINTR)
+			return -errno;
+		if (w > 0)
+			done += (size_t)w;
+	}
+	return fdatasync(fd) ? -errno : 0; /* a finished row survives a crash of the machine too */
 }
 
 static void progress(size_t done, size_t total, const struct row *r, double elapsed)
@@ -210,9 +158,9 @@ static void progress(size_t done, size_t total, const struct row *r, double elap
 			(unsigned long long)r->burst_bytes, status_name(r->status));
 }
 
-static void fill_row(struct row *row, const struct run_options *o, const char *run_id,
-		     const struct machine *m, const struct target *t, const struct case_spec *cs,
-		     const struct case_result *res)
+/* Everything a row says that does not come from measuring: the case and where it ran. */
+static void fill_case(struct row *row, const struct run_options *o, const char *run_id,
+		      const struct machine *m, const struct target *t, const struct case_spec *cs)
 {
 	const struct timer_info *ti = timer_init();
 	memset(row, 0, sizeof *row);
@@ -232,19 +180,28 @@ static void fill_row(struct row *row, const struct run_options *o, const char *r
 	snprintf(row->barrier, sizeof row->barrier, "%s", cs->barrier->name);
 	snprintf(row->barrier_every, sizeof row->barrier_every, "%s", every_names[cs->every]);
 	row->burst_bytes = cs->burst;
-	row->window_bytes = res->window_used ? res->window_used : t->win_len;
+	row->window_bytes = t->win_len;
 	row->threads = cs->threads;
+	join_ints(row->cpus, sizeof row->cpus, cs->cpus, cs->threads);
+	snprintf(row->drain, sizeof row->drain, "%s", drain_name(cs->drain));
+	snprintf(row->timer, sizeof row->timer, "%s", ti->name);
+	row->timer_ns = ti->cost_ns;
+}
+
+static void fill_row(struct row *row, const struct run_options *o, const char *run_id,
+		     const struct machine *m, const struct target *t, const struct case_spec *cs,
+		     const struct case_result *res)
+{
+	fill_case(row, o, run_id, m, t, cs);
+	if (res->window_used)
+		row->window_bytes = res->window_used;
 	int nodes[64], pkgs[64];
 	for (unsigned i = 0; i < cs->threads; i++) {
 		nodes[i] = res->place[i].node;
 		pkgs[i] = res->place[i].package;
 	}
-	join_ints(row->cpus, sizeof row->cpus, cs->cpus, cs->threads);
 	join_ints(row->nodes, sizeof row->nodes, nodes, cs->threads);
 	join_ints(row->packages, sizeof row->packages, pkgs, cs->threads);
-	snprintf(row->drain, sizeof row->drain, "%s", drain_name(cs->drain));
-	snprintf(row->timer, sizeof row->timer, "%s", ti->name);
-	row->timer_ns = ti->cost_ns;
 	row->samples = res->samples;
 	row->bursts_per_sample = res->bursts_per_sample;
 	row->ns_per_burst_median = res->ns.median;
@@ -258,6 +215,33 @@ static void fill_row(struct row *row, const struct run_options *o, const char *r
 	snprintf(row->verify, sizeof row->verify, "%s", res->verify);
 	row->status = res->status;
 	snprintf(row->reason, sizeof row->reason, "%s", res->reason);
+}
+
+/* Case keys (results/keys.h) of the rows a resumed run already holds. */
+struct finished {
+	size_t n;
+	char (*keys)[1024];
+};
+
+static int load_finished(const struct result_set *rs, struct finished *f)
+{
+	f->n = 0;
+	f->keys = rs->nrows ? calloc(rs->nrows, sizeof *f->keys) : NULL;
+	if (rs->nrows && !f->keys)
+		return -ENOMEM;
+	for (size_t i = 0; i < rs->nrows; i++)
+		case_key(&rs->rows[i], 0, f->keys[f->n++], sizeof *f->keys);
+	return 0;
+}
+
+static bool is_finished(const struct finished *f, const struct row *r)
+{
+	char key[1024];
+	case_key(r, 0, key, sizeof key);
+	for (size_t i = 0; i < f->n; i++)
+		if (!strcmp(f->keys[i], key))
+			return true;
+	return false;
 }
 
 /* The fastest case of each kernel on each target, for the closing summary. */
@@ -298,26 +282,40 @@ static void print_best(const struct run_options *o, struct best (*best)[MAX_LIST
 		}
 }
 
-int cmd_run(int argc, char **argv)
-{
-	struct run_options *o = calloc(1, sizeof *o);
-	char err[TARGET_ERR_LEN + 64];
-	int exit_code = 0;
-	if (!o)
-		return 1;
-	if (options_parse(argc, argv, o, err, sizeof err)) {
-		fprintf(stderr, "wcbench run: %s\n", err);
-		free(o);
-		return EXIT_USAGE;
-	}
-	if (o->help) {
-		fputs(run_help, stdout);
-		free(o);
-		return 0;
-	}
+/* The options a --resume must repeat, as text: the effective windows (after --quick and the
+ * targets' defaults), so "the same run" means the same cases measuring the same bytes. */
+struct resume_texts {
+	char targets[MAX_TARGETS * 164], windows[MAX_TARGETS * 44];
+	struct resume_option opts[4];
+};
 
-	/* Probe every target before anything is written: bad input leaves no trace. */
-	struct target *targets = calloc(o->ntargets, sizeof *targets);
+static void resume_options(const struct run_options *o, const struct target *targets,
+			   struct resume_texts *rt)
+{
+	size_t lt = 0, lw = 0;
+	rt->targets[0] = rt->windows[0] = '\0';
+	for (unsigned i = 0; i < o->ntargets; i++) {
+		lt += (size_t)snprintf(rt->targets + lt, sizeof rt->targets - lt, "%s%s", i ? "\n" : "",
+				       targets[i].spec);
+		lw += (size_t)snprintf(rt->windows + lw, sizeof rt->windows - lw, "%s%zu:%zu", i ? " " : "",
+				       targets[i].win_off, targets[i].win_len);
+	}
+	rt->opts[0] = (struct resume_option){ .name = "env", .value = o->env };
+	rt->opts[1] = (struct resume_option){ .name = "target", .value = rt->targets };
+	rt->opts[2] = (struct resume_option){ .name = "window", .value = rt->windows };
+	rt->opts[3] = (struct resume_option){ .name = "verify", .value = o->verify ? "on" : "off" };
+}
+
+static void unmap_targets(struct target *targets, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (targets[i].ops && targets[i].priv)
+			targets[i].ops->unmap(&targets[i]);
+}
+
+/* Probe every target before anything is written: bad input leaves no trace. */
+static int probe_targets(const struct run_options *o, struct target *targets, char *err)
+{
 	for (unsigned i = 0; i < o->ntargets; i++) {
 		struct target_opts topts = o->topts;
 		char kind[32];
@@ -326,74 +324,138 @@ int cmd_run(int argc, char **argv)
 			topts.window_set = true;
 			topts.window_len = QUICK_RAM_WINDOW;
 		}
-		if (target_probe(&targets[i], o->targets[i], &topts, err)) {
-			fprintf(stderr, "wcbench run: %s\n", err);
-			for (unsigned j = 0; j <= i; j++)
-				if (targets[j].ops)
-					targets[j].ops->unmap(&targets[j]);
-			free(targets);
-			free(o);
-			return EXIT_USAGE;
+		int rc = target_probe(&targets[i], o->targets[i], &topts, err);
+		if (rc) {
+			unmap_targets(targets, i + 1);
+			return rc;
 		}
+	}
+	return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_options *o = calloc(1, sizeof *o);
+	char err[PATH_MAX + TARGET_ERR_LEN];
+	int exit_code = 0, dir_fd = -1, csv_fd = -1;
+	struct result_set prev = { 0 };
+	struct finished done = { 0 };
+	struct target *targets = NULL;
+	struct best(*best)[MAX_LIST] = NULL;
+	if (!o)
+		return 1;
+	if (options_parse(argc, argv, o, err, sizeof err)) {
+		fprintf(stderr, "wcbench run: %s\n", err);
+		free(o);
+		return EXIT_USAGE;
+	}
+	if (o->help || o->man) {
+		(o->help ? options_write_help : options_write_man)(stdout);
+		free(o);
+		return 0;
+	}
+	targets = calloc(o->ntargets, sizeof *targets);
+	if (!targets || probe_targets(o, targets, err)) {
+		fprintf(stderr, "wcbench run: %s\n", targets ? err : "out of memory");
+		free(targets);
+		free(o);
+		return targets ? EXIT_USAGE : 1;
 	}
 
 	struct machine m;
 	machine_probe(&m);
-	char run_id[40], dir[PATH_MAX];
+	char run_id[RUN_ID_MAX], dir[PATH_MAX];
 	make_run_id(run_id, sizeof run_id, m.hostname);
-	if (o->out)
-		snprintf(dir, sizeof dir, "%s", o->out);
-	else
+	snprintf(dir, sizeof dir, "%s", o->out ? o->out : "");
+	if (!o->out)
 		snprintf(dir, sizeof dir, "results/%s", run_id);
 	char csv_path[PATH_MAX + 16];
 	snprintf(csv_path, sizeof csv_path, "%s/results.csv", dir);
-	bool exists = access(csv_path, F_OK) == 0;
-	struct done_set done = { 0 };
-	if (exists && !o->resume) {
-		fprintf(stderr, "wcbench run: %s already holds results: use --resume to continue it, or another --out\n", dir);
-		exit_code = EXIT_USAGE;
-		goto out;
-	}
-	if (o->resume && exists && load_done(csv_path, &done, err, sizeof err)) {
-		fprintf(stderr, "wcbench run: --resume: %s\n", err);
-		exit_code = EXIT_USAGE;
-		goto out;
-	}
-	int rc = make_dirs(dir);
-	if (rc) {
-		fprintf(stderr, "wcbench run: cannot create %s: %s\n", dir, strerror(-rc));
-		exit_code = 1;
-		goto out;
-	}
-	FILE *csv = fopen(csv_path, "a");
-	if (!csv) {
-		fprintf(stderr, "wcbench run: cannot write %s: %s\n", csv_path, strerror(errno));
-		exit_code = 1;
-		goto out;
-	}
-	if (!exists)
-		csv_write_header(csv);
-	fflush(csv);
-	const struct timer_info *ti = timer_init();
-	write_metadata(dir, run_id, &m, o, argc, argv, o->resume && exists);
+	struct resume_texts rt;
+	resume_options(o, targets, &rt);
+	struct run_metadata md = {
+		.run_id = run_id, .env = o->env, .machine = &m, .budget_s = o->time_s,
+		.min_sample_s = o->min_sample_s, .cv_target = o->cv_target,
+		.min_samples = o->min_samples, .max_samples = o->max_samples,
+		.options = rt.opts, .noptions = sizeof rt.opts / sizeof rt.opts[0],
+		.argc = argc, .argv = argv,
+	};
 
-	struct sigaction sa = { .sa_handler = on_sigint }, old_int, old_term;
+	/* Usage errors first (bad --out, a busy directory, a run that is not this one): exit 2 with
+	 * nothing measured. */
+	exit_code = EXIT_USAGE;
+	if (prepare_out_dir(dir, err, sizeof err) || (dir_fd = lock_out_dir(dir, err, sizeof err)) < 0)
+		goto fail;
+	bool resuming = access(csv_path, F_OK) == 0, need_header = !resuming;
+	if (resuming && !o->resume) {
+		snprintf(err, sizeof err, "%s already holds results: use --resume to continue it, or another --out", dir);
+		goto fail;
+	}
+	if (resuming && metadata_check_resume(dir, &md, run_id, sizeof run_id, err, sizeof err))
+		goto fail;
+	if (resuming && (csv_fd = open(csv_path, O_RDWR | O_APPEND | O_CLOEXEC)) < 0) {
+		snprintf(err, sizeof err, "--resume: %s: %s", csv_path, strerror(errno));
+		goto fail;
+	}
+	if (resuming && trim_results(csv_path, csv_fd, &need_header, err, sizeof err))
+		goto fail;
+	if (resuming && !need_header) {
+		char lerr[PATH_MAX + 200];
+		if (rs_load(csv_path, NULL, &prev, lerr, sizeof lerr)) {
+			snprintf(err, sizeof err, "--resume: %s", lerr);
+			goto fail;
+		}
+		if (load_finished(&prev, &done)) {
+			snprintf(err, sizeof err, "out of memory");
+			goto fail;
+		}
+	}
+
+	/* From here on a failure is the disk's or the system's: exit 1, saying what is on disk.
+	 * A new run's metadata comes first: a results.csv never exists without it. */
+	exit_code = 1;
+	size_t on_disk = prev.nrows;
+	int rc = resuming ? metadata_add_resume(dir, &md, err, sizeof err) : metadata_write(dir, &md, err, sizeof err);
+	if (!rc && !resuming && (csv_fd = open(csv_path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0) {
+		rc = -errno;
+		snprintf(err, sizeof err, "%s: %s", csv_path, strerror(-rc));
+	}
+	if (!rc && need_header) {
+		char *line;
+		size_t len;
+		rc = csv_header_line(&line, &len);
+		if (!rc) {
+			rc = append_line(csv_fd, line, len);
+			free(line);
+		}
+		if (rc)
+			snprintf(err, sizeof err, "%s: %s", csv_path, strerror(-rc));
+	}
+	if (rc) {
+		fprintf(stderr, "wcbench run: %s; %zu rows are on disk in %s\n", err, on_disk, csv_path);
+		goto out;
+	}
+
+	const struct timer_info *ti = timer_init();
+	struct sigaction sa = { .sa_handler = on_stop_signal }, old_int, old_term;
+	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	bool tty = isatty(2);
 	size_t per_target = sweep_count(o), total = per_target * o->ntargets, n_done = 0;
 	size_t counts[4] = { 0 }, skipped = 0;
-	struct best(*best)[MAX_LIST] = calloc(o->ntargets, sizeof *best);
+	int write_rc = 0;
+	best = calloc(o->ntargets, sizeof *best);
 	uint64_t t0 = mono_raw_ns();
 	fprintf(stderr, "wcbench: %zu cases into %s (timer %s %.3f GHz, read cost %.1f ns; budget %.2f s per case)\n",
 		total, dir, ti->name, ti->hz / 1e9, ti->cost_ns, o->time_s);
-	for (unsigned ti_ = 0; ti_ < o->ntargets && !interrupted; ti_++) {
+	for (unsigned ti_ = 0; best && ti_ < o->ntargets && !stop_signal && !write_rc; ti_++) {
 		struct target *t = &targets[ti_];
 		char map_err[TARGET_ERR_LEN] = "";
 		int map_rc = t->ops->map(t, map_err);
 		if (map_rc)
 			fprintf(stderr, "wcbench run: %s\n", map_err);
-		for (size_t i = 0; i < per_target && !interrupted; i++) {
+		for (size_t i = 0; i < per_target && !stop_signal && !write_rc; i++) {
 			struct sweep_point p;
 			sweep_point(o, i, &p);
 			struct case_spec cs = {
@@ -409,19 +471,21 @@ int cmd_run(int argc, char **argv)
 				.min_samples = o->min_samples,
 				.max_samples = o->max_samples,
 				.cv_target = o->cv_target,
+				.stop = &stop_signal,
 			};
 			memcpy(cs.cpus, o->cpus, sizeof cs.cpus);
-			char key[512], burst_s[24], threads_s[12];
-			snprintf(burst_s, sizeof burst_s, "%zu", cs.burst);
-			snprintf(threads_s, sizeof threads_s, "%u", cs.threads);
-			case_key(key, sizeof key, t->spec, cs.kernel->name, cs.barrier->name,
-				 every_names[cs.every], burst_s, threads_s, drain_name(cs.drain));
-			if (is_done(&done, key)) {
+			struct row row;
+			fill_case(&row, o, run_id, &m, t, &cs);
+			if (is_finished(&done, &row)) {
 				skipped++;
 				n_done++;
 				continue;
 			}
 			struct case_result *res = calloc(1, sizeof *res);
+			if (!res) {
+				write_rc = -ENOMEM;
+				break;
+			}
 			if (map_rc) {
 				res->status = STATUS_ERROR;
 				snprintf(res->reason, sizeof res->reason, "%s", map_err);
@@ -433,12 +497,26 @@ int cmd_run(int argc, char **argv)
 			} else {
 				measure_case(t, &cs, res);
 			}
-			struct row row;
+			if (res->interrupted) { /* not a finished case: a resume runs it again */
+				free(res);
+				break;
+			}
 			fill_row(&row, o, run_id, &m, t, &cs, res);
 			free(res);
-			csv_write_row(csv, &row);
-			fflush(csv);
-			fdatasync(fileno(csv)); /* a finished row survives a crash of the machine too */
+			char *line;
+			size_t len;
+			write_rc = csv_row_line(&row, &line, &len);
+			if (!write_rc) {
+				off_t good = lseek(csv_fd, 0, SEEK_END);
+				write_rc = append_line(csv_fd, line, len);
+				free(line);
+				/* leave no partial row behind when we can (a resume would cut it off too) */
+				if (write_rc == -ENOSPC || write_rc == -EFBIG || write_rc == -EDQUOT)
+					(void)!ftruncate(csv_fd, good);
+			}
+			if (write_rc)
+				break;
+			on_disk++;
 			counts[row.status]++;
 			struct best *b = &best[ti_][p.kernel];
 			if (row.status == STATUS_OK && (!b->set || row.gb_per_s_median > b->gbps))
@@ -455,7 +533,13 @@ int cmd_run(int argc, char **argv)
 	sigaction(SIGTERM, &old_term, NULL);
 	if (tty)
 		fputs("\r\033[K", stderr);
-	fclose(csv);
+	if (!best || write_rc) {
+		fprintf(stderr, "wcbench run: %s: %s: stopped; %zu rows are on disk (continue with "
+				"--resume --out %s once that is fixed)\n", csv_path,
+			strerror(best ? -write_rc : ENOMEM), on_disk, dir);
+		goto out;
+	}
+	exit_code = 0;
 	printf("%s: %zu rows written (%zu ok, %zu unsupported, %zu fault, %zu error)%s\n", csv_path,
 	       counts[0] + counts[1] + counts[2] + counts[3], counts[STATUS_OK],
 	       counts[STATUS_UNSUPPORTED], counts[STATUS_FAULT], counts[STATUS_ERROR],
@@ -463,13 +547,13 @@ int cmd_run(int argc, char **argv)
 	printf("each figure: median of >= %u samples (or the %.2f s budget) of sample time / bursts; "
 	       "timer %s; GB/s = 10^9 B/s\n", o->min_samples, o->time_s, ti->name);
 	print_best(o, best);
-	free(best);
 	if (counts[STATUS_FAULT] + counts[STATUS_ERROR])
 		exit_code = 1;
-	if (interrupted) {
-		fprintf(stderr, "wcbench run: interrupted; every finished row is in %s: continue with "
-				"--resume --out %s\n", csv_path, dir);
-		exit_code = 130;
+	if (stop_signal) {
+		fprintf(stderr, "wcbench run: interrupted (%s); %zu finished rows are in %s: continue with "
+				"--resume --out %s\n", stop_signal == SIGTERM ? "SIGTERM" : "SIGINT",
+			on_disk, csv_path, dir);
+		exit_code = 128 + stop_signal;
 	} else if (!o->no_plot) {
 		char perr[256];
 		if (plot_run_dir(csv_path, dir, perr, sizeof perr)) {
@@ -479,13 +563,18 @@ int cmd_run(int argc, char **argv)
 			printf("plots: %s/gbps_vs_size.png (.svg), %s/barrier_cost.png (.svg)\n", dir, dir);
 		}
 	}
+	goto out;
+fail:
+	fprintf(stderr, "wcbench run: %s\n", err);
 out:
-	for (unsigned i = 0; i < o->ntargets; i++)
-		if (targets[i].priv)
-			targets[i].ops->unmap(&targets[i]);
-	for (size_t i = 0; i < done.n; i++)
-		free(done.keys[i]);
+	unmap_targets(targets, o->ntargets);
+	if (csv_fd >= 0)
+		close(csv_fd);
+	if (dir_fd >= 0)
+		close(dir_fd); /* releases the lock */
+	rs_free(&prev);
 	free(done.keys);
+	free(best);
 	free(targets);
 	free(o);
 	return exit_code;

@@ -166,35 +166,6 @@ static int parse_double(const char *v, double lo, double hi, double *out)
 	return 0;
 }
 
-enum { OPT_BARRIER_EVERY = 256, OPT_NO_PLOT, OPT_ENV, OPT_RESUME, OPT_FORCE, OPT_MIN_SAMPLES,
-       OPT_MAX_SAMPLES, OPT_CV, OPT_SAMPLE_MS };
-
-static const struct option long_opts[] = {
-	{ "target", required_argument, NULL, 't' },
-	{ "kernel", required_argument, NULL, 'k' },
-	{ "barrier", required_argument, NULL, 'b' },
-	{ "barrier-every", required_argument, NULL, OPT_BARRIER_EVERY },
-	{ "size", required_argument, NULL, 's' },
-	{ "window", required_argument, NULL, 'w' },
-	{ "threads", required_argument, NULL, 'j' },
-	{ "cpu", required_argument, NULL, 'c' },
-	{ "drain", required_argument, NULL, 'd' },
-	{ "verify", no_argument, NULL, 'V' },
-	{ "time", required_argument, NULL, 'T' },
-	{ "quick", no_argument, NULL, 'q' },
-	{ "out", required_argument, NULL, 'o' },
-	{ "no-plot", no_argument, NULL, OPT_NO_PLOT },
-	{ "env", required_argument, NULL, OPT_ENV },
-	{ "resume", no_argument, NULL, OPT_RESUME },
-	{ "force", no_argument, NULL, OPT_FORCE },
-	{ "min-samples", required_argument, NULL, OPT_MIN_SAMPLES },
-	{ "max-samples", required_argument, NULL, OPT_MAX_SAMPLES },
-	{ "cv", required_argument, NULL, OPT_CV },
-	{ "sample-ms", required_argument, NULL, OPT_SAMPLE_MS },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
-
 static int parse_uint(const char *v, unsigned lo, unsigned hi, unsigned *out)
 {
 	char *end;
@@ -205,123 +176,437 @@ static int parse_uint(const char *v, unsigned lo, unsigned hi, unsigned *out)
 	return 0;
 }
 
+/* What the parsers fill: the options, and the values whose defaults depend on --quick. */
+struct option_state {
+	struct run_options *o;
+	double time_s, cv, sample_ms;    /* < 0: not given */
+	unsigned min_samples, max_samples; /* 0: not given */
+};
+
+static int opt_target(struct option_state *st, const char *v, char *err, size_t n)
+{
+	struct run_options *o = st->o;
+	if (o->ntargets >= MAX_TARGETS)
+		return fail(err, n, "--target: at most %d targets", MAX_TARGETS);
+	if (!*v)
+		return fail(err, n, "--target needs a value");
+	o->targets[o->ntargets++] = v;
+	return 0;
+}
+
+static int opt_window(struct option_state *st, const char *v, char *err, size_t n)
+{
+	size_t off, len;
+	if (parse_window(v, &off, &len, err, n))
+		return -EINVAL;
+	st->o->topts.window_set = true;
+	st->o->topts.window_off = off;
+	st->o->topts.window_len = len;
+	return 0;
+}
+
+static int opt_force(struct option_state *st, const char *v, char *err, size_t n)
+{
+	(void)v, (void)err, (void)n;
+	st->o->topts.force = true;
+	return 0;
+}
+
+static int opt_kernel(struct option_state *st, const char *v, char *err, size_t n)
+{
+	return each_item(v, "--kernel", err, n, add_kernel, st->o);
+}
+
+static int opt_barrier(struct option_state *st, const char *v, char *err, size_t n)
+{
+	return each_item(v, "--barrier", err, n, add_barrier, st->o);
+}
+
+static int opt_every(struct option_state *st, const char *v, char *err, size_t n)
+{
+	return each_item(v, "--barrier-every", err, n, add_every, st->o);
+}
+
+static int opt_size(struct option_state *st, const char *v, char *err, size_t n)
+{
+	return each_item(v, "--size", err, n, add_size, st->o);
+}
+
+static int opt_threads(struct option_state *st, const char *v, char *err, size_t n)
+{
+	return each_item(v, "--threads", err, n, add_threads, st->o);
+}
+
+static int opt_cpu(struct option_state *st, const char *v, char *err, size_t n)
+{
+	int k = parse_cpu_list(v, st->o->cpus, PLACE_MAX_CPUS);
+	if (k < 0)
+		return fail(err, n, "--cpu: '%s' is not a CPU list such as 0,2-3 (each CPU once)", v);
+	st->o->ncpus = (unsigned)k;
+	return 0;
+}
+
+static int opt_drain(struct option_state *st, const char *v, char *err, size_t n)
+{
+	return each_item(v, "--drain", err, n, add_drain, st->o);
+}
+
+static int opt_time(struct option_state *st, const char *v, char *err, size_t n)
+{
+	if (parse_double(v, 0.001, 3600, &st->time_s))
+		return fail(err, n, "--time: '%s' must be seconds per case, from 0.001 to 3600", v);
+	return 0;
+}
+
+static int opt_min_samples(struct option_state *st, const char *v, char *err, size_t n)
+{
+	if (parse_uint(v, 1, 100000, &st->min_samples))
+		return fail(err, n, "--min-samples: '%s' must be from 1 to 100000", v);
+	return 0;
+}
+
+static int opt_max_samples(struct option_state *st, const char *v, char *err, size_t n)
+{
+	if (parse_uint(v, 1, 100000, &st->max_samples))
+		return fail(err, n, "--max-samples: '%s' must be from 1 to 100000", v);
+	return 0;
+}
+
+static int opt_cv(struct option_state *st, const char *v, char *err, size_t n)
+{
+	if (parse_double(v, 0.0001, 1, &st->cv))
+		return fail(err, n, "--cv: '%s' must be a fraction from 0.0001 to 1", v);
+	return 0;
+}
+
+static int opt_sample_ms(struct option_state *st, const char *v, char *err, size_t n)
+{
+	if (parse_double(v, 0.001, 10000, &st->sample_ms))
+		return fail(err, n, "--sample-ms: '%s' must be from 0.001 to 10000", v);
+	return 0;
+}
+
+static int opt_quick(struct option_state *st, const char *v, char *err, size_t n)
+{
+	(void)v, (void)err, (void)n;
+	st->o->quick = true;
+	return 0;
+}
+
+static int opt_verify(struct option_state *st, const char *v, char *err, size_t n)
+{
+	(void)v, (void)err, (void)n;
+	st->o->verify = true;
+	return 0;
+}
+
+static int opt_out(struct option_state *st, const char *v, char *err, size_t n)
+{
+	if (!*v)
+		return fail(err, n, "--out needs a directory");
+	st->o->out = v;
+	return 0;
+}
+
+static int opt_resume(struct option_state *st, const char *v, char *err, size_t n)
+{
+	(void)v, (void)err, (void)n;
+	st->o->resume = true;
+	return 0;
+}
+
+static int opt_no_plot(struct option_state *st, const char *v, char *err, size_t n)
+{
+	(void)v, (void)err, (void)n;
+	st->o->no_plot = true;
+	return 0;
+}
+
+static int opt_env(struct option_state *st, const char *v, char *err, size_t n)
+{
+	if (strcmp(v, "host") && strcmp(v, "guest"))
+		return fail(err, n, "--env: '%s' must be host or guest", v);
+	st->o->env = v;
+	return 0;
+}
+
+static int opt_help(struct option_state *st, const char *v, char *err, size_t n)
+{
+	(void)v, (void)err, (void)n;
+	st->o->help = true;
+	return 0;
+}
+
+static int opt_man(struct option_state *st, const char *v, char *err, size_t n)
+{
+	(void)v, (void)err, (void)n;
+	st->o->man = true;
+	return 0;
+}
+
+const char *const option_group_titles[OPTION_GROUPS] = {
+	[GROUP_TARGET] = "What to store into",
+	[GROUP_SWEEP] = "What to run (comma-separated lists; the sweep is their product)",
+	[GROUP_SAMPLING] = "How long and how exact",
+	[GROUP_OUTPUT] = "Output",
+	[GROUP_OTHER] = "Help",
+};
+
+/* Every option of `wcbench run`, once: getopt's tables, --help and the man page come from here. */
+const struct run_option run_option_table[] = {
+	{ .name = "target", .letter = 't', .arg = "SPEC", .group = GROUP_TARGET, .parse = opt_target,
+	  .help = "repeatable. ram (default), ram:hugetlb, ram:node=N, vfio:BDF:barN,\n"
+		  "sysfs:BDF:barN, sysfs-wc:BDF:barN, file:PATH (wcbench list targets)" },
+	{ .name = "window", .letter = 'w', .arg = "OFF:LEN", .group = GROUP_TARGET, .parse = opt_window,
+	  .help = "store only into LEN bytes from OFF (sizes: 4K, 16M...).\n"
+		  "RAM default 0:256M (--quick 0:16M); BARs: the whole BAR" },
+	{ .name = "force", .group = GROUP_TARGET, .parse = opt_force,
+	  .help = "allow sysfs targets on a device bound to a host driver" },
+	{ .name = "kernel", .letter = 'k', .arg = "LIST", .group = GROUP_SWEEP, .parse = opt_kernel,
+	  .help = "store kernels, or all (wcbench list kernels); default all of this arch" },
+	{ .name = "barrier", .letter = 'b', .arg = "LIST", .group = GROUP_SWEEP, .parse = opt_barrier,
+	  .help = "barriers, or all (wcbench list barriers); default all of this arch" },
+	{ .name = "barrier-every", .arg = "LIST", .group = GROUP_SWEEP, .parse = opt_every,
+	  .help = "where the barrier goes: 64 (after each 64 B, default), burst,\n"
+		  "sample (once per timed sample)" },
+	{ .name = "size", .letter = 's', .arg = "LIST", .group = GROUP_SWEEP, .parse = opt_size,
+	  .help = "burst sizes, powers of two from 8 to 1G, e.g. 64,4K,1M" },
+	{ .name = "threads", .letter = 'j', .arg = "LIST", .group = GROUP_SWEEP, .parse = opt_threads,
+	  .help = "threads storing at once, each into its own part of the window" },
+	{ .name = "cpu", .letter = 'c', .arg = "LIST", .group = GROUP_SWEEP, .parse = opt_cpu,
+	  .help = "CPUs for the threads, e.g. 0,2-3 (default: distinct cores first)" },
+	{ .name = "drain", .letter = 'd', .arg = "LIST", .group = GROUP_SWEEP, .parse = opt_drain,
+	  .help = "what the timed region waits for: none (stores issued),\n"
+		  "fence (SFENCE / DSB ST: left the core; default), readback\n"
+		  "(fence + a read from the target: arrived at the device)" },
+	{ .name = "time", .letter = 'T', .arg = "SECONDS", .group = GROUP_SAMPLING, .parse = opt_time,
+	  .help = "time budget per case (default 0.5; --quick 0.05)" },
+	{ .name = "min-samples", .arg = "N", .group = GROUP_SAMPLING, .parse = opt_min_samples,
+	  .help = "samples before the stop rule may end a case (default 10)" },
+	{ .name = "max-samples", .arg = "N", .group = GROUP_SAMPLING, .parse = opt_max_samples,
+	  .help = "most samples per case (default 1000)" },
+	{ .name = "cv", .arg = "FRACTION", .group = GROUP_SAMPLING, .parse = opt_cv,
+	  .help = "stop once (p90-p10)/median <= 2 x FRACTION (default 0.01)" },
+	{ .name = "sample-ms", .arg = "MS", .group = GROUP_SAMPLING, .parse = opt_sample_ms,
+	  .help = "shortest sample (default 1; also >= 1000 x timer resolution)" },
+	{ .name = "quick", .letter = 'q', .group = GROUP_SAMPLING, .parse = opt_quick,
+	  .help = "short preset for smoke runs: sizes 64,4K,64K, 16 MiB RAM window,\n"
+		  "0.05 s per case, 5 samples of >= 0.2 ms" },
+	{ .name = "verify", .letter = 'V', .group = GROUP_SAMPLING, .parse = opt_verify,
+	  .help = "after each case, fill the window, store one pass and check every\n"
+		  "byte, and that nothing outside the window changed" },
+	{ .name = "out", .letter = 'o', .arg = "DIR", .group = GROUP_OUTPUT, .parse = opt_out,
+	  .help = "results directory (default results/<run_id>): results.csv,\n"
+		  "metadata.json, plots (PNG and SVG). One run at a time per DIR" },
+	{ .name = "resume", .group = GROUP_OUTPUT, .parse = opt_resume,
+	  .help = "continue an interrupted run in --out DIR: skip finished cases;\n"
+		  "--env, --window, --verify and --target must be the run's" },
+	{ .name = "no-plot", .group = GROUP_OUTPUT, .parse = opt_no_plot,
+	  .help = "CSV only" },
+	{ .name = "env", .arg = "host|guest", .group = GROUP_OUTPUT, .parse = opt_env,
+	  .help = "label for the env column (the guest launcher sets guest)" },
+	{ .name = "help", .letter = 'h', .group = GROUP_OTHER, .parse = opt_help,
+	  .help = "this text" },
+	{ .name = "man", .group = GROUP_OTHER, .parse = opt_man,
+	  .help = "this text as a man page (roff)" },
+};
+const size_t run_option_count = sizeof run_option_table / sizeof run_option_table[0];
+
+static const char run_intro[] =
+	"Times bursts of stores into a target for every combination of the lists given, and writes\n"
+	"one CSV row per case (on disk as it finishes) plus plots. With no options: a sweep over RAM\n"
+	"of every store kernel and barrier of this CPU, burst sizes 64 B to 1 MiB.";
+static const char run_notes[] =
+	"Every figure is the median over samples of (sample time / bursts per thread), with p10,\n"
+	"p90, min and the coefficient of variation beside it; GB/s is 10^9 bytes per second.\n"
+	"The stored data is a fixed non-zero 64-byte pattern (in metadata.json).\n"
+	"Ctrl-C or SIGTERM ends the run after the sample under way, keeping every finished row\n"
+	"(exit 130 or 143); a second one ends it at once. --resume --out DIR continues it.";
+static const char run_exit[] =
+	"0 ok, 1 a case failed (status fault or error), plotting failed or the results could not be\n"
+	"written (full disk: the message says how many rows are on disk), 2 bad usage (nothing\n"
+	"measured), 130 SIGINT, 143 SIGTERM.";
+static const char *const run_examples[] = {
+	"wcbench run --quick",
+	"wcbench run -k movnti_8,vmovntdq_64 -b none,sfence -s 64,4K -w 0:1G -c 2",
+	"wcbench run -t vfio:0000:01:00.0:bar2 -w 0:1M -d readback --verify",
+};
+
+#define HELP_COLUMN 25
+
+/* "-t, --target SPEC" / "    --force": how an option is named in --help. */
+static void option_synopsis(const struct run_option *opt, char *buf, size_t len)
+{
+	snprintf(buf, len, "%c%c%c --%s%s%s", opt->letter ? '-' : ' ', opt->letter ? opt->letter : ' ',
+		 opt->letter ? ',' : ' ', opt->name, opt->arg ? " " : "", opt->arg ? opt->arg : "");
+}
+
+void options_write_help(FILE *f)
+{
+	fprintf(f, "usage: wcbench run [options]\n\n%s\n", run_intro);
+	for (int g = 0; g < OPTION_GROUPS; g++) {
+		fprintf(f, "\n%s:\n", option_group_titles[g]);
+		for (size_t i = 0; i < run_option_count; i++) {
+			const struct run_option *opt = &run_option_table[i];
+			if ((int)opt->group != g)
+				continue;
+			char syn[64];
+			option_synopsis(opt, syn, sizeof syn);
+			int used = fprintf(f, "  %s", syn);
+			const char *h = opt->help;
+			if (used >= HELP_COLUMN) {
+				fputc('\n', f);
+				used = 0;
+			}
+			while (*h) {
+				size_t l = strcspn(h, "\n");
+				fprintf(f, "%*s%.*s\n", HELP_COLUMN - used, "", (int)l, h);
+				used = 0;
+				h += l + (h[l] == '\n');
+			}
+		}
+	}
+	fprintf(f, "\n%s\nExit: %s\n\nExamples:\n", run_notes, run_exit);
+	for (size_t i = 0; i < sizeof run_examples / sizeof run_examples[0]; i++)
+		fprintf(f, "  %s\n", run_examples[i]);
+}
+
+/* Text in roff: a line starting with . or ' would be a request; - would be a hyphen; \ escapes.
+ * Line breaks inside a paragraph become spaces (roff fills). */
+static void roff_put(FILE *f, const char *s, bool line_start)
+{
+	for (; *s; s++) {
+		if (line_start && (*s == '.' || *s == '\''))
+			fputs("\\&", f);
+		line_start = *s == '\n';
+		if (*s == '\\')
+			fputs("\\e", f);
+		else if (*s == '-')
+			fputs("\\-", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+static void roff_text(FILE *f, const char *s)
+{
+	roff_put(f, s, true);
+	fputc('\n', f);
+}
+
+void options_write_man(FILE *f)
+{
+	fputs(".\\\" Generated by `wcbench run --man` from the option table in bench/cmd/run_options.c.\n"
+	      ".TH WCBENCH 1 \"\" \"wcbench\" \"User Commands\"\n"
+	      ".SH NAME\nwcbench \\- write\\-combining MMIO benchmark: how fast CPU store bursts reach RAM and PCIe BARs\n"
+	      ".SH SYNOPSIS\n.B wcbench run\n[\\fIoptions\\fR]\n.br\n"
+	      ".B wcbench\n\\fIcommand\\fR [\\fIoptions\\fR]\n"
+	      ".SH DESCRIPTION\n", f);
+	roff_text(f, run_intro);
+	fputs(".PP\nThe other commands (list, compare, report, probe, plot, guest, schema) describe "
+	      "themselves: \\fBwcbench \\-\\-help\\fR, \\fBwcbench\\fR \\fIcommand\\fR \\fB\\-\\-help\\fR.\n"
+	      ".SH OPTIONS\n", f);
+	for (int g = 0; g < OPTION_GROUPS; g++) {
+		fputs(".SS ", f);
+		roff_text(f, option_group_titles[g]);
+		for (size_t i = 0; i < run_option_count; i++) {
+			const struct run_option *opt = &run_option_table[i];
+			if ((int)opt->group != g)
+				continue;
+			fputs(".TP\n", f);
+			if (opt->letter)
+				fprintf(f, "\\fB\\-%c\\fR, ", opt->letter);
+			fputs("\\fB\\-\\-", f);
+			roff_put(f, opt->name, false);
+			fputs("\\fR", f);
+			if (opt->arg) {
+				fputs(" \\fI", f);
+				roff_put(f, opt->arg, false);
+				fputs("\\fR", f);
+			}
+			fputc('\n', f);
+			roff_text(f, opt->help);
+		}
+	}
+	fputs(".SH NOTES\n", f);
+	roff_text(f, run_notes);
+	fputs(".SH EXIT STATUS\n", f);
+	roff_text(f, run_exit);
+	fputs(".SH EXAMPLES\n", f);
+	for (size_t i = 0; i < sizeof run_examples / sizeof run_examples[0]; i++) {
+		fputs(".PP\n.nf\n", f);
+		roff_text(f, run_examples[i]);
+		fputs(".fi\n", f);
+	}
+	fputs(".SH SEE ALSO\n\\fBgnuplot\\fR(1), \\fBqemu\\fR(1)\n", f);
+}
+
+const struct run_option *option_find(const char *name)
+{
+	for (size_t i = 0; i < run_option_count; i++)
+		if (!strcmp(run_option_table[i].name, name))
+			return &run_option_table[i];
+	return NULL;
+}
+
+#define OPTION_INDEX_BASE 256
+
 int options_parse(int argc, char **argv, struct run_options *o, char *err, size_t n)
 {
 	memset(o, 0, sizeof *o);
 	o->env = "host";
-	double time_s = -1, cv = -1, sample_ms = -1;
-	unsigned min_samples = 0, max_samples = 0;
-	int rc = 0;
-	optind = 1;
+	struct option_state st = { .o = o, .time_s = -1, .cv = -1, .sample_ms = -1 };
+	/* getopt's tables, from the option table */
+	struct option longs[sizeof run_option_table / sizeof run_option_table[0] + 1];
+	char shorts[2 * sizeof run_option_table / sizeof run_option_table[0] + 2] = ":";
+	size_t ns = 1;
+	for (size_t i = 0; i < run_option_count; i++) {
+		const struct run_option *opt = &run_option_table[i];
+		longs[i] = (struct option){ .name = opt->name,
+					    .has_arg = opt->arg ? required_argument : no_argument,
+					    .val = OPTION_INDEX_BASE + (int)i };
+		if (opt->letter) {
+			shorts[ns++] = opt->letter;
+			if (opt->arg)
+				shorts[ns++] = ':';
+		}
+	}
+	shorts[ns] = '\0';
+	longs[run_option_count] = (struct option){ 0 };
+
+	optind = 0; /* 0, not 1: glibc then also forgets where it was inside an argument */
 	opterr = 0;
 	for (;;) {
-		int prev = optind;
-		int c = getopt_long(argc, argv, ":t:k:b:s:w:j:c:d:VT:qo:h", long_opts, NULL);
+		int prev = optind ? optind : 1;
+		int c = getopt_long(argc, argv, shorts, longs, NULL);
 		if (c == -1)
 			break;
 		const char *name = argv[prev] ? argv[prev] : "?";
-		switch (c) {
-		case 't':
-			if (o->ntargets >= MAX_TARGETS)
-				return fail(err, n, "--target: at most %d targets", MAX_TARGETS);
-			if (!*optarg)
-				return fail(err, n, "--target needs a value");
-			o->targets[o->ntargets++] = optarg;
-			break;
-		case 'k':
-			rc = each_item(optarg, "--kernel", err, n, add_kernel, o);
-			break;
-		case 'b':
-			rc = each_item(optarg, "--barrier", err, n, add_barrier, o);
-			break;
-		case OPT_BARRIER_EVERY:
-			rc = each_item(optarg, "--barrier-every", err, n, add_every, o);
-			break;
-		case 's':
-			rc = each_item(optarg, "--size", err, n, add_size, o);
-			break;
-		case 'w': {
-			size_t off, len;
-			if (parse_window(optarg, &off, &len, err, n))
-				return -EINVAL;
-			o->topts.window_set = true;
-			o->topts.window_off = off;
-			o->topts.window_len = len;
-			break;
-		}
-		case 'j':
-			rc = each_item(optarg, "--threads", err, n, add_threads, o);
-			break;
-		case 'c': {
-			int k = parse_cpu_list(optarg, o->cpus, PLACE_MAX_CPUS);
-			if (k < 0)
-				return fail(err, n, "--cpu: '%s' is not a CPU list such as 0,2-3 (each CPU once)", optarg);
-			o->ncpus = (unsigned)k;
-			break;
-		}
-		case 'd':
-			rc = each_item(optarg, "--drain", err, n, add_drain, o);
-			break;
-		case 'V':
-			o->verify = true;
-			break;
-		case 'T':
-			if (parse_double(optarg, 0.001, 3600, &time_s))
-				return fail(err, n, "--time: '%s' must be seconds per case, from 0.001 to 3600", optarg);
-			break;
-		case 'q':
-			o->quick = true;
-			break;
-		case 'o':
-			if (!*optarg)
-				return fail(err, n, "--out needs a directory");
-			o->out = optarg;
-			break;
-		case OPT_NO_PLOT:
-			o->no_plot = true;
-			break;
-		case OPT_ENV:
-			if (strcmp(optarg, "host") && strcmp(optarg, "guest"))
-				return fail(err, n, "--env: '%s' must be host or guest", optarg);
-			o->env = optarg;
-			break;
-		case OPT_RESUME:
-			o->resume = true;
-			break;
-		case OPT_FORCE:
-			o->topts.force = true;
-			break;
-		case OPT_MIN_SAMPLES:
-			if (parse_uint(optarg, 1, 100000, &min_samples))
-				return fail(err, n, "--min-samples: '%s' must be from 1 to 100000", optarg);
-			break;
-		case OPT_MAX_SAMPLES:
-			if (parse_uint(optarg, 1, 100000, &max_samples))
-				return fail(err, n, "--max-samples: '%s' must be from 1 to 100000", optarg);
-			break;
-		case OPT_CV:
-			if (parse_double(optarg, 0.0001, 1, &cv))
-				return fail(err, n, "--cv: '%s' must be a fraction from 0.0001 to 1", optarg);
-			break;
-		case OPT_SAMPLE_MS:
-			if (parse_double(optarg, 0.001, 10000, &sample_ms))
-				return fail(err, n, "--sample-ms: '%s' must be from 0.001 to 10000", optarg);
-			break;
-		case 'h':
-			o->help = true;
-			return 0;
-		case ':':
+		const struct run_option *opt = NULL;
+		if (c >= OPTION_INDEX_BASE)
+			opt = &run_option_table[c - OPTION_INDEX_BASE];
+		for (size_t i = 0; !opt && c != ':' && c != '?' && i < run_option_count; i++)
+			if (run_option_table[i].letter == c)
+				opt = &run_option_table[i];
+		if (c == ':')
 			return fail(err, n, "%s needs a value", name);
-		default:
+		if (!opt) {
+			if (optopt >= OPTION_INDEX_BASE && optopt < OPTION_INDEX_BASE + (int)run_option_count)
+				return fail(err, n, "--%s takes no value", run_option_table[optopt - OPTION_INDEX_BASE].name);
 			return fail(err, n, "unknown option '%s' (see: wcbench run --help)", name);
 		}
+		int rc = opt->parse(&st, opt->arg ? optarg : NULL, err, n);
 		if (rc)
 			return rc;
+		if (o->help || o->man)
+			return 0;
 	}
 	if (optind < argc)
 		return fail(err, n, "unexpected argument '%s' (see: wcbench run --help)", argv[optind]);
 	if (o->resume && !o->out)
 		return fail(err, n, "--resume needs --out DIR: the run to continue");
+	double time_s = st.time_s, cv = st.cv, sample_ms = st.sample_ms;
+	unsigned min_samples = st.min_samples, max_samples = st.max_samples;
 
 	/* Defaults; --quick is a short preset for smoke runs. */
 	if (!o->ntargets)

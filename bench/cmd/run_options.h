@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "common/parse.h"
 #include "kernels.h"
@@ -37,6 +38,7 @@ struct run_options {
 	bool no_plot;
 	bool resume;
 	bool help;
+	bool man;                    /* print the man page */
 	double time_s;               /* per-case budget */
 	double min_sample_s;
 	unsigned min_samples, max_samples;
@@ -44,6 +46,30 @@ struct run_options {
 	const char *out;             /* NULL: results/<run_id> */
 	const char *env;             /* host (default) or guest */
 };
+
+/* The headings of --help and of the man page, in their order. */
+enum option_group { GROUP_TARGET, GROUP_SWEEP, GROUP_SAMPLING, GROUP_OUTPUT, GROUP_OTHER, OPTION_GROUPS };
+extern const char *const option_group_titles[OPTION_GROUPS];
+
+struct option_state; /* what the parsers fill (run_options.c) */
+
+/* One option of `wcbench run`: getopt's tables, --help and the man page are made from these. */
+struct run_option {
+	const char *name;           /* long name, without the dashes */
+	char letter;                /* short option, or 0 */
+	const char *arg;            /* argument name in --help; NULL: takes no value */
+	enum option_group group;
+	const char *help;           /* lines separated by \n */
+	/* arg is NULL for an option without value. 0, or -EINVAL with one line in err. */
+	int (*parse)(struct option_state *st, const char *arg, char *err, size_t errlen);
+};
+extern const struct run_option run_option_table[];
+extern const size_t run_option_count;
+const struct run_option *option_find(const char *name);
+
+/* `wcbench run --help`, and the same as a man page in roff (docs/wcbench.1). */
+void options_write_help(FILE *f);
+void options_write_man(FILE *f);
 
 /*
  * Parse `wcbench run` arguments (argv[0] is "run"). Returns 0, or -EINVAL with a one-line

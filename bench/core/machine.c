@@ -134,15 +134,21 @@ void machine_probe(struct machine *m)
 
 void make_run_id(char *buf, size_t n, const char *hostname)
 {
-	time_t now = time(NULL);
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
 	struct tm tm;
-	gmtime_r(&now, &tm);
+	gmtime_r(&now.tv_sec, &tm);
 	char ts[32];
-	strftime(ts, sizeof ts, "%Y%m%dT%H%M%SZ", &tm);
+	strftime(ts, sizeof ts, "%Y%m%dT%H%M%S", &tm);
+	/* milliseconds and the pid: two runs started in one second (or one millisecond) differ */
+	char suffix[24];
+	snprintf(suffix, sizeof suffix, "-%ld", (long)getpid());
 	char host[32];
 	snprintf(host, sizeof host, "%s", hostname[0] ? hostname : "host");
 	for (char *p = host; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-'))
 			*p = '-';
-	snprintf(buf, n, "%s-%s", ts, host);
+	/* the host gives way so that the whole id fits a row's run_id (RUN_ID_MAX) */
+	int room = RUN_ID_MAX - 1 - (int)strlen(ts) - 6 - (int)strlen(suffix);
+	snprintf(buf, n, "%s.%03ldZ-%.*s%s", ts, now.tv_nsec / 1000000, room > 1 ? room : 1, host, suffix);
 }

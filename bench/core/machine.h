@@ -17,6 +17,9 @@ struct machine {
 
 void machine_probe(struct machine *m);
 
-/* run_id: UTC time and host, e.g. 20261121T060102Z-myhost */
+/* Longest run_id plus its NUL: a row's run_id field (results/schema.h) holds 40 bytes. */
+#define RUN_ID_MAX 40
+/* run_id: UTC time to the millisecond, host (shortened when long) and pid, unique per run on a
+ * machine: e.g. 20261121T060102.123Z-myhost-4711 */
 void make_run_id(char *buf, size_t n, const char *hostname);
 #endif

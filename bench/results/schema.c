@@ -1,4 +1,6 @@
+#include <errno.h>
 #include <math.h>
+#include <stdlib.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -80,11 +82,21 @@ int status_parse(const char *s, enum row_status *out)
 	return -1;
 }
 
-void csv_write_header(FILE *f)
+/* A stream's state after writing: 0, or -errno (EIO when the stream does not say). */
+static int stream_status(FILE *f)
 {
+	if (!ferror(f))
+		return 0;
+	return errno ? -errno : -EIO;
+}
+
+int csv_write_header(FILE *f)
+{
+	errno = 0;
 	for (size_t i = 0; i < schema_column_count; i++)
 		fprintf(f, "%s%s", i ? "," : "", schema_columns[i].name);
 	fputc('\n', f);
+	return stream_status(f);
 }
 
 static void write_field(FILE *f, const char *s)
@@ -102,9 +114,10 @@ static void write_field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-void csv_write_row(FILE *f, const struct row *r)
+int csv_write_row(FILE *f, const struct row *r)
 {
 	const char *base = (const char *)r;
+	errno = 0;
 	for (size_t i = 0; i < schema_column_count; i++) {
 		const struct column *c = &schema_columns[i];
 		const void *p = base + c->offset;
@@ -134,6 +147,42 @@ void csv_write_row(FILE *f, const struct row *r)
 		}
 	}
 	fputc('\n', f);
+	return stream_status(f);
+}
+
+/* Format with a writer into one malloc'd line, so that it can reach the file in one write. */
+static int format_line(int (*writer)(FILE *, const struct row *), const struct row *r, char **line,
+		       size_t *len)
+{
+	*line = NULL;
+	*len = 0;
+	FILE *mem = open_memstream(line, len);
+	if (!mem)
+		return -errno;
+	int rc = writer(mem, r);
+	if (fclose(mem) && !rc)
+		rc = -ENOMEM;
+	if (rc) {
+		free(*line);
+		*line = NULL;
+	}
+	return rc;
+}
+
+static int header_writer(FILE *f, const struct row *unused)
+{
+	(void)unused;
+	return csv_write_header(f);
+}
+
+int csv_header_line(char **line, size_t *len)
+{
+	return format_line(header_writer, NULL, line, len);
+}
+
+int csv_row_line(const struct row *r, char **line, size_t *len)
+{
+	return format_line(csv_write_row, r, line, len);
 }
 
 const struct column *schema_column(const char *name)

@@ -68,9 +68,14 @@ extern const size_t schema_column_count;
 const char *status_name(enum row_status s);
 int status_parse(const char *s, enum row_status *out);
 
-void csv_write_header(FILE *f);
-/* One line, RFC 4180 quoting where a field needs it. */
-void csv_write_row(FILE *f, const struct row *r);
+/* The header line; 0, or -errno when the stream failed. */
+int csv_write_header(FILE *f);
+/* One line, RFC 4180 quoting where a field needs it; 0, or -errno when the stream failed. */
+int csv_write_row(FILE *f, const struct row *r);
+/* The same lines in a malloc'd buffer (*len bytes, newline included), for writers that need a
+ * row to reach the file whole or detectably partial (one write). 0 or -errno. */
+int csv_header_line(char **line, size_t *len);
+int csv_row_line(const struct row *r, char **line, size_t *len);
 /* A field of r as it appears in the CSV (numbers not measured: ""). Returns buf. */
 const char *row_field_text(const struct row *r, const struct column *c, char *buf, size_t len);
 /* Column by name, or NULL. */

@@ -1,4 +1,6 @@
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -29,8 +31,118 @@ static void bad(int argc, char **argv, const char *needle)
 	      "options: rejects%s (one line naming '%s'; got '%s')", cmd, needle, err);
 }
 
+/* A value each option accepts and one it refuses (NULL: the option takes no value; then
+ * "--name=x" must be refused), with a word the refusal names. */
+struct option_example {
+	const char *name, *good, *bad, *needle;
+};
+static const struct option_example option_examples[] = {
+	{ .name = "target", .good = "ram", .bad = "", .needle = "--target needs a value" },
+	{ .name = "window", .good = "0:4K", .bad = "100", .needle = "OFF:LEN" },
+	{ .name = "force" },
+	{ .name = "kernel", .good = "c_8", .bad = "nope_8", .needle = "unknown kernel" },
+	{ .name = "barrier", .good = "none", .bad = "lfence", .needle = "unknown barrier" },
+	{ .name = "barrier-every", .good = "burst", .bad = "32", .needle = "not one of 64, burst, sample" },
+	{ .name = "size", .good = "64", .bad = "48", .needle = "power of two" },
+	{ .name = "threads", .good = "1", .bad = "0", .needle = "from 1 to 64" },
+	{ .name = "cpu", .good = "(first allowed)", .bad = "1-0", .needle = "not a CPU list" },
+	{ .name = "drain", .good = "readback", .bad = "sync", .needle = "not one of none, fence, readback" },
+	{ .name = "time", .good = "0.1", .bad = "0", .needle = "--time" },
+	{ .name = "min-samples", .good = "3", .bad = "0", .needle = "--min-samples" },
+	{ .name = "max-samples", .good = "50", .bad = "0", .needle = "--max-samples" },
+	{ .name = "cv", .good = "0.05", .bad = "2", .needle = "--cv" },
+	{ .name = "sample-ms", .good = "2", .bad = "-1", .needle = "--sample-ms" },
+	{ .name = "quick" },
+	{ .name = "verify" },
+	{ .name = "out", .good = "x", .bad = "", .needle = "--out needs a directory" },
+	{ .name = "resume" },
+	{ .name = "no-plot" },
+	{ .name = "env", .good = "guest", .bad = "cloud", .needle = "host or guest" },
+	{ .name = "help" },
+	{ .name = "man" },
+};
+
+static const struct option_example *example_of(const char *name)
+{
+	for (size_t i = 0; i < sizeof option_examples / sizeof option_examples[0]; i++)
+		if (!strcmp(option_examples[i].name, name))
+			return &option_examples[i];
+	return NULL;
+}
+
+static char *captured(void (*writer)(FILE *))
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return NULL;
+	writer(f);
+	fclose(f);
+	return text;
+}
+
+/* Every option in the table: in --help and the man page, a good value parses, a bad one is
+ * refused with one line. The table is the list: a new option without an example fails here. */
+static void test_option_table(void)
+{
+	char *help = captured(options_write_help), *man = captured(options_write_man);
+	int allowed[PLACE_MAX_CPUS];
+	char first_cpu[16];
+	snprintf(first_cpu, sizeof first_cpu, "%d", place_allowed(allowed, PLACE_MAX_CPUS) > 0 ? allowed[0] : 0);
+	for (size_t i = 0; i < run_option_count; i++) {
+		const struct run_option *opt = &run_option_table[i];
+		char longname[64], roffname[96], shortname[8] = "", roffshort[16] = "";
+		snprintf(longname, sizeof longname, "--%s", opt->name);
+		size_t r = (size_t)snprintf(roffname, sizeof roffname, "\\-\\-");
+		for (const char *c = opt->name; *c && r + 3 < sizeof roffname; c++)
+			r += (size_t)snprintf(roffname + r, sizeof roffname - r, *c == '-' ? "\\-" : "%c", *c);
+		if (opt->letter) {
+			snprintf(shortname, sizeof shortname, "-%c,", opt->letter);
+			snprintf(roffshort, sizeof roffshort, "\\-%c", opt->letter);
+		}
+		CHECK(help && strstr(help, longname) && strstr(help, shortname) && (!opt->arg || strstr(help, opt->arg)),
+		      "options table: --help shows %s%s%s", shortname, longname, opt->arg ? " and its argument" : "");
+		CHECK(man && strstr(man, roffname) && strstr(man, roffshort), "options table: the man page shows %s", longname);
+		CHECK(opt->help && *opt->help && opt->parse && option_find(opt->name) == opt,
+		      "options table: %s has help text and a parser", longname);
+
+		const struct option_example *ex = example_of(opt->name);
+		CHECK(ex && !ex->good == !opt->arg, "options table: %s has an example %s", longname,
+		      opt->arg ? "value" : "(no value)");
+		if (!ex || !ex->good != !opt->arg)
+			continue;
+		const char *good = strcmp(opt->name, "cpu") ? ex->good : first_cpu;
+		char *argv_good[] = { "run", longname, (char *)good, "--out", "x", NULL };
+		if (!opt->arg) {
+			argv_good[2] = "--out";
+			argv_good[3] = "x";
+			argv_good[4] = NULL;
+		}
+		CHECK(parse(opt->arg ? 5 : 4, argv_good) == 0, "options table: %s %s accepted (%s)", longname,
+		      good ? good : "", err);
+		if (opt->letter) {
+			char letter[4] = { '-', opt->letter, 0, 0 };
+			argv_good[1] = letter;
+			CHECK(parse(opt->arg ? 5 : 4, argv_good) == 0, "options table: -%c %s accepted (%s)",
+			      opt->letter, good ? good : "", err);
+		}
+		char with_value[80];
+		snprintf(with_value, sizeof with_value, "%s=x", longname);
+		char *argv_bad[] = { "run", opt->arg ? longname : with_value, (char *)ex->bad, NULL };
+		const char *needle = opt->arg ? ex->needle : "takes no value";
+		int rc = parse(opt->arg ? 3 : 2, argv_bad);
+		CHECK(rc == -EINVAL && strstr(err, needle) && !strchr(err, '\n'),
+		      "options table: %s %s refused in one line naming '%s' (got '%s')", argv_bad[1],
+		      opt->arg ? ex->bad : "", needle, err);
+	}
+	free(help);
+	free(man);
+}
+
 void test_options(void)
 {
+	test_option_table();
 	CHECK(parse(1, (char *[]){ "run", NULL }) == 0, "options: no arguments is the default sweep");
 	CHECK(o.ntargets == 1 && !strcmp(o.targets[0], "ram"), "options: default target ram");
 	CHECK(o.nkernels >= 1 && o.nbarriers >= 1 && o.nsizes == 8 && o.ndrains == 1 &&

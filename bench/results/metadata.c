@@ -1,0 +1,234 @@
+/* metadata.json: written once when a run starts, amended by each --resume. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "core/place.h"
+#include "core/timer.h"
+#include "kernels.h"
+#include "results/json.h"
+#include "results/metadata.h"
+#include "results/schema.h"
+
+#define METADATA_MAX (1UL << 20)
+
+static void utc_now(char *buf, size_t len)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void write_command_line(FILE *f, const struct run_metadata *md)
+{
+	fputc('[', f);
+	for (int i = 0; i < md->argc; i++) {
+		fputs(i ? ", " : "", f);
+		json_str(f, md->argv[i]);
+	}
+	fputc(']', f);
+}
+
+/* path.tmp written whole and synced, then renamed over path: readers see the old or the new. */
+static int replace_file(const char *path, const char *data, size_t len, char *err, size_t errlen)
+{
+	char tmp[PATH_MAX];
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int rc = fd < 0 ? -errno : 0;
+	for (size_t done = 0; !rc && done < len;) {
+		ssize_t n = write(fd, data + done, len - done);
+		if (n < 0 && errno != EINTR)
+			rc = -errno;
+		else if (n > 0)
+			done += (size_t)n;
+	}
+	if (!rc && fsync(fd))
+		rc = -errno;
+	if (fd >= 0 && close(fd) && !rc)
+		rc = -errno;
+	if (!rc && rename(tmp, path))
+		rc = -errno;
+	if (rc) {
+		unlink(tmp);
+		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
+	}
+	return rc;
+}
+
+/* A memory stream's text, or -ENOMEM. */
+static int close_text(FILE *mem, char **text, char *err, size_t errlen)
+{
+	bool bad = ferror(mem);
+	if (fclose(mem) || bad) {
+		free(*text);
+		*text = NULL;
+		snprintf(err, errlen, "metadata.json: out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* The value as the loose reader gives it back once written, so stored and wanted compare alike. */
+static void stored_form(const char *value, char *out, size_t len)
+{
+	char *text = NULL;
+	size_t n = 0;
+	out[0] = '\0';
+	FILE *mem = open_memstream(&text, &n);
+	if (!mem)
+		return;
+	fputs("{\"v\": ", mem);
+	json_str(mem, value);
+	fputs("}", mem);
+	if (!fclose(mem))
+		json_get(text, "v", out, len);
+	free(text);
+}
+
+int metadata_write(const char *dir, const struct run_metadata *md, char *err, size_t errlen)
+{
+	char path[PATH_MAX], *text = NULL;
+	size_t len = 0;
+	snprintf(path, sizeof path, "%s/metadata.json", dir);
+	FILE *f = open_memstream(&text, &len);
+	if (!f) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -ENOMEM;
+	}
+	const struct machine *m = md->machine;
+	const struct timer_info *ti = timer_init();
+	fprintf(f, "{\n  \"schema_version\": %d,\n  \"wcbench_version\": ", SCHEMA_VERSION);
+	json_str(f, WCBENCH_VERSION);
+	fprintf(f, ",\n  \"run_id\": ");
+	json_str(f, md->run_id);
+	fprintf(f, ",\n  \"env\": ");
+	json_str(f, md->env);
+	const char *kv[][2] = {
+		{ "hostname", m->hostname }, { "arch", m->arch }, { "cpu_model", m->cpu_model },
+		{ "cpu_id", m->cpu_id }, { "os_release", m->os_release }, { "hwcaps", m->hwcaps },
+		{ "hypervisor", m->hypervisor }, { "transparent_hugepage", m->thp },
+		{ "topology_source", place_source() }, { "timer", ti->name },
+		{ "timer_frequency_source", ti->freq_note },
+	};
+	for (size_t i = 0; i < sizeof kv / sizeof kv[0]; i++) {
+		fprintf(f, ",\n  \"%s\": ", kv[i][0]);
+		json_str(f, kv[i][1]);
+	}
+	fprintf(f, ",\n  \"timer_hz\": %.0f,\n  \"timer_cost_ns\": %.2f,\n  \"timer_resolution_ns\": %.3f",
+		ti->hz, ti->cost_ns, ti->resolution_ns);
+	fprintf(f, ",\n  \"pattern_hex\": \"");
+	for (int i = 0; i < PATTERN_BYTES; i++)
+		fprintf(f, "%02x", store_pattern[i]);
+	fprintf(f, "\",\n  \"sampling\": {\"budget_s\": %g, \"min_sample_s\": %g, \"min_samples\": %u, "
+		   "\"max_samples\": %u, \"stop_rule\": \"(p90-p10)/median <= %g\"}",
+		md->budget_s, md->min_sample_s, md->min_samples, md->max_samples, 2 * md->cv_target);
+	/* the options a --resume must repeat (compared by metadata_check_resume) */
+	fprintf(f, ",\n  \"must_match_on_resume\": {");
+	for (size_t i = 0; i < md->noptions; i++) {
+		fprintf(f, "%s\"option_%s\": ", i ? ", " : "", md->options[i].name);
+		json_str(f, md->options[i].value);
+	}
+	fprintf(f, "},\n  \"command_line\": ");
+	write_command_line(f, md);
+	char ts[40];
+	utc_now(ts, sizeof ts);
+	/* resumes stays the last member: metadata_add_resume appends to it */
+	fprintf(f, ",\n  \"started_utc\": \"%s\",\n  \"resumes\": []\n}\n", ts);
+	int rc = close_text(f, &text, err, errlen);
+	if (!rc)
+		rc = replace_file(path, text, len, err, errlen);
+	free(text);
+	return rc;
+}
+
+static char *read_metadata(const char *dir, char *path, size_t pathlen, char *err, size_t errlen)
+{
+	snprintf(path, pathlen, "%s/metadata.json", dir);
+	char why[PATH_MAX + 100];
+	char *text = read_regular_file(path, METADATA_MAX, NULL, why, sizeof why);
+	if (!text)
+		snprintf(err, errlen, "--resume: %s: cannot tell whether this is the same run", why);
+	return text;
+}
+
+int metadata_check_resume(const char *dir, const struct run_metadata *md, char *run_id,
+			  size_t idlen, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	char *text = read_metadata(dir, path, sizeof path, err, errlen);
+	if (!text)
+		return -EINVAL;
+	int rc = 0;
+	json_get(text, "run_id", run_id, idlen);
+	if (!run_id[0]) {
+		snprintf(err, errlen, "--resume: %s names no run_id", path);
+		rc = -EINVAL;
+	}
+	for (size_t i = 0; i < md->noptions && !rc; i++) {
+		char key[64], had[1024], want[1024];
+		snprintf(key, sizeof key, "option_%s", md->options[i].name);
+		json_get(text, key, had, sizeof had);
+		stored_form(md->options[i].value, want, sizeof want);
+		if (!strstr(text, key)) {
+			snprintf(err, errlen, "--resume: %s does not record --%s: cannot tell whether this is the same run",
+				 path, md->options[i].name);
+			rc = -EINVAL;
+		} else if (strcmp(had, want)) {
+			snprintf(err, errlen, "--resume: --%s is '%.200s' but the run in %s used '%.200s': "
+				 "resume with the run's options, or start a new run", md->options[i].name,
+				 want, dir, had);
+			rc = -EINVAL;
+		}
+	}
+	free(text);
+	return rc;
+}
+
+int metadata_add_resume(const char *dir, const struct run_metadata *md, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	char *text = read_metadata(dir, path, sizeof path, err, errlen);
+	if (!text)
+		return -EINVAL;
+	/* the file ends with the "resumes" list: "...]\n}\n" */
+	char *close = strrchr(text, ']');
+	char *list = strstr(text, "\"resumes\"");
+	if (!close || !list || list > close || close[strspn(close + 1, " \t\r\n") + 1] != '}') {
+		snprintf(err, errlen, "%s: does not end with the list of resumes", path);
+		free(text);
+		return -EINVAL;
+	}
+	char *last = close;
+	while (last > list && strchr(" \t\r\n", last[-1]))
+		last--;
+	bool empty = last[-1] == '[';
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	if (!f) {
+		free(text);
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -ENOMEM;
+	}
+	char ts[40];
+	utc_now(ts, sizeof ts);
+	fwrite(text, 1, (size_t)(last - text), f);
+	fprintf(f, "%s\n    {\"utc\": \"%s\", \"command_line\": ", empty ? "" : ",", ts);
+	write_command_line(f, md);
+	fprintf(f, "}\n  %s", close);
+	free(text);
+	int rc = close_text(f, &out, err, errlen);
+	if (!rc)
+		rc = replace_file(path, out, len, err, errlen);
+	free(out);
+	return rc;
+}

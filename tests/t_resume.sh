@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# Results on disk: a full disk, --resume (same run, same options, same schema, partial rows),
+# one run per directory, bad --out, unique run ids.
+source "$(dirname "$0")/lib.sh"
+cd "$TOP"
+
+RUN=(run --no-plot -k c_8 -T 0.005 --min-samples 2 --max-samples 4)
+# case_keys CSV: one line per row naming its case; dups CSV: how many cases appear twice
+case_keys() {
+	awk -F, 'NR==1{for(i=1;i<=NF;i++) c[$i]=i; next}
+		{print $c["env"], $c["target"], $c["kernel"], $c["barrier"], $c["barrier_every"], $c["burst_bytes"], $c["threads"], $c["drain"]}' "$1"
+}
+dups() { case_keys "$1" | sort | uniq -d | wc -l; }
+rows() { echo $(($(wc -l <"$1") - 1)); }
+ends_with_newline() { [ "$(tail -c 1 "$1" | od -An -c | tr -d ' ')" = '\n' ]; }
+json_value() { sed -n "s/.*\"$2\": *\"\\([^\"]*\\)\".*/\\1/p" "$1" | head -1; }
+
+# --- a full disk: a tmpfs when this test may mount one, else a file size limit (EFBIG) ---
+SIZES=8,16,32,64,128,256,512,1K,2K,4K
+full_case() { # NAME FS_BYTES: run into a filesystem that fills, then resume with room
+	local name=$1 bytes=$2 mnt="$TMPROOT/fs-$2" how
+	mkdir -p "$mnt"
+	if mount -t tmpfs -o size="$bytes" tmpfs "$mnt" 2>/dev/null; then
+		how=tmpfs
+		"$WCBENCH" "${RUN[@]}" -s $SIZES --out "$mnt/r" >"$TMPROOT/full.out" 2>"$TMPROOT/full.err"
+	else
+		how="ulimit -f"
+		(trap '' XFSZ; ulimit -f $((bytes / 1024)); exec "$WCBENCH" "${RUN[@]}" -s $SIZES --out "$mnt/r") \
+			>"$TMPROOT/full.out" 2>"$TMPROOT/full.err"
+	fi
+	local rc=$? csv="$mnt/r/results.csv" said on n=0
+	said=$(grep -o '[0-9]* rows are on disk' "$TMPROOT/full.err" | cut -d' ' -f1)
+	[ -s "$csv" ] && n=$(rows "$csv")
+	if [ $rc -eq 1 ] && [ -n "$said" ] && [ "$said" -eq "$n" ] && { [ ! -s "$csv" ] || ends_with_newline "$csv"; }; then
+		pass "$name ($how): exit 1, says $said rows are on disk, and they are"
+	else
+		fail "$name ($how)" "exit $rc, said '${said}' rows, file has $n: $(tail -1 "$TMPROOT/full.err")"
+	fi
+	[ "$how" = tmpfs ] && mount -o remount,size=4m "$mnt"
+	"$WCBENCH" "${RUN[@]}" -s $SIZES --out "$mnt/r" --resume >/dev/null 2>"$TMPROOT/full2.err"
+	rc=$?
+	local want=$(($(rows "$TMPROOT/ref.csv")))
+	n=$(rows "$csv")
+	[ $rc -eq 0 ] && [ "$n" -eq "$want" ] && [ "$(dups "$csv")" -eq 0 ] \
+		&& pass "$name: --resume with room completes the run, every case once ($n rows)" \
+		|| fail "$name: --resume with room" "exit $rc, $n rows of $want, $(dups "$csv") twice: $(tail -1 "$TMPROOT/full2.err")"
+	[ "$how" = tmpfs ] && umount "$mnt"
+}
+"$WCBENCH" "${RUN[@]}" -s $SIZES --out "$TMPROOT/ref" >/dev/null 2>&1
+cp "$TMPROOT/ref/results.csv" "$TMPROOT/ref.csv"
+full_case "disk fills during the run" 8192
+full_case "disk full from the start" 4096
+
+# --- resume: one run, one run_id, metadata keeps the facts and lists the resumes ---
+r="$TMPROOT/resume"
+"$WCBENCH" "${RUN[@]}" -s 64,4K --out "$r" >/dev/null 2>&1
+full=$(rows "$r/results.csv")
+id=$(json_value "$r/metadata.json" run_id)
+started=$(json_value "$r/metadata.json" started_utc)
+# cut the file inside the third row: a partial last line, as a crash or a full disk leaves
+head -c $(($(head -3 "$r/results.csv" | wc -c) + 40)) "$r/results.csv" >"$r/t" && mv "$r/t" "$r/results.csv"
+sleep 1 # a resume in another second would get another run_id if it made one
+"$WCBENCH" "${RUN[@]}" -s 64,4K --out "$r" --resume >/dev/null 2>"$TMPROOT/resume.err"
+rc=$?
+ids=$(col "$r/results.csv" run_id | sort -u | tr '\n' ' ')
+[ $rc -eq 0 ] && [ "$ids" = "$id " ] && pass "--resume keeps the run's run_id in every row ($id)" \
+	|| fail "--resume keeps the run_id" "exit $rc, run_ids: $ids, metadata: $id"
+bad_lines=$(awk -F, 'NR>1 && $1 != "1"' "$r/results.csv" | wc -l)
+[ "$(rows "$r/results.csv")" -eq "$full" ] && [ "$(dups "$r/results.csv")" -eq 0 ] && [ "$bad_lines" -eq 0 ] \
+	&& grep -q 'partial last row' "$TMPROOT/resume.err" \
+	&& pass "--resume drops a partial last row instead of gluing onto it ($full rows, each case once)" \
+	|| fail "--resume after a partial row" "$(rows "$r/results.csv") rows of $full, $(dups "$r/results.csv") twice, $bad_lines glued lines"
+[ "$(json_value "$r/metadata.json" run_id)" = "$id" ] && [ "$(json_value "$r/metadata.json" started_utc)" = "$started" ] \
+	&& grep -q '"resumes": \[' "$r/metadata.json" && grep -q '"--resume"' "$r/metadata.json" \
+	&& grep -q '"cpu_model"' "$r/metadata.json" \
+	&& pass "metadata.json keeps the run's facts and lists the resume" \
+	|| fail "metadata.json after --resume" "$(tail -5 "$r/metadata.json" | tr '\n' ' ')"
+"$WCBENCH" "${RUN[@]}" -s 64,4K --out "$r" --resume >/dev/null 2>&1
+[ "$(grep -c '"utc"' "$r/metadata.json")" -eq 2 ] && python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$r/metadata.json" \
+	&& pass "a second resume is listed too, and metadata.json stays JSON" || fail "second resume in metadata.json"
+
+# --- resume refuses what is not this run ---
+refuse() { # NAME NEEDLE ARGS...: exit 2, one line naming the problem, results untouched
+	local name=$1 needle=$2; shift 2
+	local before
+	before=$(md5sum <"$r/results.csv")
+	"$WCBENCH" "$@" >/dev/null 2>"$TMPROOT/refuse.err"
+	local rc=$?
+	if [ $rc -eq 2 ] && [ "$(wc -l <"$TMPROOT/refuse.err")" -eq 1 ] && grep -q -- "$needle" "$TMPROOT/refuse.err" \
+		&& [ "$(md5sum <"$r/results.csv")" = "$before" ]; then
+		pass "--resume refuses $name"
+	else
+		fail "--resume refuses $name" "exit $rc: $(cat "$TMPROOT/refuse.err")"
+	fi
+}
+refuse "another --verify" "--verify" "${RUN[@]}" -s 64,4K --out "$r" --resume --verify
+refuse "another --env" "--env" "${RUN[@]}" -s 64,4K --out "$r" --resume --env guest
+refuse "another --window" "--window" "${RUN[@]}" -s 64,4K --out "$r" --resume -w 0:1M
+refuse "another --target" "--target" "${RUN[@]}" -s 64,4K --out "$r" --resume -t ram -t ram
+cp "$r/results.csv" "$TMPROOT/saved.csv"
+sed -i '1s/,kernel,width_bytes,barrier,/,barrier,width_bytes,kernel,/' "$r/results.csv" # same names, another order
+refuse "a header that is not this schema's" "header" "${RUN[@]}" -s 64,4K --out "$r" --resume
+cp "$TMPROOT/saved.csv" "$r/results.csv"
+mv "$r/metadata.json" "$TMPROOT/saved.json"
+refuse "a run without metadata.json" "metadata.json" "${RUN[@]}" -s 64,4K --out "$r" --resume
+mv "$TMPROOT/saved.json" "$r/metadata.json"
+
+# --- one run per directory ---
+l="$TMPROOT/locked"
+"$WCBENCH" run --no-plot -k c_8 -b none -s 64,128,256,512 -T 2 --min-samples 100000 --max-samples 100000 \
+	--out "$l" >/dev/null 2>&1 &
+first=$!
+for _ in $(seq 50); do [ -s "$l/results.csv" ] && break; sleep 0.1; done
+start=$(date +%s%N)
+"$WCBENCH" "${RUN[@]}" -b none -s 64,128,256,512 --out "$l" --resume >/dev/null 2>"$TMPROOT/lock.err"
+rc=$?
+ms=$((($(date +%s%N) - start) / 1000000))
+kill -KILL $first 2>/dev/null
+wait $first 2>/dev/null
+[ $rc -eq 2 ] && [ "$(wc -l <"$TMPROOT/lock.err")" -eq 1 ] && grep -q 'in use' "$TMPROOT/lock.err" && [ $ms -lt 1500 ] \
+	&& pass "a --resume beside a running run fails at once (exit 2 in $ms ms)" \
+	|| fail "--resume beside a running run" "exit $rc after $ms ms: $(cat "$TMPROOT/lock.err")"
+together_bad=0
+for k in 1 2 3 4 5 6; do
+	d="$TMPROOT/together$k"
+	"$WCBENCH" "${RUN[@]}" -b none -s 64 --out "$d" >/dev/null 2>&1 &
+	a=$!
+	"$WCBENCH" "${RUN[@]}" -b none -s 64 --out "$d" >/dev/null 2>&1 &
+	b=$!
+	wait $a; ra=$?
+	wait $b; rb=$?
+	headers=$(grep -c '^schema_version' "$d/results.csv")
+	[ "$((ra + rb))" -eq 2 ] && [ "$headers" -eq 1 ] && [ "$(rows "$d/results.csv")" -eq 1 ] || together_bad=$((together_bad + 1))
+done
+[ $together_bad -eq 0 ] && pass "two runs started together into one directory: one runs, the other exits 2" \
+	|| fail "two runs into one directory" "$together_bad of 6 tries went wrong"
+
+# --- bad --out: a usage error before anything is measured ---
+echo keep >"$TMPROOT/plain"
+"$WCBENCH" "${RUN[@]}" -s 64 --out "$TMPROOT/plain" >/dev/null 2>"$TMPROOT/out.err"
+rc=$?
+[ $rc -eq 2 ] && [ "$(wc -l <"$TMPROOT/out.err")" -eq 1 ] && [ "$(cat "$TMPROOT/plain")" = keep ] \
+	&& pass "--out naming a regular file: exit 2, one line, file untouched" \
+	|| fail "--out naming a regular file" "exit $rc: $(cat "$TMPROOT/out.err")"
+"$WCBENCH" "${RUN[@]}" -s 64 --out "$TMPROOT/plain/sub" >/dev/null 2>"$TMPROOT/out.err"
+rc=$?
+[ $rc -eq 2 ] && [ "$(wc -l <"$TMPROOT/out.err")" -eq 1 ] && ! grep -q '^wcbench: ' "$TMPROOT/out.err" \
+	&& pass "--out that cannot be created: exit 2 before measuring" \
+	|| fail "--out that cannot be created" "exit $rc: $(cat "$TMPROOT/out.err")"
+
+# --- run ids: two runs started in the same second differ ---
+"$WCBENCH" "${RUN[@]}" -b none -s 64 --out "$TMPROOT/id1" >/dev/null 2>&1 &
+a=$!
+"$WCBENCH" "${RUN[@]}" -b none -s 64 --out "$TMPROOT/id2" >/dev/null 2>&1
+wait $a
+id1=$(json_value "$TMPROOT/id1/metadata.json" run_id)
+id2=$(json_value "$TMPROOT/id2/metadata.json" run_id)
+[ -n "$id1" ] && [ "$id1" != "$id2" ] && [ ${#id1} -le 39 ] && pass "two runs at once get different run_ids ($id1, $id2)" \
+	|| fail "unique run_id" "'$id1' and '$id2'"
