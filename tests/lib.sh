@@ -11,6 +11,12 @@ pass() { echo "ok - $1"; }
 fail() { echo "not ok - $1${2:+: $2}"; }
 # skip NAME WHY: a check that cannot run here (its tool is missing); counted apart, never as passed
 skip() { echo "skip - $1${2:+: $2}"; }
+# missing NAME WHY: a tool or cache the check needs is not here: a skip, except under CI ($CI set),
+# which runs ./setup.sh test first: there it should exist, so its absence is a failure, not unseen
+missing() {
+	if [ -n "${CI:-}" ] && [ "${CI:-}" != false ]; then fail "$1" "$2 (CI ran ./setup.sh test, which should provide it)"
+	else skip "$1" "$2"; fi
+}
 # col FILE NAME: a CSV column's values by header name, one per line (no quoted commas there)
 col() { awk -F, -v n="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == n) c = i; next } { print $c }' "$1"; }
 # is_png FILE: has the PNG signature; png_size FILE: WxH from the IHDR chunk

@@ -10,8 +10,13 @@
 #  - `wcbench probe` of the three paths: exit 0, vfio through the group path, region 2 of 1 MiB
 #    with mmap, a 2 MiB DMA mapping at a non-zero IOVA, map and memtype per path as in the rows;
 #  - bad targets inside the guest each give their clear error and exit 2.
-# Needs qemu-system-x86/arm (tests/deps/guest.txt), the kernels from guest/setup.sh, and the static
-# binaries wcbench-x86_64 and wcbench-aarch64 (make test builds them). TCG timings mean nothing here.
+#  - the launcher runs from a copy of the source tree that lacks wcbench-<arch> and builds it there
+#    (make STATIC=1; the aarch64 cross build), and takes the run arguments as `-- run ARGS`;
+#  - aarch64: a second ivshmem device added with --qemu-arg and named by its BDF in a target gets
+#    memory decoding enabled and is measured like @dev (its backing file holds the same bytes).
+# Needs qemu-system-x86/arm (tests/deps/guest.txt), the kernels from guest/setup.sh and, for aarch64,
+# the cross compiler; what is missing is skipped (a failure under CI, which ran ./setup.sh test).
+# TCG timings mean nothing here.
 source "$(dirname "$0")/lib.sh"
 
 ARCHS=${WCBENCH_GUEST_ARCHS:-"x86_64 aarch64"}
@@ -29,17 +34,47 @@ check_exit "guest with a bad arch: exit 2" 2 "$WCBENCH" guest --arch sparc --acc
 check_exit "guest with ivshmem size not a power of two: exit 2" 2 "$WCBENCH" guest --arch x86_64 --accel tcg --device ivshmem:3M --out "$TMPROOT/u"
 check_exit "guest with an unknown device kind: exit 2" 2 "$WCBENCH" guest --arch x86_64 --accel tcg --device e1000:1 --out "$TMPROOT/u"
 check_exit "guest with a host BDF that does not exist: exit 2" 2 "$WCBENCH" guest --arch x86_64 --accel tcg --device vfio:0000:7e:1f.7 --out "$TMPROOT/u"
-grep -q "no PCI device 0000:7e:1f.7" "$TMPROOT/check.out" && pass "guest: absent host device named" || fail "guest: absent host device message" "$(cat "$TMPROOT/check.out")"
+if ! command -v qemu-system-x86_64 >/dev/null; then
+	missing "guest: absent host device named" "qemu-system-x86_64 is missing: the launcher says that first"
+else
+	grep -q "no PCI device 0000:7e:1f.7" "$TMPROOT/check.out" && pass "guest: absent host device named" || fail "guest: absent host device message" "$(cat "$TMPROOT/check.out")"
+fi
 
-prereq_ok=1
+runnable=
 for a in $ARCHS; do
 	why=
 	command -v "qemu-system-$a" >/dev/null || why="qemu-system-$a is missing (apt-get install \$(cat tests/deps/guest.txt))"
-	[ -z "$why" ] && [ ! -x "$TOP/wcbench-$a" ] && why="$TOP/wcbench-$a is missing (make static / make cross-aarch64)"
-	[ -z "$why" ] && ! "$TOP/guest/setup.sh" --arch "$a" --check >/dev/null 2>&1 && why="no guest kernel for $a: run guest/setup.sh"
-	if [ -n "$why" ]; then fail "guest $a prerequisites" "$why"; prereq_ok=0; fi
+	[ -z "$why" ] && [ "$a" != "$(uname -m)" ] && ! command -v "$a-linux-gnu-gcc" >/dev/null &&
+		why="$a-linux-gnu-gcc is missing: the launcher cannot build wcbench-$a (apt-get install \$(cat tests/deps/core.txt))"
+	[ -z "$why" ] && ! "$TOP/guest/setup.sh" --arch "$a" --check >/dev/null 2>&1 &&
+		why="no guest kernel for $a in the cache: run guest/setup.sh (./setup.sh test does)"
+	if [ -n "$why" ]; then missing "guest $a" "$why"; else runnable="$runnable $a"; fi
 done
-[ $prereq_ok = 1 ] || exit 1
+ARCHS=$runnable
+[ -n "$ARCHS" ] || exit 0
+
+# A copy of the source tree without the static binaries: the launcher must build wcbench-<arch>
+# there. The build directories come along (timestamps kept), so make only links.
+TREE=$TMPROOT/tree
+mkdir -p "$TREE/build"
+cp -a "$TOP/Makefile" "$TOP/bench" "$TOP/kernels" "$TOP/vfio" "$TOP/guest" "$TOP/plots" "$TREE/"
+cp "$WCBENCH" "$TREE/wcbench"
+for a in $ARCHS; do [ -d "$TOP/build/$a-static" ] && cp -a "$TOP/build/$a-static" "$TREE/build/"; done
+rm -f "$TREE"/wcbench-*
+
+# a tree whose build fails: the launcher says so in one line (make's output goes to build.log)
+set -- $ARCHS
+BROKEN=$TMPROOT/broken
+cp -a "$TREE" "$BROKEN"
+echo 'this is not C' >> "$BROKEN/bench/cmd/guest.c"
+check_exit "guest from a tree whose build fails: exit 1" 1 "$BROKEN/wcbench" guest --arch "$1" --accel tcg \
+	--device ivshmem:1M --out "$TMPROOT/broken-out" -- --target ram
+grep -q "^wcbench guest: no wcbench-$1 yet: building it" "$TMPROOT/check.out" &&
+	[ "$(grep -c "^wcbench guest: building wcbench-$1 failed (make .*): .*error:" "$TMPROOT/check.out")" = 1 ] &&
+	[ "$(grep -c . "$TMPROOT/check.out")" = 2 ] &&
+	pass "guest: a failed build: one line saying it builds, one naming the make and its first error" ||
+	fail "guest: a failed build" "$(head -4 "$TMPROOT/check.out" | tr '\n' ' ')"
+rm -rf "$BROKEN"
 
 # Bad targets, run inside the guest after the measured run: "expected message|shell line".
 # @dev is the ivshmem device; $SERIAL (found in the guest) is the PCI serial port, bound to `serial`.
@@ -59,6 +94,8 @@ BAD=(
 PROBE="wcbench probe vfio:@dev:bar2 sysfs-wc:@dev:bar2 sysfs:@dev:bar2"
 NAMES=(wrong-bdf bad-bdf-syntax bar7 window-past-end sysfs-wc-nonprefetchable host-driver-no-force io-bar vfio-not-bound decoding-off)
 
+# aarch64: a second ivshmem device that only QEMU knows of (at slot 0x10), measured through sysfs
+EXTRA_BDF=0000:00:10.0
 launch() { # arch: boots the guest, leaves $TMPROOT/$arch/{out,bar.bin,launch.rc,secs}
 	local a=$1 d=$TMPROOT/$1
 	mkdir -p "$d"
@@ -66,10 +103,18 @@ launch() { # arch: boots the guest, leaves $TMPROOT/$arch/{out,bar.bin,launch.rc
 	# exec-1: the lists; exec-2: probe (before the bad targets unbind the device); exec-3..: BAD
 	local ex=(--exec "wcbench list kernels; wcbench list barriers" --exec "$PROBE")
 	for b in "${BAD[@]}"; do ex+=(--exec "${b#*|}"); done
+	local qextra=() textra=()
+	if [ "$a" = aarch64 ]; then
+		cp "$d/bar.bin" "$d/bar2.bin"
+		qextra=(--qemu-arg -object --qemu-arg "memory-backend-file,id=extra,share=on,mem-path=$d/bar2.bin,size=$SIZE_BYTES"
+			--qemu-arg -device --qemu-arg "ivshmem-plain,memdev=extra,addr=0x10")
+		textra=(--target "sysfs:$EXTRA_BDF:bar2")
+	fi
 	local start=$SECONDS
-	"$WCBENCH" guest --arch "$a" --accel tcg --device "ivshmem:$SIZE:$d/bar.bin" --binary "$TOP/wcbench-$a" \
-		--out "$d/out" --timeout 240 --console "${ex[@]}" -- \
-		--target vfio:@dev:bar2 --target sysfs:@dev:bar2 --target sysfs-wc:@dev:bar2 \
+	# no --binary: the launcher finds the tree lacks wcbench-$a and builds it
+	"$TREE/wcbench" guest --arch "$a" --accel tcg --device "ivshmem:$SIZE:$d/bar.bin" \
+		--out "$d/out" --timeout 300 --console "${ex[@]}" ${qextra[@]+"${qextra[@]}"} \
+		-- run --target vfio:@dev:bar2 --target sysfs:@dev:bar2 --target sysfs-wc:@dev:bar2 ${textra[@]+"${textra[@]}"} \
 		--window 4K:64K --verify --quick --kernel all --barrier all --drain fence,readback > "$d/launch.log" 2>&1
 	echo $? > "$d/launch.rc"
 	echo $((SECONDS - start)) > "$d/secs"
@@ -86,6 +131,12 @@ check_arch() {
 	local rc; rc=$(cat "$d/launch.rc")
 	if [ "$rc" = 0 ]; then pass "$a: wcbench guest exits 0"; else
 		fail "$a: wcbench guest exits 0" "exit $rc: $(tail -5 "$d/launch.log" | tr '\n' ' ')"; fi
+	grep -q "building it" "$d/launch.log" && [ -x "$TREE/wcbench-$a" ] &&
+		pass "$a: the launcher built wcbench-$a in a source tree that lacked it" ||
+		fail "$a: the launcher builds wcbench-$a" "$(grep -m2 'wcbench guest:' "$d/launch.log" | tr '\n' ' ')"
+	grep -q "^wcbench run --target vfio:" "$o/guest/init.log" 2>/dev/null &&
+		pass "$a: \`-- run ARGS\` passes ARGS to wcbench run" ||
+		fail "$a: \`-- run ARGS\`" "$(grep -m1 '^wcbench run' "$o/guest/init.log" 2>/dev/null)"
 	if [ ! -s "$csv" ]; then fail "$a: rows came back" "no $csv"; return; fi
 	local n; n=$(($(wc -l < "$csv") - 1))
 	[ "$n" -gt 0 ] && pass "$a: $n rows came back to the host" || fail "$a: rows came back" "empty CSV"
@@ -159,14 +210,31 @@ check_arch() {
 		truncate -s $WLEN "$d/window.bin"
 		{ head -c $WOFF /dev/zero | tr '\0' "$CANARY"; cat "$d/window.bin"
 		  head -c $((SIZE_BYTES - WOFF - WLEN)) /dev/zero | tr '\0' "$CANARY"; } > "$d/expected.bin"
-		local diff
-		diff=$(cmp "$d/expected.bin" "$d/bar.bin" 2>&1 | head -1)
-		if [ -z "$diff" ]; then
-			pass "$a: after the guest, the window holds the last case's bytes (burst $burst) and the canary is intact outside"
-		else
-			local off; off=$(echo "$diff" | sed -n 's/.*byte \([0-9]*\).*/\1/p')
-			fail "$a: backing file after the guest" "$diff (window is bytes $((WOFF + 1))-$((WOFF + WLEN)))"
-		fi
+		local diff f
+		for f in bar.bin bar2.bin; do
+			[ -e "$d/$f" ] || continue
+			diff=$(cmp "$d/expected.bin" "$d/$f" 2>&1 | head -1)
+			if [ -z "$diff" ]; then
+				pass "$a: after the guest, $f: the window holds the last case's bytes (burst $burst) and the canary is intact outside"
+			else
+				fail "$a: $f after the guest" "$diff (window is bytes $((WOFF + 1))-$((WOFF + WLEN)))"
+			fi
+		done
+	fi
+
+	# aarch64: the device added with --qemu-arg, named only by its BDF, was enabled and measured
+	if [ "$a" = aarch64 ]; then
+		got=$(awk -F, -v t="$EXTRA_BDF" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+			!index($c["target"], t) { next }
+			$c["status"] == "ok" && $c["verify"] == "ok" { n++; next }
+			$c["status"] != "unsupported" { bad++ }
+			END { print n + 0, bad + 0 }' "$csv")
+		[ "${got% *}" -gt 0 ] && [ "${got#* }" = 0 ] &&
+			pass "$a: a second device from --qemu-arg, named by its BDF: ${got% *} rows ok and verified" ||
+			fail "$a: second device $EXTRA_BDF measured" "rows ok, bad: $got; $(grep -m1 "$EXTRA_BDF" "$o/guest/run.out" 2>/dev/null)"
+		grep -q "^$EXTRA_BDF: enabled" "$o/guest/init.log" 2>/dev/null &&
+			pass "$a: the guest enabled memory decoding for $EXTRA_BDF" ||
+			fail "$a: memory decoding enabled for $EXTRA_BDF" "not in $o/guest/init.log"
 	fi
 
 	# wcbench probe (exec-2): the vfio path, regions, a DMA mapping, map and memtype per path

@@ -52,7 +52,7 @@ FLAGS="-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -
 cd "$TOP"
 built=0
 for cc in gcc clang; do
-	command -v $cc >/dev/null || continue
+	if ! command -v $cc >/dev/null; then missing "test_vfio with $cc" "$cc is missing (apt-get install \$(cat tests/deps/core.txt))"; continue; fi
 	for san in "" "-fsanitize=address,undefined -fno-sanitize-recover=all"; do
 		exe=$TMPROOT/test_vfio_$cc${san:+_san}
 		if $cc $FLAGS $san -g -o "$exe" tests/vfio/test_vfio.c vfio/pcisys.c vfio/vfio.c 2> "$TMPROOT/cc.log"; then
@@ -62,10 +62,10 @@ for cc in gcc clang; do
 				"$exe" "$R" > "$TMPROOT/u.out" 2>&1 && pass "test_vfio ($cc${san:+, ASan+UBSan}): all checks pass" ||
 					fail "test_vfio ($cc${san:+, ASan+UBSan})" "$(grep -v '^ok' "$TMPROOT/u.out" | head -3 | tr '\n' ' ')"
 			fi
-		elif [ -n "$san" ]; then
-			: # no sanitizer runtime here
+		elif [ -n "$san" ] && grep -qiE 'cannot find .*(asan|ubsan)|sanitizer.*(not found|missing)|lib.*san.*No such file' "$TMPROOT/cc.log"; then
+			missing "test_vfio ($cc, ASan+UBSan)" "no sanitizer runtime for $cc: $(head -1 "$TMPROOT/cc.log")"
 		else
-			fail "test_vfio builds with $cc" "$(head -3 "$TMPROOT/cc.log" | tr '\n' ' ')"
+			fail "test_vfio builds with $cc${san:+ (ASan+UBSan)}" "$(head -3 "$TMPROOT/cc.log" | tr '\n' ' ')"
 		fi
 	done
 done
