@@ -102,9 +102,9 @@ static int write_outputs(const struct cmp_opts *o, const struct sbuf *out, const
 	return 0;
 }
 
-int cmd_compare(int argc, char **argv)
+/* Options into o; returns -1 to go on, else the exit code (help: 0, bad usage: 2). */
+static int parse_options(int argc, char **argv, struct cmp_opts *o)
 {
-	struct cmp_opts o = { .thr = 5.0, .fmt = FMT_TEXT };
 	static const struct option lo[] = {
 		{ "threshold", required_argument, NULL, 't' },
 		{ "format", required_argument, NULL, 'f' },
@@ -122,25 +122,25 @@ int cmd_compare(int argc, char **argv)
 		switch (c) {
 		case 't': {
 			char *end;
-			o.thr = strtod(optarg, &end);
+			o->thr = strtod(optarg, &end);
 			if (end != optarg && *end == '%')
 				end++;
-			if (end == optarg || *end || !(o.thr >= 0) || o.thr >= 100)
+			if (end == optarg || *end || !(o->thr >= 0) || o->thr >= 100)
 				return cli_error("compare", "--threshold '%s': want a percentage in [0, 100), e.g. 5", optarg);
 			break;
 		}
 		case 'f':
 			if (!strcmp(optarg, "text"))
-				o.fmt = FMT_TEXT;
+				o->fmt = FMT_TEXT;
 			else if (!strcmp(optarg, "csv"))
-				o.fmt = FMT_CSV;
+				o->fmt = FMT_CSV;
 			else if (!strcmp(optarg, "md") || !strcmp(optarg, "markdown"))
-				o.fmt = FMT_MD;
+				o->fmt = FMT_MD;
 			else
 				return cli_error("compare", "--format '%s': want text, csv or md", optarg);
 			break;
 		case 'o':
-			o.outdir = optarg;
+			o->outdir = optarg;
 			break;
 		case 'i': {
 			char *dup = strdup(optarg), *save = NULL;
@@ -155,16 +155,16 @@ int cmd_compare(int argc, char **argv)
 					free(dup);
 					return r;
 				}
-				o.ignore |= bit;
+				o->ignore |= bit;
 			}
 			free(dup);
 			break;
 		}
 		case 's':
-			o.strict = 1;
+			o->strict = 1;
 			break;
 		case 'a':
-			o.all = 1;
+			o->all = 1;
 			break;
 		case 'h':
 			fputs(compare_help, stdout);
@@ -173,6 +173,15 @@ int cmd_compare(int argc, char **argv)
 			return cli_error("compare", "unknown option '%s' (wcbench compare --help)", argv[optind - 1]);
 		}
 	}
+	return -1;
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	struct cmp_opts o = { .thr = 5.0, .fmt = FMT_TEXT };
+	int done = parse_options(argc, argv, &o);
+	if (done >= 0)
+		return done;
 	if (argc - optind != 2)
 		return cli_error("compare", "want two runs, BASE and NEW, got %d (wcbench compare --help)",
 				 argc - optind);
