@@ -318,7 +318,9 @@ int compare_plot(const struct entry *e, size_t n, const struct cmp_opts *o, cons
 				e[i].v == V_IMPROVEMENT ? 3 : 2, (e[i].gb_ratio - 1) * 100, e[i].lo_pct, e[i].hi_pct);
 		}
 	}
-	int werr = (fp && (ferror(fp) | fclose(fp))) | (fn && (ferror(fn) | fclose(fn)));
+	int werr = fp && (ferror(fp) | fclose(fp));
+	if (fn && (ferror(fn) | fclose(fn)))
+		werr = 1;
 	if (!fn || werr) {
 		if (werr)
 			snprintf(err, errlen, "cannot write the plot data");
