@@ -169,6 +169,9 @@ bad one "want two runs" "one run only: exit 2"
 # --- -o DIR: files and the plot ---
 cmp_run outdir --format md -o "$TMPROOT/o" $FX/base.csv $FX/slower30.csv
 expect_rc outdir 1 "-o DIR: exit 1 for the regression"
+if ! command -v gnuplot >/dev/null; then
+	skip "-o DIR writes compare.png and .svg, naming the regressed case" "gnuplot not installed"
+else
 missing=""
 for f in compare.md compare.csv compare.png compare.svg compare-plot.csv; do
 	[ -s "$TMPROOT/o/$f" ] || missing="$missing $f"
@@ -178,6 +181,7 @@ sig=$(od -An -tx1 -N8 "$TMPROOT/o/compare.png" 2>/dev/null | tr -d ' ')
 [ "$sig" = 89504e470d0a1a0a ] && pass "compare.png is a PNG" || fail "compare.png is a PNG" "signature '$sig'"
 grep -q '<svg' "$TMPROOT/o/compare.svg" && grep -q 'vmovntdq_32+sfence' "$TMPROOT/o/compare.svg" &&
 	pass "compare.svg names the regressed case" || fail "compare.svg names the regressed case"
+fi
 # a case that cannot be plotted (ok -> fault) is counted in the plot's title, not silently left out
 cmp_run outfault -o "$TMPROOT/of" $FX/base.csv $FX/fault.csv
 expect_rc outfault 1 "-o DIR with ok -> fault: exit 1"

@@ -3,12 +3,12 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd/commands.h"
 #include "common/util.h"
 #include "render/plot.h"
+#include "results/resultset.h"
 
 int cmd_plot(int argc, char **argv)
 {
@@ -19,7 +19,9 @@ int cmd_plot(int argc, char **argv)
 			       "Draws the plots of a run from its CSV alone: RUN is a results directory or a\n"
 			       "results.csv. Writes gbps_vs_size.png/.svg and barrier_cost.png/.svg/.csv into DIR\n"
 			       "(default: the run's directory). For runs made with --no-plot, resumed runs, or\n"
-			       "results brought back from a guest.\n");
+			       "results brought back from a guest.\n"
+			       "exit status: 0 drawn; 1 gnuplot missing or failed, or no ok row; 2 bad input\n"
+			       "(a damaged or foreign CSV, DIR cannot be made), nothing written.\n");
 			return 0;
 		}
 		if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--out")) {
@@ -36,31 +38,22 @@ int cmd_plot(int argc, char **argv)
 	}
 	if (!in)
 		return cli_error("plot", "name a results directory or results.csv (see: wcbench plot --help)");
-	char csv[PATH_MAX], dir[PATH_MAX];
-	struct stat st;
-	if (stat(in, &st))
-		return cli_error("plot", "%s: %s", in, strerror(errno));
-	if (S_ISDIR(st.st_mode)) {
-		snprintf(csv, sizeof csv, "%s/results.csv", in);
-		snprintf(dir, sizeof dir, "%s", in);
-	} else {
-		snprintf(csv, sizeof csv, "%s", in);
-		const char *slash = strrchr(in, '/');
-		snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - in) : 1, slash ? in : ".");
+	char err[1024] = "";
+	struct result_set rs;
+	if (rs_load(in, NULL, &rs, err, sizeof err))
+		return cli_error("plot", "%s", err);
+	/* the output directory only once the input is known to be good */
+	const char *dir = out ? out : rs.dir;
+	int rc = make_dirs(dir);
+	if (rc) {
+		rs_free(&rs);
+		return cli_error("plot", "-o %s: cannot create the directory: %s", dir, strerror(-rc));
 	}
-	if (access(csv, R_OK))
-		return cli_error("plot", "%s: %s", csv, strerror(errno));
-	if (out) {
-		int rc = make_dirs(out);
-		if (rc)
-			return cli_error("plot", "cannot create %s: %s", out, strerror(-rc));
-		snprintf(dir, sizeof dir, "%s", out);
-	}
-	char err[256];
-	int rc = plot_run_dir(csv, dir, err, sizeof err);
+	rc = plot_run(&rs, dir, err, sizeof err);
+	rs_free(&rs);
 	if (rc) {
 		fprintf(stderr, "wcbench plot: %s\n", err);
-		return rc == -EINVAL ? EXIT_USAGE : 1;
+		return 1;
 	}
 	char cost[PATH_MAX + 20];
 	snprintf(cost, sizeof cost, "%s/barrier_cost.png", dir);

@@ -69,22 +69,22 @@ char *read_regular_file(const char *path, size_t max, size_t *len, char *err, si
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer before fstat can refuse it */
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		int e = errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(e));
+		errno = e;
 		return NULL;
 	}
 	struct stat st;
+	int e = 0;
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, "%s: not a regular file", path);
-		close(fd);
-		return NULL;
-	}
-	if ((unsigned long long)st.st_size > max) {
+		e = EINVAL;
+	} else if ((unsigned long long)st.st_size > max) {
 		snprintf(err, errlen, "%s: %lld bytes, more than the %zu this reader accepts", path,
 			 (long long)st.st_size, max);
-		close(fd);
-		return NULL;
+		e = EFBIG;
 	}
-	char *buf = malloc((size_t)st.st_size + 1);
+	char *buf = e ? NULL : malloc((size_t)st.st_size + 1);
 	size_t got = 0;
 	while (buf && got < (size_t)st.st_size) {
 		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
@@ -95,8 +95,12 @@ char *read_regular_file(const char *path, size_t max, size_t *len, char *err, si
 		got += (size_t)n;
 	}
 	close(fd);
-	if (!buf) {
+	if (!buf && !e) {
 		snprintf(err, errlen, "%s: out of memory", path);
+		e = ENOMEM;
+	}
+	if (e) {
+		errno = e;
 		return NULL;
 	}
 	buf[got] = '\0';
@@ -108,6 +112,8 @@ char *read_regular_file(const char *path, size_t max, size_t *len, char *err, si
 int make_dirs(const char *path)
 {
 	char buf[4096];
+	if (!*path)
+		return -ENOENT;
 	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
 		return -ENAMETOOLONG;
 	for (char *p = buf + 1;; p++) {
@@ -125,20 +131,6 @@ int make_dirs(const char *path)
 	if (stat(path, &st))
 		return -errno;
 	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
-}
-
-const char *gp_quote(const char *s, char *buf, size_t len)
-{
-	size_t o = 0;
-	for (; *s && o + 3 < len; s++) {
-		if (*s == '\'')
-			buf[o++] = '\'';
-		/* keep the string on one line and free of shell specials plot.c may not quote */
-		buf[o++] = (*s == '\n' || *s == '\r' || *s == '"' || *s == '`' || *s == '\\' || *s == '$')
-				   ? ' ' : *s;
-	}
-	buf[o] = '\0';
-	return buf;
 }
 
 int cli_error(const char *cmd, const char *fmt, ...)

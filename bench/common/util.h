@@ -1,4 +1,4 @@
-/* Small helpers shared by the subcommands: strings, files, directories, gnuplot quoting,
+/* Small helpers shared by the subcommands: strings, files, directories,
  * usage errors. */
 #ifndef WCBENCH_UTIL_H
 #define WCBENCH_UTIL_H
@@ -21,13 +21,12 @@ int write_file(const char *path, const char *data, size_t len);
  * Read a whole input file that may come from anywhere (another machine, a guest): only a
  * regular file (a FIFO would hang, /dev/zero never ends), at most `max` bytes (-EFBIG beyond).
  * Returns a NUL-terminated malloc'd buffer (its length in *len when len is not NULL; the data
- * may itself hold NUL bytes), or NULL with a one-line message in err (when err is not NULL).
+ * may itself hold NUL bytes), or NULL with errno set (EINVAL: not a regular file, EFBIG: too
+ * big) and a one-line message in err (when err is not NULL).
  */
 char *read_regular_file(const char *path, size_t max, size_t *len, char *err, size_t errlen);
-/* mkdir -p. 0 or -errno. */
+/* mkdir -p. 0 or -errno (-ENOENT for "", -ENOTDIR when path is something else). */
 int make_dirs(const char *path);
-/* Escape for a gnuplot single-quoted string ('' for '). Returns buf. */
-const char *gp_quote(const char *s, char *buf, size_t len);
 
 /* "wcbench CMD: message" on stderr, one line; returns EXIT_USAGE (2). */
 int cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

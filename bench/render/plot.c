@@ -1,17 +1,19 @@
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include "results/csv.h"
-#include "render/plot.h"
 #include "common/util.h"
+#include "render/figure.h"
+#include "render/plot.h"
+#include "results/csv.h"
+#include "results/groups.h"
+#include "results/keys.h"
+#include "results/resultset.h"
 
 static int is_dir(const char *p)
 {
@@ -48,271 +50,289 @@ const char *plot_script_dir(void)
 	return wc_data_dir("plots");
 }
 
-int plot_gnuplot(const char *script, const char *vars, const char *errfile)
-{
-	const char *dir = plot_script_dir();
-	if (!dir)
-		return -ENOENT;
-	char path[PATH_MAX];
-	snprintf(path, sizeof path, "%s/%s", dir, script);
-	if (access(path, R_OK))
-		return -ENOENT;
-	pid_t pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		int fd = open(errfile ? errfile : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		if (fd >= 0) {
-			dup2(fd, 2);
-			dup2(fd, 1);
-			close(fd);
-		}
-		execlp("gnuplot", "gnuplot", "-e", vars, path, (char *)NULL);
-		_exit(127);
-	}
-	int st;
-	if (waitpid(pid, &st, 0) < 0)
-		return -errno;
-	if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
-		return -ENOENT;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -EIO;
-}
-
 /* ---- the plots of one run ---- */
 
-#define MAXW 64
-
-struct words {
+struct run_rows {
+	const struct row **ok; /* the ok rows, in file order */
 	size_t n;
-	char v[MAXW][96];
+	unsigned varies;       /* case-key bits (case_key_bit) of the columns whose value varies */
 };
 
-static void add_word(struct words *w, const char *s)
+/* Which case-key columns take more than one value among the ok rows. */
+static unsigned varying_columns(const struct row *const *rows, size_t n)
 {
-	for (size_t i = 0; i < w->n; i++)
-		if (!strcmp(w->v[i], s))
-			return;
-	if (w->n < MAXW)
-		snprintf(w->v[w->n++], sizeof w->v[0], "%s", s);
+	const struct column *cols[32];
+	size_t nc = key_columns(KEY_CASE, cols, 32);
+	unsigned varies = 0;
+	for (size_t c = 0; c < nc; c++) {
+		char first[256], v[256];
+		row_field_text(rows[0], cols[c], first, sizeof first);
+		for (size_t i = 1; i < n; i++)
+			if (strcmp(row_field_text(rows[i], cols[c], v, sizeof v), first)) {
+				varies |= case_key_bit(cols[c]->name);
+				break;
+			}
+	}
+	return varies;
 }
 
-/* gnuplot word list: each word single-quoted inside a double-quoted string */
-static void words_join(const struct words *w, char *out, size_t n)
+/* "movnti_8 ram threads=2": the kernel, the target when shown, then each other case-key column
+ * in `show` (target_kind and map follow from the target: shown only without it). */
+static void case_label(const struct row *r, unsigned show, char *buf, size_t len)
 {
-	out[0] = '\0';
-	for (size_t i = 0; i < w->n; i++) {
-		size_t l = strlen(out);
-		snprintf(out + l, n - l, "%s'%s'", i ? " " : "", w->v[i]);
+	const struct column *cols[32];
+	size_t nc = key_columns(KEY_CASE, cols, 32);
+	size_t o = (size_t)snprintf(buf, len, "%s", r->kernel);
+	if (show & case_key_bit("target")) {
+		o += (size_t)snprintf(buf + o, len - o, " %s", r->target);
+		show &= ~(case_key_bit("target") | case_key_bit("target_kind") | case_key_bit("map"));
+	}
+	for (size_t c = 0; c < nc && o < len; c++) {
+		if (!(show & case_key_bit(cols[c]->name)) || !strcmp(cols[c]->name, "kernel"))
+			continue;
+		char v[256];
+		o += (size_t)snprintf(buf + o, len - o, " %s=%s", cols[c]->name,
+				      row_field_text(r, cols[c], v, sizeof v));
 	}
 }
 
+static const struct row *const *sort_rows_group_base;
+static const size_t *sort_rows_group;
 
-struct cols {
-	int kernel, memtype, barrier, every, burst, threads, drain, target, status, ns, p10, p90,
-		gbps, timer, samples, cpu, env;
-};
-
-static int find_cols(const struct csv_table *t, struct cols *c)
+/* by series (first-seen order), then by burst size */
+static int by_series_then_burst(const void *a, const void *b)
 {
-	c->kernel = csv_col(t, "kernel");
-	c->memtype = csv_col(t, "memtype");
-	c->barrier = csv_col(t, "barrier");
-	c->every = csv_col(t, "barrier_every");
-	c->burst = csv_col(t, "burst_bytes");
-	c->threads = csv_col(t, "threads");
-	c->drain = csv_col(t, "drain");
-	c->target = csv_col(t, "target");
-	c->status = csv_col(t, "status");
-	c->ns = csv_col(t, "ns_per_burst_median");
-	c->p10 = csv_col(t, "ns_per_burst_p10");
-	c->p90 = csv_col(t, "ns_per_burst_p90");
-	c->gbps = csv_col(t, "gb_per_s_median");
-	c->timer = csv_col(t, "timer");
-	c->samples = csv_col(t, "samples");
-	c->cpu = csv_col(t, "cpu_model");
-	c->env = csv_col(t, "env");
-	const int *all = &c->kernel;
-	for (size_t i = 0; i < sizeof *c / sizeof(int); i++)
-		if (all[i] < 0)
-			return -EINVAL;
-	return 0;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	if (sort_rows_group[x] != sort_rows_group[y])
+		return sort_rows_group[x] < sort_rows_group[y] ? -1 : 1;
+	uint64_t bx = sort_rows_group_base[x]->burst_bytes, by = sort_rows_group_base[y]->burst_bytes;
+	return bx < by ? -1 : bx > by ? 1 : (x > y) - (x < y);
+}
+
+/* "cpu | timer tsc | drain fence | median of >= 20 samples" */
+static void run_subtitle(const struct run_rows *rr, char *buf, size_t len)
+{
+	unsigned smin = UINT_MAX;
+	for (size_t i = 0; i < rr->n; i++)
+		if (rr->ok[i]->samples < smin)
+			smin = rr->ok[i]->samples;
+	const struct row *r = rr->ok[0];
+	snprintf(buf, len, "%s | timer %s | drain %s | median of >= %u samples, bars p10-p90", r->cpu_model,
+		 r->timer, rr->varies & case_key_bit("drain") ? "varies" : r->drain, smin);
+}
+
+static void sort_by_group(const struct row *const *rows, const size_t *group, size_t *order, size_t n);
+
+/* gbps_vs_size: panels memtype x barrier, one series per case less its burst size. */
+static int plot_gbps(const struct run_rows *rr, const char *dir, char *err, size_t errlen)
+{
+	size_t n = rr->n;
+	size_t *group = malloc(n * sizeof *group), *order = malloc(n * sizeof *order);
+	long ng = group ? group_rows(rr->ok, n, case_key_bit("burst_bytes"), group) : -ENOMEM;
+	struct line_fig f;
+	int rc = ng < 0 || !order ? -ENOMEM : line_fig_open(&f, err, errlen);
+	if (rc) {
+		if (rc == -ENOMEM)
+			snprintf(err, errlen, "out of memory");
+		free(group);
+		free(order);
+		return rc;
+	}
+	sort_by_group(rr->ok, group, order, n);
+	unsigned show = rr->varies & ~(case_key_bit("burst_bytes") | case_key_bit("memtype") |
+				       case_key_bit("barrier"));
+	/* panels: memtype x barrier, each in first-seen order; a series lies in one panel (its
+	 * key holds both) */
+	const struct row **mts = malloc(n * sizeof *mts), **bars = malloc(n * sizeof *bars);
+	size_t nm = 0, nb = 0;
+	for (size_t i = 0; mts && bars && i < n; i++) {
+		const struct row *r = rr->ok[i];
+		size_t k;
+		for (k = 0; k < nm && strcmp(mts[k]->memtype, r->memtype); k++)
+			;
+		if (k == nm)
+			mts[nm++] = r;
+		for (k = 0; k < nb && strcmp(bars[k]->barrier, r->barrier); k++)
+			;
+		if (k == nb)
+			bars[nb++] = r;
+	}
+	for (size_t m = 0; m < nm; m++)
+		for (size_t b = 0; b < nb; b++) {
+			bool panel = false;
+			for (size_t j = 0; j < n; j++) {
+				const struct row *r = rr->ok[order[j]];
+				if (strcmp(r->memtype, mts[m]->memtype) || strcmp(r->barrier, bars[b]->barrier))
+					continue;
+				if (!panel) {
+					char t[200];
+					snprintf(t, sizeof t, "memtype %s, barrier %s", r->memtype, r->barrier);
+					line_fig_panel(&f, t);
+					panel = true;
+				}
+				if (!j || group[order[j]] != group[order[j - 1]]) {
+					char label[400];
+					case_label(r, show, label, sizeof label);
+					line_fig_series(&f, label);
+				}
+				line_fig_point(&f, (double)r->burst_bytes, r->gb_per_s_median, r->gb_per_s_p10,
+					       r->gb_per_s_p90);
+			}
+		}
+	free(mts);
+	free(bars);
+	char sub[600], title[700], out[PATH_MAX], logpath[PATH_MAX];
+	run_subtitle(rr, sub, sizeof sub);
+	snprintf(title, sizeof title, "Store bandwidth vs burst size\n%s", sub);
+	snprintf(out, sizeof out, "%s/gbps_vs_size", dir);
+	snprintf(logpath, sizeof logpath, "%s/gnuplot.log", dir);
+	rc = line_fig_draw(&f, title, out, false, logpath, err, errlen);
+	free(group);
+	free(order);
+	return rc;
+}
+
+/* Group, series or bar order: sort `order` (indices into rows) by group, then burst size. */
+static void sort_by_group(const struct row *const *rows, const size_t *group, size_t *order, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	sort_rows_group_base = rows;
+	sort_rows_group = group;
+	qsort(order, n, sizeof *order, by_series_then_burst);
+}
+
+static void cost_csv_line(struct sbuf *csv, const struct row *base, const struct row *r, double cost,
+			  double lo, double hi)
+{
+	char name[400];
+	row_case_name(base, name, sizeof name);
+	csv_field(csv, name);
+	const char *const text[] = { base->kernel, base->memtype, base->target, r->barrier, r->barrier_every,
+				     base->drain };
+	for (size_t i = 0; i < sizeof text / sizeof *text; i++) {
+		sb_printf(csv, ",");
+		csv_field(csv, text[i]);
+	}
+	sb_printf(csv, ",%u,%.3f,%.3f,%.3f,%.3f,%.3f\n", base->threads, base->ns_per_burst_median,
+		  r->ns_per_burst_median, cost, lo, hi);
 }
 
 /*
- * Barrier cost per 64-byte burst: ns with the barrier minus ns without, same kernel, target,
- * threads, drain and placement. Wide format, one line per case without barrier, columns
- * cost_ns_<barrier>, cost_ns_p10_<barrier>, cost_ns_p90_<barrier> (empty where not measured).
+ * barrier_cost: each 64-byte barrier row against the barrier-free row of the same case (case
+ * key less barrier and barrier_every); one bar per barrier@where, so a barrier placed every 64 B
+ * and once per burst stay apart. Writes barrier_cost.csv too. *pairs: how many bars.
  */
-static int write_barrier_costs(const struct csv_table *t, const struct cols *c, const char *path,
-			       const struct words *bars, size_t *nrows)
+static int plot_barrier_cost(const struct run_rows *rr, const char *dir, size_t *pairs, char *err,
+			     size_t errlen)
 {
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return -errno;
-	fprintf(f, "kernel,memtype,target,threads,drain,label,base_ns");
-	for (size_t b = 0; b < bars->n; b++)
-		fprintf(f, ",cost_ns_%s,cost_ns_p10_%s,cost_ns_p90_%s", bars->v[b], bars->v[b], bars->v[b]);
-	fputc('\n', f);
-	*nrows = 0;
-	for (size_t i = 0; i < t->nrows; i++) {
-		char **base = t->rows[i];
-		if (strcmp(base[c->status], "ok") || strcmp(base[c->burst], "64") ||
-		    strcmp(base[c->barrier], "none"))
-			continue;
-		double base_ns = atof(base[c->ns]);
-		fprintf(f, "%s,%s,%s,%s,%s,%s (%s),%.3f", base[c->kernel], base[c->memtype], base[c->target],
-			base[c->threads], base[c->drain], base[c->kernel], base[c->memtype], base_ns);
-		for (size_t b = 0; b < bars->n; b++) {
-			char **r = NULL;
-			for (size_t j = 0; j < t->nrows && !r; j++) {
-				char **x = t->rows[j];
-				if (!strcmp(x[c->status], "ok") && !strcmp(x[c->burst], "64") &&
-				    !strcmp(x[c->barrier], bars->v[b]) && !strcmp(x[c->kernel], base[c->kernel]) &&
-				    !strcmp(x[c->target], base[c->target]) &&
-				    !strcmp(x[c->threads], base[c->threads]) && !strcmp(x[c->drain], base[c->drain]))
-					r = x;
-			}
-			if (r)
-				fprintf(f, ",%.3f,%.3f,%.3f", atof(r[c->ns]) - base_ns,
-					atof(r[c->p10]) - base_ns, atof(r[c->p90]) - base_ns);
-			else
-				fprintf(f, ",,,");
-		}
-		fputc('\n', f);
-		(*nrows)++;
+	*pairs = 0;
+	const struct row **rows = malloc(rr->n * sizeof *rows);
+	size_t n = 0;
+	for (size_t i = 0; rows && i < rr->n; i++)
+		if (rr->ok[i]->burst_bytes == 64 && !isnan(rr->ok[i]->ns_per_burst_median))
+			rows[n++] = rr->ok[i];
+	size_t *group = malloc((n ? n : 1) * sizeof *group), *order = malloc((n ? n : 1) * sizeof *order);
+	long ng = rows && group ? group_rows(rows, n, case_key_bit("barrier") | case_key_bit("barrier_every"), group)
+				: -ENOMEM;
+	struct sbuf csv = { 0 };
+	struct bar_fig f;
+	int rc = ng < 0 || !order ? -ENOMEM : bar_fig_open(&f, err, errlen);
+	if (rc) {
+		if (rc == -ENOMEM)
+			snprintf(err, errlen, "out of memory");
+		goto out;
 	}
-	return fclose(f) ? -errno : 0;
+	sort_by_group(rows, group, order, n);
+	sb_printf(&csv, "case,kernel,memtype,target,barrier,barrier_every,drain,threads,base_ns,with_ns,"
+			"cost_ns,cost_p10_ns,cost_p90_ns\n");
+	unsigned show = rr->varies & ~(case_key_bit("burst_bytes") | case_key_bit("memtype") |
+				       case_key_bit("barrier") | case_key_bit("barrier_every"));
+	for (size_t j = 0, end; j < n; j = end) {
+		const struct row *base = NULL;
+		for (end = j; end < n && group[order[end]] == group[order[j]]; end++)
+			if (!base && !strcmp(rows[order[end]]->barrier, "none"))
+				base = rows[order[end]];
+		for (size_t k = j; base && k < end; k++) {
+			const struct row *r = rows[order[k]];
+			if (!strcmp(r->barrier, "none"))
+				continue;
+			char kind[64];
+			snprintf(kind, sizeof kind, "%s@%s", r->barrier, r->barrier_every);
+			double cost = r->ns_per_burst_median - base->ns_per_burst_median;
+			double lo = isnan(r->ns_per_burst_p10) ? cost : r->ns_per_burst_p10 - base->ns_per_burst_median;
+			double hi = isnan(r->ns_per_burst_p90) ? cost : r->ns_per_burst_p90 - base->ns_per_burst_median;
+			if (bar_fig_bar(&f, kind, cost, lo, hi) < 0)
+				continue;
+			cost_csv_line(&csv, base, r, cost, lo, hi);
+			(*pairs)++;
+		}
+		if (base) {
+			char label[400], l2[460];
+			case_label(base, show, label, sizeof label);
+			snprintf(l2, sizeof l2, "%s (%s)", label, base->memtype);
+			bar_fig_group(&f, l2);
+		}
+	}
+	char path[PATH_MAX];
+	snprintf(path, sizeof path, "%s/barrier_cost.csv", dir);
+	if (!*pairs) {
+		bar_fig_close(&f);
+		goto out;
+	}
+	rc = csv.oom ? -ENOMEM : write_file(path, csv.s, csv.len);
+	if (rc) {
+		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
+		bar_fig_close(&f);
+		goto out;
+	}
+	char sub[600], title[700], out[PATH_MAX], logpath[PATH_MAX];
+	run_subtitle(rr, sub, sizeof sub);
+	snprintf(title, sizeof title, "Barrier cost per 64-byte burst\n%s | ns with barrier minus ns without", sub);
+	snprintf(out, sizeof out, "%s/barrier_cost", dir);
+	snprintf(logpath, sizeof logpath, "%s/gnuplot.log", dir);
+	rc = bar_fig_draw(&f, title, "added ns per 64-byte burst (median; bars p10-p90)",
+			  "store kernel (memtype)", out, logpath, err, errlen);
+out:
+	sb_free(&csv);
+	free(rows);
+	free(group);
+	free(order);
+	return rc;
 }
 
-static int gp_run(const char *script, const char *vars, const char *dir, char *err, size_t errlen)
+int plot_run(const struct result_set *rs, const char *dir, char *err, size_t errlen)
 {
-	char errfile[PATH_MAX];
-	snprintf(errfile, sizeof errfile, "%s/gnuplot.log", dir);
-	int rc = plot_gnuplot(script, vars, errfile);
-	if (rc == -ENOENT)
-		snprintf(err, errlen, "%s", plot_script_dir() ? "gnuplot not found (install gnuplot-nox)"
-							      : "plot scripts not found (set WCBENCH_PLOTS)");
-	else if (rc)
-		snprintf(err, errlen, "gnuplot failed on %s: see %s", script, errfile);
-	else
-		unlink(errfile);
+	struct run_rows rr = { .ok = malloc((rs->nrows ? rs->nrows : 1) * sizeof *rr.ok) };
+	if (!rr.ok) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < rs->nrows; i++)
+		if (rs->rows[i].status == STATUS_OK)
+			rr.ok[rr.n++] = &rs->rows[i];
+	int rc;
+	if (!rr.n) {
+		snprintf(err, errlen, "%s: no ok rows to plot", rs->csv_path);
+		rc = -ENODATA;
+	} else {
+		rr.varies = varying_columns(rr.ok, rr.n);
+		rc = plot_gbps(&rr, dir, err, errlen);
+		size_t pairs;
+		if (!rc)
+			rc = plot_barrier_cost(&rr, dir, &pairs, err, errlen);
+	}
+	free(rr.ok);
 	return rc;
 }
 
 int plot_run_dir(const char *csv_path, const char *dir, char *err, size_t errlen)
 {
-	struct csv_table t;
-	int rc = csv_read(csv_path, &t, err, errlen);
+	struct result_set rs;
+	int rc = rs_load(csv_path, NULL, &rs, err, errlen);
 	if (rc)
 		return rc;
-	struct cols c;
-	if (find_cols(&t, &c)) {
-		snprintf(err, errlen, "%s: not a wcbench results file (columns missing)", csv_path);
-		csv_free(&t);
-		return -EINVAL;
-	}
-	/* Panels: memtype x barrier. Series: kernel, qualified by whatever else varies. */
-	struct words memtypes = { 0 }, bars = { 0 }, threads = { 0 }, drains = { 0 }, everies = { 0 },
-		     targets = { 0 }, timers = { 0 }, cpus = { 0 };
-	size_t ok_rows = 0;
-	unsigned min_samples = UINT_MAX;
-	for (size_t i = 0; i < t.nrows; i++) {
-		char **r = t.rows[i];
-		if (strcmp(r[c.status], "ok"))
-			continue;
-		ok_rows++;
-		add_word(&memtypes, r[c.memtype]);
-		add_word(&bars, r[c.barrier]);
-		add_word(&threads, r[c.threads]);
-		add_word(&drains, r[c.drain]);
-		add_word(&everies, r[c.every]);
-		add_word(&targets, r[c.target]);
-		add_word(&timers, r[c.timer]);
-		add_word(&cpus, r[c.cpu]);
-		unsigned s = (unsigned)atoi(r[c.samples]);
-		if (s < min_samples)
-			min_samples = s;
-	}
-	if (!ok_rows) {
-		snprintf(err, errlen, "%s: no ok rows to plot", csv_path);
-		csv_free(&t);
-		return -ENODATA;
-	}
-	struct words s_kernel = { 0 }, s_threads = { 0 }, s_drain = { 0 }, s_every = { 0 },
-		     s_target = { 0 }, s_label = { 0 };
-	for (size_t i = 0; i < t.nrows; i++) {
-		char **r = t.rows[i];
-		if (strcmp(r[c.status], "ok"))
-			continue;
-		char label[96];
-		snprintf(label, sizeof label, "%s%s%s%s%s%s%s%s%s", r[c.kernel],
-			 targets.n > 1 ? " " : "", targets.n > 1 ? r[c.target] : "",
-			 threads.n > 1 ? " x" : "", threads.n > 1 ? r[c.threads] : "",
-			 drains.n > 1 ? " drain=" : "", drains.n > 1 ? r[c.drain] : "",
-			 everies.n > 1 ? " every=" : "", everies.n > 1 ? r[c.every] : "");
-		size_t before = s_label.n;
-		add_word(&s_label, label);
-		if (s_label.n != before) {
-			/* parallel lists: index k describes series k */
-			snprintf(s_kernel.v[s_kernel.n++], 96, "%s", r[c.kernel]);
-			snprintf(s_threads.v[s_threads.n++], 96, "%s", r[c.threads]);
-			snprintf(s_drain.v[s_drain.n++], 96, "%s", r[c.drain]);
-			snprintf(s_every.v[s_every.n++], 96, "%s", r[c.every]);
-			snprintf(s_target.v[s_target.n++], 96, "%s", r[c.target]);
-		}
-	}
-	size_t panels = memtypes.n * bars.n;
-	size_t cols = panels < 3 ? panels : 3, rows = (panels + cols - 1) / cols;
-
-	static char vars[16384];
-	char q_csv[1024], q_out[1024], q_cost[1024], l_mt[2048], l_b[1024], l_sk[4096], l_st[1024],
-		l_sd[1024], l_se[1024], l_sg[4096], l_sl[6144], sub[512], cpu[128];
-	gp_quote(csv_path, q_csv, sizeof q_csv);
-	char out[PATH_MAX];
-	snprintf(out, sizeof out, "%s/gbps_vs_size", dir);
-	gp_quote(out, q_out, sizeof q_out);
-	words_join(&memtypes, l_mt, sizeof l_mt);
-	words_join(&bars, l_b, sizeof l_b);
-	words_join(&s_kernel, l_sk, sizeof l_sk);
-	words_join(&s_threads, l_st, sizeof l_st);
-	words_join(&s_drain, l_sd, sizeof l_sd);
-	words_join(&s_every, l_se, sizeof l_se);
-	words_join(&s_target, l_sg, sizeof l_sg);
-	words_join(&s_label, l_sl, sizeof l_sl);
-	gp_quote(cpus.v[0], cpu, sizeof cpu);
-	snprintf(sub, sizeof sub, "%s%s | timer %s | drain %s | barrier every %s B | median of >= %u samples, bars p10-p90",
-		 cpu, cpus.n > 1 ? " (and others)" : "", timers.v[0], drains.n > 1 ? "varies" : drains.v[0],
-		 everies.n > 1 ? "varies" : everies.v[0], min_samples);
-	char q_sub[600];
-	gp_quote(sub, q_sub, sizeof q_sub);
-	snprintf(vars, sizeof vars,
-		 "csv='%s'; out='%s'; subtitle='%s'; memtypes=\"%s\"; barriers=\"%s\"; "
-		 "s_kernel=\"%s\"; s_threads=\"%s\"; s_drain=\"%s\"; s_every=\"%s\"; s_target=\"%s\"; "
-		 "s_label=\"%s\"; ncols=%zu; nrows=%zu",
-		 q_csv, q_out, q_sub, l_mt, l_b, l_sk, l_st, l_sd, l_se, l_sg, l_sl, cols, rows);
-	rc = gp_run("gbps_vs_size.gp", vars, dir, err, errlen);
-
-	char cost_path[PATH_MAX];
-	snprintf(cost_path, sizeof cost_path, "%s/barrier_cost.csv", dir);
-	size_t ncost = 0;
-	struct words real_bars = { 0 };
-	for (size_t i = 0; i < bars.n; i++)
-		if (strcmp(bars.v[i], "none"))
-			add_word(&real_bars, bars.v[i]);
-	words_join(&real_bars, l_b, sizeof l_b);
-	if (!rc && real_bars.n)
-		rc = write_barrier_costs(&t, &c, cost_path, &real_bars, &ncost);
-	if (!rc && ncost) {
-		snprintf(out, sizeof out, "%s/barrier_cost", dir);
-		gp_quote(out, q_out, sizeof q_out);
-		gp_quote(cost_path, q_cost, sizeof q_cost);
-		snprintf(sub, sizeof sub, "%s | timer %s | 64-byte bursts, ns with barrier minus ns without (medians); bars p10-p90",
-			 cpu, timers.v[0]);
-		gp_quote(sub, q_sub, sizeof q_sub);
-		snprintf(vars, sizeof vars, "csv='%s'; out='%s'; subtitle='%s'; barriers=\"%s\"", q_cost,
-			 q_out, q_sub, l_b);
-		rc = gp_run("barrier_cost.gp", vars, dir, err, errlen);
-	}
-	csv_free(&t);
+	rc = plot_run(&rs, dir, err, errlen);
+	rs_free(&rs);
 	return rc;
 }

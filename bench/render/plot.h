@@ -1,4 +1,5 @@
-/* gnuplot: the scripts live in plots/ (one .gp per figure) and read CSV columns by name. */
+/* The plots of a run, and where the gnuplot scripts (plots/) and other shipped data live.
+ * render/gnuplot.h runs gnuplot; render/figure.h builds the figures. */
 #ifndef WCBENCH_PLOT_H
 #define WCBENCH_PLOT_H
 
@@ -12,14 +13,12 @@ const char *plot_script_dir(void);
  * `name` ("plots", "guest"). Returns a static buffer or NULL. */
 const char *wc_data_dir(const char *name);
 
-/*
- * Run `gnuplot -e "<vars>" <plot_script_dir>/<script>`; vars is gnuplot code such as
- * "csv='a.csv'; out='b'". Its stderr is kept in errfile (when not NULL) for the user.
- * Returns 0, -ENOENT when gnuplot or the script is missing, -EIO when gnuplot failed.
- */
-int plot_gnuplot(const char *script, const char *vars, const char *errfile);
-
-/* The plots of one run: gbps_vs_size and barrier_cost, PNG and SVG, into dir. Returns 0 or
- * -errno; err tells what failed. */
+/* The plots of one run, from its CSV (read with rs_load: refused when damaged, of another
+ * schema version, or holding no ok row): gbps_vs_size and, when some 64-byte barrier row has
+ * a barrier-free twin, barrier_cost (+ barrier_cost.csv), PNG and SVG, into dir. Returns 0 or
+ * -errno; err always says what failed. */
 int plot_run_dir(const char *csv_path, const char *dir, char *err, size_t errlen);
+/* The same from rows already loaded; -ENODATA when none is ok. */
+struct result_set;
+int plot_run(const struct result_set *rs, const char *dir, char *err, size_t errlen);
 #endif

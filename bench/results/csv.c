@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/util.h"
 #include "results/csv.h"
 
 struct strvec {
@@ -77,36 +78,32 @@ static int parse_record(char **pp, struct strvec *fields)
 	}
 }
 
+/* Results files are small; a bigger one is not a results file (or is an attack). */
+#define CSV_MAX_BYTES (256u << 20)
+
+/* The line (1-based) holding offset `at` of buf. */
+static size_t line_of(const char *buf, size_t at)
+{
+	size_t line = 1;
+	for (size_t i = 0; i < at; i++)
+		line += buf[i] == '\n';
+	return line;
+}
+
 int csv_read(const char *path, struct csv_table *t, char *err, size_t errlen)
 {
 	memset(t, 0, sizeof *t);
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		int e = errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(e));
-		return -e;
+	size_t len;
+	char *buf = read_regular_file(path, CSV_MAX_BYTES, &len, err, errlen);
+	if (!buf)
+		return -errno;
+	/* a NUL byte would end a field early and make a damaged row look whole */
+	const char *nul = memchr(buf, '\0', len);
+	if (nul) {
+		snprintf(err, errlen, "%s: line %zu: NUL byte (damaged row)", path, line_of(buf, (size_t)(nul - buf)));
+		free(buf);
+		return -EINVAL;
 	}
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	for (;;) {
-		if (cap - len < 65536) {
-			cap = cap ? 2 * cap : 65536;
-			char *nb = realloc(buf, cap + 1);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				snprintf(err, errlen, "%s: out of memory", path);
-				return -ENOMEM;
-			}
-			buf = nb;
-		}
-		size_t got = fread(buf + len, 1, cap - len, f);
-		len += got;
-		if (got == 0)
-			break;
-	}
-	fclose(f);
-	buf[len] = '\0';
 	if (len == 0 || strspn(buf, " \t\r\n") == len) {
 		free(buf);
 		snprintf(err, errlen, "%s: empty file (no CSV header)", path);
@@ -174,4 +171,16 @@ void csv_free(struct csv_table *t)
 		free(t->cols[0]);
 	free(t->cols);
 	memset(t, 0, sizeof *t);
+}
+
+void csv_field(struct sbuf *b, const char *s)
+{
+	if (!strpbrk(s, ",\"\n\r")) {
+		sb_printf(b, "%s", s);
+		return;
+	}
+	sb_printf(b, "\"");
+	for (; *s; s++)
+		sb_printf(b, *s == '"' ? "\"\"" : "%c", *s);
+	sb_printf(b, "\"");
 }

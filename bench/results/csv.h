@@ -20,4 +20,8 @@ int csv_read(const char *path, struct csv_table *t, char *err, size_t errlen);
 /* Column index by header name, or -1. */
 int csv_col(const struct csv_table *t, const char *name);
 void csv_free(struct csv_table *t);
+
+struct sbuf;
+/* Append s as one CSV field, quoted (RFC 4180) when it holds a comma, quote or line break. */
+void csv_field(struct sbuf *b, const char *s);
 #endif

@@ -118,6 +118,37 @@ void rs_free(struct result_set *rs)
 	memset(rs, 0, sizeof *rs);
 }
 
+/* CSV record `cells` (line `line` of csv) into *row through the column map `at`. 0 or -EINVAL
+ * with err set. */
+static int parse_row(const char *csv, size_t line, const char *const *cells, int vcol, const int *at,
+		     struct row *row, char *err, size_t errlen)
+{
+	const char *v = cells[vcol];
+	char *end;
+	long ver = strtol(v, &end, 10);
+	if (!*v || *end) {
+		snprintf(err, errlen, "%s: line %zu: schema_version '%.20s' is not a number", csv, line, v);
+		return -EINVAL;
+	}
+	if (ver != SCHEMA_VERSION) {
+		snprintf(err, errlen, "%s: line %zu: schema version %ld, this wcbench reads version %d (compare runs written by the same schema)",
+			 csv, line, ver, SCHEMA_VERSION);
+		return -EINVAL;
+	}
+	init_row(row);
+	for (size_t i = 0; i < schema_column_count; i++) {
+		char why[160];
+		if (at[i] < 0)
+			continue;
+		if (parse_field(&schema_columns[i], cells[at[i]], row, why, sizeof why)) {
+			snprintf(err, errlen, "%s: line %zu: column %s: %s", csv, line,
+				 schema_columns[i].name, why);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 int rs_load(const char *path, const char *const *required, struct result_set *rs, char *err,
 	    size_t errlen)
 {
@@ -193,33 +224,8 @@ int rs_load(const char *path, const char *const *required, struct result_set *rs
 		/* csv_read skips blank lines, so this is the record number, which is the line
 		 * number unless a quoted field held a newline */
 		size_t line = r + 2;
-		const char *v = t.rows[r][vcol];
-		char *end;
-		long ver = strtol(v, &end, 10);
-		if (!*v || *end) {
-			snprintf(err, errlen, "%s: line %zu: schema_version '%.20s' is not a number", csv, line, v);
-			rc = -EINVAL;
-			break;
-		}
-		if (ver != SCHEMA_VERSION) {
-			snprintf(err, errlen, "%s: line %zu: schema version %ld, this wcbench reads version %d (compare runs written by the same schema)",
-				 csv, line, ver, SCHEMA_VERSION);
-			rc = -EINVAL;
-			break;
-		}
-		struct row *row = &rs->rows[r];
-		init_row(row);
+		rc = parse_row(csv, line, (const char *const *)t.rows[r], vcol, at, &rs->rows[r], err, errlen);
 		rs->line[r] = line;
-		for (size_t i = 0; i < schema_column_count && !rc; i++) {
-			char why[160];
-			if (at[i] < 0)
-				continue;
-			if (parse_field(&schema_columns[i], t.rows[r][at[i]], row, why, sizeof why)) {
-				snprintf(err, errlen, "%s: line %zu: column %s: %s", csv, line,
-					 schema_columns[i].name, why);
-				rc = -EINVAL;
-			}
-		}
 		if (rc)
 			break;
 		rs->nrows++;

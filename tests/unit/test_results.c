@@ -1,8 +1,10 @@
 /* Results I/O: case and machine keys (bench/results/keys.c). */
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 
 #include "check.h"
+#include "common/util.h"
 #include "results/keys.h"
 
 static void sample_row(struct row *r)
@@ -28,6 +30,7 @@ static void sample_row(struct row *r)
 
 void test_results(void)
 {
+	CHECK(make_dirs("") == -ENOENT, "make_dirs: an empty path is refused, not read past");
 	struct row a, b;
 	sample_row(&a);
 	sample_row(&b);

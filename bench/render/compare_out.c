@@ -1,0 +1,339 @@
+#include <errno.h>
+#include <stdbool.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "render/compare_out.h"
+#include "render/gnuplot.h"
+#include "results/csv.h"
+#include "results/keys.h"
+
+static int is_ok(const struct row *r)
+{
+	return r->status == STATUS_OK;
+}
+
+static void fmt_gb(const struct row *r, char *buf, size_t len)
+{
+	if (!r) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	if (!is_ok(r) || isnan(r->gb_per_s_median)) {
+		snprintf(buf, len, "%s", status_name(r->status));
+		return;
+	}
+	double lo, hi;
+	gb_interval(r, &lo, &hi);
+	snprintf(buf, len, "%.3f [%.3f-%.3f]", r->gb_per_s_median, lo, hi);
+}
+
+static void fmt_ratio(double x, char *buf, size_t len)
+{
+	if (isnan(x))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.3f (%+.1f%%)", x, (x - 1) * 100);
+}
+
+static void fmt_samples(const struct entry *e, char *buf, size_t len)
+{
+	char a[16] = "-", b[16] = "-";
+	if (e->b && is_ok(e->b))
+		snprintf(a, sizeof a, "%u", e->b->samples);
+	if (e->n && is_ok(e->n))
+		snprintf(b, sizeof b, "%u", e->n->samples);
+	snprintf(buf, len, "%s/%s", a, b);
+}
+
+static void rule_text(const struct cmp_opts *o, char *buf, size_t len)
+{
+	snprintf(buf, len,
+		 "a case changed when |GB/s ratio - 1| >= %.1f%% (x sqrt(%d/n) when a row has n < %d samples) "
+		 "AND the p10-p90 GB/s intervals of BASE and NEW do not overlap; ok -> fault/error/unsupported "
+		 "is a regression too",
+		 o->thr, FULL_SAMPLES, FULL_SAMPLES);
+}
+
+static void csv_num(struct sbuf *b, double x, const char *fmt)
+{
+	sb_printf(b, ",");
+	if (!isnan(x))
+		sb_printf(b, fmt, x);
+}
+
+void compare_write_csv(struct sbuf *b, const struct entry *e, size_t n, const struct cmp_opts *o)
+{
+	const struct column *kc[32];
+	size_t nk = key_columns(KEY_CASE, kc, 32);
+	sb_printf(b, "rank,verdict,case");
+	for (size_t k = 0; k < nk; k++)
+		sb_printf(b, ",%s", kc[k]->name);
+	sb_printf(b, ",occurrence,base_status,new_status,base_gb_per_s_median,base_gb_per_s_p10,"
+		     "base_gb_per_s_p90,new_gb_per_s_median,new_gb_per_s_p10,new_gb_per_s_p90,"
+		     "gb_per_s_ratio,ns_per_burst_ratio,change_pct,change_lo_pct,change_hi_pct,"
+		     "base_samples,new_samples,threshold_pct,note\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct row *any = e[i].b ? e[i].b : e[i].n;
+		sb_printf(b, "%zu,%s,", i + 1, verdict_names[e[i].v]);
+		csv_field(b, e[i].name);
+		for (size_t k = 0; k < nk; k++) {
+			char v[256];
+			row_field_text(any, kc[k], v, sizeof v);
+			sb_printf(b, ",");
+			csv_field(b, v);
+		}
+		sb_printf(b, ",%u,%s,%s", e[i].occ, e[i].b ? status_name(e[i].b->status) : "",
+			  e[i].n ? status_name(e[i].n->status) : "");
+		const struct row *rr[2] = { e[i].b, e[i].n };
+		for (int s = 0; s < 2; s++) {
+			if (rr[s]) {
+				csv_num(b, rr[s]->gb_per_s_median, "%.4f");
+				csv_num(b, rr[s]->gb_per_s_p10, "%.4f");
+				csv_num(b, rr[s]->gb_per_s_p90, "%.4f");
+			} else {
+				sb_printf(b, ",,,");
+			}
+		}
+		csv_num(b, e[i].gb_ratio, "%.5f");
+		csv_num(b, e[i].ns_ratio, "%.5f");
+		csv_num(b, isnan(e[i].gb_ratio) ? NAN : (e[i].gb_ratio - 1) * 100, "%.3f");
+		csv_num(b, e[i].lo_pct, "%.3f");
+		csv_num(b, e[i].hi_pct, "%.3f");
+		sb_printf(b, ",");
+		if (e[i].b)
+			sb_printf(b, "%u", e[i].b->samples);
+		sb_printf(b, ",");
+		if (e[i].n)
+			sb_printf(b, "%u", e[i].n->samples);
+		csv_num(b, e[i].v <= V_STATUS_CHANGED && !isnan(e[i].gb_ratio) ? e[i].thr_eff : o->thr,
+			"%.2f");
+		sb_printf(b, ",");
+		csv_field(b, e[i].note);
+		sb_printf(b, "\n");
+	}
+}
+
+static void md_cell(struct sbuf *b, const char *s)
+{
+	sb_printf(b, " ");
+	for (; *s; s++)
+		sb_printf(b, *s == '|' ? "\\|" : "%c", *s);
+	sb_printf(b, " |");
+}
+
+#define NCELL 8
+static const char *const cell_head[NCELL] = {
+	"verdict", "case", "BASE GB/s median [p10-p90]", "NEW GB/s median [p10-p90]",
+	"GB/s NEW/BASE", "ns/burst NEW/BASE", "samples B/N", "why",
+};
+
+static void entry_cells(const struct entry *e, char cell[NCELL][256])
+{
+	snprintf(cell[0], 256, "%s", verdict_names[e->v]);
+	if (e->occ > 1)
+		snprintf(cell[1], 256, "%s #%u", e->name, e->occ);
+	else
+		snprintf(cell[1], 256, "%s", e->name);
+	fmt_gb(e->b, cell[2], 256);
+	fmt_gb(e->n, cell[3], 256);
+	fmt_ratio(e->gb_ratio, cell[4], 256);
+	if (isnan(e->ns_ratio))
+		snprintf(cell[5], 256, "-");
+	else
+		snprintf(cell[5], 256, "%.3f", e->ns_ratio);
+	fmt_samples(e, cell[6], 256);
+	snprintf(cell[7], 256, "%s", e->note);
+}
+
+static int shown(const struct entry *e, const struct cmp_opts *o)
+{
+	/* the terminal and Markdown tables list everything but unchanged cases unless --all;
+	 * the CSV always has every case */
+	return o->all || (e->v != V_NOISE && e->v != V_NOT_MEASURED);
+}
+
+static void summary(struct sbuf *b, const struct counts *c, const struct cmp_opts *o, int md)
+{
+	sb_printf(b, "%s%zu cases in both: %zu regressions, %zu status regressions (ok -> not ok), "
+		     "%zu improvements, %zu within noise, %zu not measured on either side, %zu status "
+		     "improved/changed; %zu only in BASE, %zu only in NEW%s\n",
+		  md ? "\n**Summary:** " : "summary: ", c->paired, c->v[V_REGRESSION],
+		  c->v[V_STATUS_REGRESSION], c->v[V_IMPROVEMENT], c->v[V_NOISE], c->v[V_NOT_MEASURED],
+		  c->v[V_STATUS_IMPROVED] + c->v[V_STATUS_CHANGED], c->v[V_ONLY_BASE], c->v[V_ONLY_NEW],
+		  o->strict && c->v[V_ONLY_BASE] ? " (--strict: rows only in BASE count as regressions)" : "");
+	if (!o->all && c->v[V_NOISE] + c->v[V_NOT_MEASURED])
+		sb_printf(b, "%s%zu unchanged cases not listed (--all lists them; --format csv always does)\n",
+			  md ? "\n" : "", c->v[V_NOISE] + c->v[V_NOT_MEASURED]);
+	if (c->dup_b || c->dup_n)
+		sb_printf(b, "%snote: %zu BASE and %zu NEW rows repeat a case key; repeats are paired in file order (#2, #3...)\n",
+			  md ? "\n" : "", c->dup_b, c->dup_n);
+}
+
+void compare_write_text(struct sbuf *b, const struct entry *e, size_t n, const struct cmp_opts *o,
+		     const struct result_set *base, const struct result_set *nw,
+		     const struct counts *c, int md)
+{
+	char rule[512];
+	rule_text(o, rule, sizeof rule);
+	if (md)
+		sb_printf(b, "## wcbench compare\n\n- BASE: `%s` (%zu rows)\n- NEW: `%s` (%zu rows)\n"
+			     "- GB/s = 10^9 bytes/s, all threads, median of each row's samples; "
+			     "[p10-p90] is the row's own spread\n- Noise rule: %s\n\n",
+			  base->csv_path, base->nrows, nw->csv_path, nw->nrows, rule);
+	else
+		sb_printf(b, "BASE: %s (%zu rows)\nNEW:  %s (%zu rows)\n"
+			     "GB/s = 10^9 bytes/s, all threads, median of the row's samples; [p10-p90] is the row's own spread\n"
+			     "noise rule: %s\n\n",
+			  base->csv_path, base->nrows, nw->csv_path, nw->nrows, rule);
+
+	size_t w[NCELL];
+	for (int k = 0; k < NCELL; k++)
+		w[k] = strlen(cell_head[k]);
+	static char cell[NCELL][256];
+	for (size_t i = 0; i < n; i++) {
+		if (!shown(&e[i], o))
+			continue;
+		entry_cells(&e[i], cell);
+		for (int k = 0; k < NCELL; k++)
+			if (strlen(cell[k]) > w[k])
+				w[k] = strlen(cell[k]);
+	}
+	if (md) {
+		sb_printf(b, "|");
+		for (int k = 0; k < NCELL; k++)
+			md_cell(b, cell_head[k]);
+		sb_printf(b, "\n|");
+		for (int k = 0; k < NCELL; k++)
+			sb_printf(b, "%s|", k >= 2 && k <= 5 ? "---:" : "---");
+		sb_printf(b, "\n");
+	} else {
+		for (int k = 0; k < NCELL; k++) {
+			if (k == NCELL - 1)
+				sb_printf(b, "%s\n", cell_head[k]);
+			else
+				sb_printf(b, "%-*s  ", (int)w[k], cell_head[k]);
+		}
+	}
+	size_t listed = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!shown(&e[i], o))
+			continue;
+		listed++;
+		entry_cells(&e[i], cell);
+		if (md) {
+			sb_printf(b, "|");
+			for (int k = 0; k < NCELL; k++)
+				md_cell(b, cell[k]);
+			sb_printf(b, "\n");
+		} else {
+			for (int k = 0; k < NCELL; k++) {
+				int right = k >= 2 && k <= 6;
+				if (k == NCELL - 1)
+					sb_printf(b, "%s\n", cell[k]);
+				else
+					sb_printf(b, right ? "%*s  " : "%-*s  ", (int)w[k], cell[k]);
+			}
+		}
+	}
+	if (!listed)
+		sb_printf(b, "%s(no case changed beyond noise)\n", md ? "\n" : "");
+	sb_printf(b, "\n");
+	summary(b, c, o, md);
+}
+
+static const char *plot_verdict(enum verdict v)
+{
+	return v == V_REGRESSION ? "regression" : v == V_IMPROVEMENT ? "improvement" : "same";
+}
+
+static bool plotted(const struct entry *e)
+{
+	return e->b && e->n && !isnan(e->gb_ratio);
+}
+
+/* compare-plot.csv, for readers; gnuplot gets the same numbers and the case names apart. */
+static int write_plot_csv(const struct entry *e, size_t n, const char *path, char *err, size_t errlen)
+{
+	struct sbuf b = { 0 };
+	sb_printf(&b, "rank,verdict,case,change_pct,change_lo_pct,change_hi_pct\n");
+	size_t y = 0;
+	for (size_t i = 0; i < n; i++)
+		y += plotted(&e[i]);
+	for (size_t i = 0; i < n; i++) {
+		if (!plotted(&e[i]))
+			continue;
+		char name[220];
+		snprintf(name, sizeof name, e[i].occ > 1 ? "%s #%u" : "%s", e[i].name, e[i].occ);
+		sb_printf(&b, "%zu,%s,", y--, plot_verdict(e[i].v));
+		csv_field(&b, name);
+		sb_printf(&b, ",%.3f,%.3f,%.3f\n", (e[i].gb_ratio - 1) * 100, e[i].lo_pct, e[i].hi_pct);
+	}
+	int rc = b.oom ? -ENOMEM : write_file(path, b.s ? b.s : "", b.len);
+	sb_free(&b);
+	if (rc)
+		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
+	return rc;
+}
+
+/* The plot: one line per paired, measured case, change of GB/s in percent with the range the
+ * p10-p90 intervals allow, coloured by verdict; the worst at the top. */
+int compare_plot(const struct entry *e, size_t n, const struct cmp_opts *o, const char *base_name,
+		 const char *new_name, char *err, size_t errlen)
+{
+	char csv[4096], out[4096], logpath[4096];
+	snprintf(csv, sizeof csv, "%s/compare-plot.csv", o->outdir);
+	snprintf(out, sizeof out, "%s/compare", o->outdir);
+	snprintf(logpath, sizeof logpath, "%s/compare-gnuplot.log", o->outdir);
+	int rc = write_plot_csv(e, n, csv, err, errlen);
+	if (rc)
+		return rc;
+	size_t np = 0;
+	for (size_t i = 0; i < n; i++)
+		np += plotted(&e[i]);
+	if (!np) {
+		snprintf(err, errlen, "no case measured on both sides: nothing to plot");
+		return -ENODATA;
+	}
+	struct gp_data d;
+	char points[600], names[600];
+	if ((rc = gp_data_open(&d, err, errlen)))
+		return rc;
+	FILE *fp = gp_data_file(&d, "points.tsv", points, sizeof points, err, errlen);
+	FILE *fn = fp ? gp_data_file(&d, "cases.txt", names, sizeof names, err, errlen) : NULL;
+	if (fn) {
+		/* rank 1 at the bottom: cases.txt lists them from rank 1 up */
+		fprintf(fp, "rank\tverdict\tchange_pct\tchange_lo_pct\tchange_hi_pct\n");
+		size_t y = np;
+		for (size_t i = n; i-- > 0;) {
+			if (!plotted(&e[i]))
+				continue;
+			char name[220];
+			snprintf(name, sizeof name, e[i].occ > 1 ? "%s #%u" : "%s", e[i].name, e[i].occ);
+			gp_put_text(fn, name);
+			fprintf(fp, "%zu\t%d\t%.3f\t%.3f\t%.3f\n", np - --y, e[i].v == V_REGRESSION ? 1 :
+				e[i].v == V_IMPROVEMENT ? 3 : 2, (e[i].gb_ratio - 1) * 100, e[i].lo_pct, e[i].hi_pct);
+		}
+	}
+	int werr = fp && (ferror(fp) | fclose(fp));
+	if (fn && (ferror(fn) | fclose(fn)))
+		werr = 1;
+	if (!fn || werr) {
+		if (werr)
+			snprintf(err, errlen, "cannot write the plot data");
+		gp_data_close(&d);
+		return -EIO;
+	}
+	char title[600], thr[32], nn[32], unplotted[32];
+	snprintf(title, sizeof title, "GB/s change per case, NEW %s vs BASE %s", new_name, base_name);
+	snprintf(thr, sizeof thr, "%g", o->thr);
+	snprintf(nn, sizeof nn, "%d", np <= 80);
+	snprintf(unplotted, sizeof unplotted, "%zu", n - np);
+	const char *args[] = { points, names, title, out, thr, nn, unplotted, NULL };
+	rc = gp_draw("compare.gp", args, logpath, err, errlen);
+	gp_data_close(&d);
+	return rc;
+}

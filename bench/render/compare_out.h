@@ -1,0 +1,28 @@
+/* The output of `wcbench compare`: text and Markdown tables, the CSV, the plot. */
+#ifndef WCBENCH_COMPARE_OUT_H
+#define WCBENCH_COMPARE_OUT_H
+
+#include <stddef.h>
+
+#include "common/util.h"
+#include "results/comparison.h"
+
+struct cmp_opts {
+	double thr;
+	enum { FMT_TEXT, FMT_CSV, FMT_MD } fmt;
+	const char *outdir;
+	unsigned ignore;
+	int strict;
+	int all;
+};
+
+/* Every case, one line each. */
+void compare_write_csv(struct sbuf *b, const struct entry *e, size_t n, const struct cmp_opts *o);
+/* The table (worst first; unchanged cases only with --all) and a summary; md: Markdown. */
+void compare_write_text(struct sbuf *b, const struct entry *e, size_t n, const struct cmp_opts *o,
+			const struct result_set *base, const struct result_set *nw,
+			const struct counts *c, int md);
+/* o->outdir/compare.png and .svg (and compare-plot.csv, their data). 0 or -errno, err set. */
+int compare_plot(const struct entry *e, size_t n, const struct cmp_opts *o, const char *base_name,
+		 const char *new_name, char *err, size_t errlen);
+#endif

@@ -1,0 +1,23 @@
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "render/png.h"
+
+int png_size(const char *path, unsigned *w, unsigned *h)
+{
+	static const unsigned char sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
+	unsigned char b[24];
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -errno;
+	size_t n = fread(b, 1, sizeof b, f);
+	fclose(f);
+	if (n != sizeof b || memcmp(b, sig, 8) || memcmp(b + 12, "IHDR", 4))
+		return -EINVAL;
+	*w = (unsigned)b[16] << 24 | (unsigned)b[17] << 16 | (unsigned)b[18] << 8 | b[19];
+	*h = (unsigned)b[20] << 24 | (unsigned)b[21] << 16 | (unsigned)b[22] << 8 | b[23];
+	return 0;
+}
+
+

@@ -1,0 +1,15 @@
+/* The page of `wcbench report`: index.html and its Markdown twin report.md. */
+#ifndef WCBENCH_REPORT_PAGE_H
+#define WCBENCH_REPORT_PAGE_H
+
+#include <stddef.h>
+
+#include "render/report_figures.h"
+#include "results/machines.h"
+
+/* Write DIR/index.html and DIR/report.md: machines, memory types, best kernels, the figures
+ * (or why each is missing), how it was measured. 0 or -errno with err set. */
+int report_write_page(const char *outdir, const char *title, const struct machine *ms, size_t nm,
+		      size_t nruns, const struct fig *fbest, const struct fig *fcost, char *err,
+		      size_t errlen);
+#endif

@@ -1,0 +1,209 @@
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "results/comparison.h"
+#include "results/keys.h"
+
+const char *const verdict_names[] = {
+	[V_STATUS_REGRESSION] = "STATUS-REGRESSION",
+	[V_REGRESSION] = "REGRESSION",
+	[V_NOISE] = "same",
+	[V_IMPROVEMENT] = "improvement",
+	[V_STATUS_IMPROVED] = "status-improved",
+	[V_STATUS_CHANGED] = "status-changed",
+	[V_NOT_MEASURED] = "not-measured",
+	[V_ONLY_BASE] = "only-in-BASE",
+	[V_ONLY_NEW] = "only-in-NEW",
+};
+
+struct keyed {
+	char key[1024];
+	size_t idx;
+	unsigned occ;
+};
+
+static int keyed_cmp(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	if (c)
+		return c;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static struct keyed *make_keys(const struct result_set *rs, unsigned ignore, size_t *ndup)
+{
+	struct keyed *k = calloc(rs->nrows ? rs->nrows : 1, sizeof *k);
+	if (!k)
+		return NULL;
+	for (size_t i = 0; i < rs->nrows; i++) {
+		case_key(&rs->rows[i], ignore, k[i].key, sizeof k[i].key);
+		k[i].idx = i;
+	}
+	qsort(k, rs->nrows, sizeof *k, keyed_cmp);
+	*ndup = 0;
+	for (size_t i = 0; i < rs->nrows; i++) {
+		k[i].occ = i && !strcmp(k[i].key, k[i - 1].key) ? k[i - 1].occ + 1 : 1;
+		if (k[i].occ > 1)
+			(*ndup)++;
+	}
+	return k;
+}
+
+static int is_ok(const struct row *r)
+{
+	return r->status == STATUS_OK;
+}
+
+static double minf(double a, double b) { return a < b ? a : b; }
+static double maxf(double a, double b) { return a > b ? a : b; }
+
+void gb_interval(const struct row *r, double *lo, double *hi)
+{
+	double a = r->gb_per_s_p10, b = r->gb_per_s_p90, m = r->gb_per_s_median;
+	if (isnan(a) || isnan(b)) {
+		*lo = *hi = m;
+		return;
+	}
+	*lo = minf(minf(a, b), m);
+	*hi = maxf(maxf(a, b), m);
+}
+
+static void judge(struct entry *e, double thr)
+{
+	const struct row *b = e->b, *n = e->n;
+	e->gb_ratio = e->ns_ratio = e->lo_pct = e->hi_pct = NAN;
+	e->thr_eff = thr;
+	if (!is_ok(b) || !is_ok(n)) {
+		const char *sb = status_name(b->status), *sn = status_name(n->status);
+		if (is_ok(b)) {
+			e->v = V_STATUS_REGRESSION;
+			snprintf(e->note, sizeof e->note, "ok -> %s: %.150s", sn, n->reason);
+		} else if (is_ok(n)) {
+			e->v = V_STATUS_IMPROVED;
+			snprintf(e->note, sizeof e->note, "%s -> ok", sb);
+		} else if (b->status == n->status) {
+			e->v = V_NOT_MEASURED;
+			snprintf(e->note, sizeof e->note, "%s on both: %.150s", sb, n->reason);
+		} else if (b->status == STATUS_UNSUPPORTED) {
+			/* it was skipped, now it runs and breaks */
+			e->v = V_STATUS_REGRESSION;
+			snprintf(e->note, sizeof e->note, "%s -> %s: %.150s", sb, sn, n->reason);
+		} else {
+			e->v = V_STATUS_CHANGED;
+			snprintf(e->note, sizeof e->note, "%s -> %s: %.150s", sb, sn, n->reason);
+		}
+		return;
+	}
+	double bm = b->gb_per_s_median, nm = n->gb_per_s_median;
+	e->ns_ratio = n->ns_per_burst_median / b->ns_per_burst_median;
+	if (isnan(bm) || isnan(nm) || bm <= 0 || nm <= 0) {
+		e->v = V_NOT_MEASURED;
+		snprintf(e->note, sizeof e->note, "status ok but GB/s median missing or zero");
+		return;
+	}
+	e->gb_ratio = nm / bm;
+	double blo, bhi, nlo, nhi;
+	gb_interval(b, &blo, &bhi);
+	gb_interval(n, &nlo, &nhi);
+	e->lo_pct = (nlo / bhi - 1) * 100;
+	e->hi_pct = (nhi / blo - 1) * 100;
+	unsigned ns = b->samples < n->samples ? b->samples : n->samples;
+	if (ns < FULL_SAMPLES)
+		e->thr_eff = thr * sqrt((double)FULL_SAMPLES / (ns ? ns : 1));
+	double chg = (e->gb_ratio - 1) * 100;
+	char few[80] = "";
+	if (ns < FULL_SAMPLES)
+		snprintf(few, sizeof few, "; only %u samples: threshold %.1f%%", ns, e->thr_eff);
+	if (chg <= -e->thr_eff && nhi < blo) {
+		e->v = V_REGRESSION;
+		snprintf(e->note, sizeof e->note, "NEW p90 %.4g < BASE p10 %.4g GB/s%s", nhi, blo, few);
+	} else if (chg >= e->thr_eff && nlo > bhi) {
+		e->v = V_IMPROVEMENT;
+		snprintf(e->note, sizeof e->note, "NEW p10 %.4g > BASE p90 %.4g GB/s%s", nlo, bhi, few);
+	} else {
+		e->v = V_NOISE;
+		if (fabs(chg) < e->thr_eff)
+			snprintf(e->note, sizeof e->note, "|%+.1f%%| below threshold %.1f%%%s", chg,
+				 e->thr_eff, few);
+		else
+			snprintf(e->note, sizeof e->note, "p10-p90 intervals overlap%s", few);
+	}
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	if (x->v != y->v)
+		return x->v < y->v ? -1 : 1;
+	if (!isnan(x->gb_ratio) && !isnan(y->gb_ratio) && x->gb_ratio != y->gb_ratio)
+		return x->gb_ratio < y->gb_ratio ? -1 : 1;
+	int c = strcmp(x->name, y->name);
+	if (c)
+		return c;
+	return x->occ < y->occ ? -1 : x->occ > y->occ;
+}
+
+int compare_runs(const struct result_set *base, const struct result_set *nw, unsigned ignore,
+		 double thr, struct entry **entries, size_t *n, struct counts *cnt)
+{
+	memset(cnt, 0, sizeof *cnt);
+	*entries = NULL;
+	*n = 0;
+	struct keyed *kb = make_keys(base, ignore, &cnt->dup_b);
+	struct keyed *kn = make_keys(nw, ignore, &cnt->dup_n);
+	struct entry *e = calloc(base->nrows + nw->nrows ? base->nrows + nw->nrows : 1, sizeof *e);
+	if (!kb || !kn || !e) {
+		free(kb);
+		free(kn);
+		free(e);
+		return -ENOMEM;
+	}
+	size_t ne = 0, i = 0, j = 0;
+	while (i < base->nrows || j < nw->nrows) {
+		int d;
+		if (i == base->nrows)
+			d = 1;
+		else if (j == nw->nrows)
+			d = -1;
+		else {
+			d = strcmp(kb[i].key, kn[j].key);
+			if (!d)
+				d = kb[i].occ < kn[j].occ ? -1 : kb[i].occ > kn[j].occ;
+		}
+		struct entry *x = &e[ne++];
+		x->gb_ratio = x->ns_ratio = x->lo_pct = x->hi_pct = NAN;
+		x->thr_eff = thr;
+		if (d < 0) {
+			x->b = &base->rows[kb[i].idx];
+			x->occ = kb[i++].occ;
+			x->v = V_ONLY_BASE;
+			snprintf(x->note, sizeof x->note, "BASE line %zu (%s); no such case in NEW",
+				 base->line[kb[i - 1].idx], status_name(x->b->status));
+		} else if (d > 0) {
+			x->n = &nw->rows[kn[j].idx];
+			x->occ = kn[j++].occ;
+			x->v = V_ONLY_NEW;
+			snprintf(x->note, sizeof x->note, "NEW line %zu (%s); no such case in BASE",
+				 nw->line[kn[j - 1].idx], status_name(x->n->status));
+		} else {
+			x->b = &base->rows[kb[i].idx];
+			x->n = &nw->rows[kn[j].idx];
+			x->occ = kb[i].occ;
+			i++, j++;
+			judge(x, thr);
+			cnt->paired++;
+		}
+		row_case_name(x->b ? x->b : x->n, x->name, sizeof x->name);
+		cnt->v[x->v]++;
+	}
+	qsort(e, ne, sizeof *e, entry_cmp);
+	free(kb);
+	free(kn);
+	*entries = e;
+	*n = ne;
+	return 0;
+}

@@ -1,0 +1,56 @@
+/*
+ * Comparing two runs: rows paired by case key (results/keys.h), each pair judged against the
+ * noise both rows measured themselves. The data logic of `wcbench compare`; render/compare_out.h
+ * writes the tables and the plot.
+ */
+#ifndef WCBENCH_COMPARISON_H
+#define WCBENCH_COMPARISON_H
+
+#include <stddef.h>
+
+#include "results/resultset.h"
+
+enum verdict {
+	V_STATUS_REGRESSION, /* ok -> not ok, or -> fault/error */
+	V_REGRESSION,
+	V_NOISE,
+	V_IMPROVEMENT,
+	V_STATUS_IMPROVED,   /* not ok -> ok */
+	V_STATUS_CHANGED,    /* between non-ok statuses, not worse */
+	V_NOT_MEASURED,      /* same non-ok status on both sides */
+	V_ONLY_BASE,
+	V_ONLY_NEW,
+};
+
+extern const char *const verdict_names[];
+
+struct entry {
+	enum verdict v;
+	const struct row *b, *n; /* either may be NULL for one-sided rows */
+	unsigned occ;            /* occurrence of the key on its side (duplicates) */
+	double gb_ratio, ns_ratio;
+	double lo_pct, hi_pct;   /* change range implied by the two p10-p90 intervals */
+	double thr_eff;          /* threshold applied, in percent */
+	char name[200];
+	char note[200];
+};
+
+struct counts {
+	size_t v[V_ONLY_NEW + 1];
+	size_t paired, dup_b, dup_n;
+};
+
+/* Below this many samples in either row the threshold is raised by sqrt(FULL_SAMPLES/n). */
+#define FULL_SAMPLES 10
+
+/* GB/s interval of a row: [p10, p90] (p10 is the slow end), or the median alone. */
+void gb_interval(const struct row *r, double *lo, double *hi);
+
+/*
+ * Pair the rows of base and nw by case key less the columns in `ignore` (repeats paired in file
+ * order), judge each pair with threshold thr (percent) and sort the entries worst first.
+ * *entries is malloc'd (*n of them); counts filled. 0 or -ENOMEM.
+ */
+int compare_runs(const struct result_set *base, const struct result_set *nw, unsigned ignore,
+		 double thr, struct entry **entries, size_t *n, struct counts *cnt);
+#endif
