@@ -288,7 +288,7 @@ static int plot_barrier_cost(const struct run_rows *rr, const char *dir, size_t 
 	}
 	char sub[600], title[700], out[PATH_MAX], logpath[PATH_MAX];
 	run_subtitle(rr, sub, sizeof sub);
-	snprintf(title, sizeof title, "Barrier cost per 64-byte burst\n%s | ns with barrier minus ns without", sub);
+	snprintf(title, sizeof title, "Barrier cost per 64-byte burst: ns with the barrier minus ns without\n%s", sub);
 	snprintf(out, sizeof out, "%s/barrier_cost", dir);
 	snprintf(logpath, sizeof logpath, "%s/gnuplot.log", dir);
 	rc = bar_fig_draw(&f, title, "added ns per 64-byte burst (median; bars p10-p90)",
