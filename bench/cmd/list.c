@@ -34,9 +34,12 @@ static void list_barriers(void)
 
 static void list_targets(void)
 {
-	printf("%-26s %s\n", "TARGET", "WHAT");
+	/* VERIFY-READS: what --verify may read besides the window it writes (targets/target.h) */
+	printf("%-26s %-14s %s\n", "TARGET", "VERIFY-READS", "WHAT");
 	for (size_t i = 0; i < target_kind_count; i++)
-		printf("%-26s %s\n", target_kinds[i]->usage, target_kinds[i]->summary);
+		printf("%-26s %-14s %s\n", target_kinds[i]->usage,
+		       target_kinds[i]->verify_reads_outside ? "window+-4K" : "window only",
+		       target_kinds[i]->summary);
 }
 
 int cmd_list(int argc, char **argv)

@@ -26,12 +26,14 @@
 #define PROBE_DMA_LEN (2UL << 20)
 
 static const char probe_help[] =
-	"usage: wcbench probe [--json] [--force] [--window OFF:LEN] SPEC...\n"
+	"usage: wcbench probe [--json] [--force] [-w|--window OFF:LEN] SPEC...\n"
 	"\n"
 	"Shows what each target maps to, without storing anything: it runs the same checks and the\n"
 	"same mapping as `wcbench run --target SPEC`, prints what it found, and unmaps again.\n"
 	"SPEC is a target as `wcbench list targets` shows it: vfio:BDF:barN, sysfs:BDF:barN,\n"
-	"sysfs-wc:BDF:barN, ram[:hugetlb][,node=N].\n"
+	"sysfs-wc:BDF:barN, ram[:hugetlb][,node=N], file:PATH. A --window that does not fit the\n"
+	"target (past the end of the BAR or file; RAM: more than MemAvailable) is refused as run\n"
+	"refuses it: exit 2, before anything is mapped.\n"
 	"\n"
 	"Per target, one `key: value` per line (a blank line between targets):\n"
 	"  spec, kind, device (BDF and BAR), map (the mapping path),\n"
@@ -55,7 +57,7 @@ static const char probe_help[] =
 	"options:\n"
 	"  --json            one JSON array of objects instead of key: value lines\n"
 	"  --force           accept sysfs targets of a device bound to a host driver\n"
-	"  --window OFF:LEN  the window to check against the BAR, as `wcbench run --window`\n"
+	"  -w, --window OFF:LEN  the window to check against the target, as `wcbench run --window`\n"
 	"\n"
 	"Exit: 0 every target mapped (and DMA-mapped); 1 a mapping or the DMA check failed;\n"
 	"2 bad usage or a target that run would refuse (no such device, BAR, window; not bound).\n";
@@ -275,14 +277,14 @@ static int probe_one(struct out *o, struct target *t)
 	return rc;
 }
 
-enum { OPT_JSON = 256, OPT_FORCE, OPT_WINDOW };
+enum { OPT_JSON = 256, OPT_FORCE };
 
 int cmd_probe(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "force", no_argument, NULL, OPT_FORCE },
-		{ "window", required_argument, NULL, OPT_WINDOW },
+		{ "window", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -291,7 +293,7 @@ int cmd_probe(int argc, char **argv)
 	int c;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+hw:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(probe_help, stdout);
@@ -302,7 +304,7 @@ int cmd_probe(int argc, char **argv)
 		case OPT_FORCE:
 			topts.force = true;
 			break;
-		case OPT_WINDOW: {
+		case 'w': {
 			size_t off, len;
 			char werr[256];
 			if (parse_window(optarg, &off, &len, werr, sizeof werr)) {

@@ -1,6 +1,8 @@
 /* Numbers from the command line: sizes, CPU lists, windows. */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,11 +13,12 @@
 int parse_size(const char *s, size_t *out)
 {
 	char *end;
-	if (!*s || *s == '-' || *s == '+')
+	/* digits first: strtoull would skip spaces and negate a '-' */
+	if (*s < '0' || *s > '9')
 		return -EINVAL;
 	errno = 0;
 	unsigned long long v = strtoull(s, &end, 10);
-	if (end == s || errno)
+	if (errno)
 		return -EINVAL;
 	unsigned shift = 0;
 	switch (*end) {
@@ -24,11 +27,14 @@ int parse_size(const char *s, size_t *out)
 	case 'g': case 'G': shift = 30; end++; break;
 	default: break;
 	}
-	if (*end == 'i' || *end == 'B') /* tolerate KiB / KB / MiB */
-		end += (*end == 'i' && end[1] == 'B') ? 2 : 1;
-	if (*end || v > (ULLONG_MAX >> shift))
+	/* tolerate KiB, KB and a plain B; "Ki" or an "i" on its own is a typo */
+	if (shift && end[0] == 'i' && end[1] == 'B')
+		end += 2;
+	else if (end[0] == 'B')
+		end++;
+	if (*end || v > (SIZE_MAX >> shift))
 		return -EINVAL;
-	*out = (size_t)(v << shift);
+	*out = (size_t)v << shift;
 	return 0;
 }
 
@@ -69,20 +75,25 @@ int parse_cpu_list(const char *s, int *cpus, int max)
 	return n;
 }
 
-/* Split a comma-separated list; calls item() per element. */
-
 int parse_window(const char *s, size_t *off, size_t *len, char *err, size_t errlen)
 {
-	char buf[128];
-	snprintf(buf, sizeof buf, "%s", s);
-	char *colon = strchr(buf, ':');
+	const char *colon = strchr(s, ':');
 	if (!colon) {
-		snprintf(err, errlen, "--window: '%s' must be OFF:LEN (e.g. 0:16M)", s);
+		snprintf(err, errlen, "--window: '%.64s' must be OFF:LEN (e.g. 0:16M)", s);
 		return -EINVAL;
 	}
-	*colon = '\0';
-	if (parse_size(buf, off) || parse_size(colon + 1, len)) {
-		snprintf(err, errlen, "--window: '%s' must be OFF:LEN with sizes such as 4K, 16M", s);
+	/* OFF is copied to end it at the colon; LEN is parsed where it stands, so no part of a long
+	 * argument is ever cut off */
+	char off_s[32];
+	size_t off_chars = (size_t)(colon - s);
+	bool off_ok = off_chars < sizeof off_s;
+	if (off_ok) {
+		memcpy(off_s, s, off_chars);
+		off_s[off_chars] = '\0';
+		off_ok = parse_size(off_s, off) == 0;
+	}
+	if (!off_ok || parse_size(colon + 1, len)) {
+		snprintf(err, errlen, "--window: '%.64s' must be OFF:LEN with sizes such as 4K, 16M", s);
 		return -EINVAL;
 	}
 	if (*off % 64) {

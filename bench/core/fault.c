@@ -45,6 +45,19 @@ const struct fault_info *fault_last(void)
 	return &last;
 }
 
+int fault_call(void (*fn)(void *), void *arg, struct fault_info *fi)
+{
+	fault_install();
+	if (FAULT_TRY()) {
+		*fi = last;
+		return fi->sig;
+	}
+	fn(arg);
+	fault_disarm();
+	*fi = (struct fault_info){ 0 };
+	return 0;
+}
+
 void fault_describe(const struct fault_info *f, char *buf, unsigned long n)
 {
 	const char *name = f->sig == SIGBUS ? "SIGBUS" : f->sig == SIGSEGV ? "SIGSEGV"

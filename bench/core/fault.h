@@ -28,6 +28,10 @@ static inline void fault_disarm(void)
 	fault_armed = 0;
 }
 const struct fault_info *fault_last(void);
+/* Run fn(arg) armed, for accesses to target memory outside the timed kernels (fault-in, --verify's
+ * fill and checks): 0, or the signal number when fn faulted, with *fi filled (fn stopped there).
+ * Installs the handlers if needed. */
+int fault_call(void (*fn)(void *), void *arg, struct fault_info *fi);
 /* "SIGBUS (BUS_ADRERR) at 0x7f..." */
 void fault_describe(const struct fault_info *f, char *buf, unsigned long n);
 #endif

@@ -120,20 +120,50 @@ static uint64_t crew_round(struct crew *c, uint64_t bursts)
 	return hi > lo ? hi - lo : 1;
 }
 
-/* Bytes outside the used part of the window that the case must leave alone. */
+/* Bytes outside the used part of the window that the case must leave alone: up to GUARD_CHECK
+ * bytes on each side where the target kind allows reads outside the window, else only the unused
+ * tail of the window. */
 struct outside {
+	const struct target *t;
 	size_t off[2], len[2];
 	uint8_t *copy[2];
+	bool changed;
+	long long where;    /* when changed: the first changed offset from the window start */
 };
 
-static void outside_snapshot(const struct target *t, size_t used, struct outside *o)
+static void outside_copy(void *arg)
 {
-	size_t lo = t->win_off > GUARD_CHECK ? t->win_off - GUARD_CHECK : 0;
+	struct outside *o = arg;
+	for (int i = 0; i < 2; i++) {
+		const volatile uint64_t *src = (const volatile uint64_t *)(o->t->base + o->off[i]);
+		for (size_t j = 0; j < o->len[i] / 8; j++)
+			((uint64_t *)o->copy[i])[j] = src[j];
+	}
+}
+
+static void outside_compare(void *arg)
+{
+	struct outside *o = arg;
+	for (int i = 0; i < 2; i++) {
+		const volatile uint64_t *src = (const volatile uint64_t *)(o->t->base + o->off[i]);
+		for (size_t j = 0; j < o->len[i] / 8; j++)
+			if (src[j] != ((const uint64_t *)o->copy[i])[j]) {
+				o->changed = true;
+				o->where = (long long)(o->off[i] + 8 * j) - (long long)o->t->win_off;
+				return;
+			}
+	}
+}
+
+/* Where to look and room for the copy; nothing of the target is read yet. */
+static void outside_plan(const struct target *t, size_t used, struct outside *o)
+{
+	size_t margin = t->ops->verify_reads_outside ? GUARD_CHECK : 0;
+	size_t lo = t->win_off > margin ? t->win_off - margin : 0;
 	size_t hi_start = t->win_off + used;
-	size_t hi_end = t->win_off + t->win_len + GUARD_CHECK;
-	if (hi_end > t->region_len)
-		hi_end = t->region_len;
-	o->off[0] = lo;
+	size_t hi_end = t->win_off + t->win_len;
+	hi_end = t->region_len - hi_end > margin ? hi_end + margin : t->region_len;
+	o->t = t;
 	o->len[0] = (t->win_off - lo) & ~7UL;
 	o->off[0] = t->win_off - o->len[0];
 	o->off[1] = hi_start;
@@ -142,24 +172,7 @@ static void outside_snapshot(const struct target *t, size_t used, struct outside
 		o->copy[i] = o->len[i] ? malloc(o->len[i]) : NULL;
 		if (!o->copy[i])
 			o->len[i] = 0;
-		const volatile uint64_t *src = (const volatile uint64_t *)(t->base + o->off[i]);
-		for (size_t j = 0; j < o->len[i] / 8; j++)
-			((uint64_t *)o->copy[i])[j] = src[j];
 	}
-}
-
-/* 0 when unchanged; else the first changed offset from the window start (negative before it). */
-static int outside_changed(const struct target *t, const struct outside *o, long long *where)
-{
-	for (int i = 0; i < 2; i++) {
-		const volatile uint64_t *src = (const volatile uint64_t *)(t->base + o->off[i]);
-		for (size_t j = 0; j < o->len[i] / 8; j++)
-			if (src[j] != ((const uint64_t *)o->copy[i])[j]) {
-				*where = (long long)(o->off[i] + 8 * j) - (long long)t->win_off;
-				return 1;
-			}
-	}
-	return 0;
 }
 
 static void outside_free(struct outside *o)
@@ -218,49 +231,98 @@ static void set_reason(struct case_result *r, const char *fmt, const char *detai
 	}
 }
 
-/* Fill, one pass over every part, then compare each byte. */
-static void verify_case(struct crew *c, size_t part, struct case_result *r)
+/* A fault outside the timed kernels, while doing `during`: status fault with the decoded reason. */
+static void set_fault(struct case_result *r, const struct fault_info *fi, const char *during)
 {
-	size_t burst = c->w[0].job.burst;
-	for (unsigned i = 0; i < c->n; i++) {
-		struct worker *w = &c->w[i];
-		/* filler: the complement of the expected byte, so every byte must change */
-		volatile uint64_t *q = (volatile uint64_t *)w->job.base;
-		for (size_t x = 0; x < part; x += 8) {
-			uint64_t v;
+	char d[200];
+	fault_describe(fi, d, sizeof d);
+	snprintf(d + strlen(d), sizeof d - strlen(d), " %s", during);
+	r->status = STATUS_FAULT;
+	set_reason(r, "%s", d);
+}
+
+/* --verify's pass over every thread's part of the window. */
+struct verify_pass {
+	const struct crew *c;
+	size_t part;
+	bool mismatch;
+	char detail[120];   /* on a mismatch: where, what was found and what was expected */
+};
+
+/* filler: the complement of the expected byte, so every byte must change */
+static void verify_fill(void *arg)
+{
+	struct verify_pass *v = arg;
+	size_t burst = v->c->w[0].job.burst;
+	for (unsigned i = 0; i < v->c->n; i++) {
+		volatile uint64_t *q = (volatile uint64_t *)v->c->w[i].job.base;
+		for (size_t x = 0; x < v->part; x += 8) {
+			uint64_t word;
 			uint8_t b[8];
 			for (int k = 0; k < 8; k++)
 				b[k] = (uint8_t)~expected_byte(store_pattern, burst, x + (size_t)k);
-			memcpy(&v, b, 8);
-			q[x / 8] = v;
+			memcpy(&word, b, 8);
+			q[x / 8] = word;
 		}
-		w->job.start = 0;
 	}
-	drain_fence();
-	if (!crew_round(c, part / burst))
-		return; /* a fault: the caller reports it */
-	drain_fence();
-	for (unsigned i = 0; i < c->n; i++) {
-		const volatile uint64_t *q = (const volatile uint64_t *)c->w[i].job.base;
-		for (size_t x = 0; x < part; x += 8) {
-			uint64_t v = q[x / 8];
+}
+
+static void verify_check(void *arg)
+{
+	struct verify_pass *v = arg;
+	size_t burst = v->c->w[0].job.burst;
+	for (unsigned i = 0; i < v->c->n; i++) {
+		const volatile uint64_t *q = (const volatile uint64_t *)v->c->w[i].job.base;
+		for (size_t x = 0; x < v->part; x += 8) {
+			uint64_t word = q[x / 8];
 			uint8_t b[8];
-			memcpy(b, &v, 8);
+			memcpy(b, &word, 8);
 			for (int k = 0; k < 8; k++) {
 				uint8_t want = expected_byte(store_pattern, burst, x + (size_t)k);
 				if (b[k] != want) {
-					char d[120];
-					snprintf(d, sizeof d, "byte at window+0x%zx is 0x%02x, expected 0x%02x",
-						 i * part + x + (size_t)k, b[k], want);
-					r->status = STATUS_ERROR;
-					snprintf(r->verify, sizeof r->verify, "mismatch");
-					set_reason(r, "verify: %s", d);
+					v->mismatch = true;
+					snprintf(v->detail, sizeof v->detail,
+						 "byte at window+0x%zx is 0x%02x, expected 0x%02x",
+						 i * v->part + x + (size_t)k, b[k], want);
 					return;
 				}
 			}
 		}
 	}
+}
+
+/* Fill, one pass over every part, then compare each byte. A worker's fault is left in its
+ * worker for the caller; a fault of the fill or the check is set here. */
+static void verify_case(struct crew *c, size_t part, struct case_result *r)
+{
+	struct verify_pass v = { .c = c, .part = part };
+	struct fault_info fi;
+	if (fault_call(verify_fill, &v, &fi)) {
+		set_fault(r, &fi, "while filling the window for --verify");
+		return;
+	}
+	for (unsigned i = 0; i < c->n; i++)
+		c->w[i].job.start = 0;
+	drain_fence();
+	if (!crew_round(c, part / c->w[0].job.burst))
+		return;
+	drain_fence();
+	if (fault_call(verify_check, &v, &fi)) {
+		set_fault(r, &fi, "while reading the window back for --verify");
+		return;
+	}
+	if (v.mismatch) {
+		r->status = STATUS_ERROR;
+		snprintf(r->verify, sizeof r->verify, "mismatch");
+		set_reason(r, "verify: %s", v.detail);
+		return;
+	}
 	snprintf(r->verify, sizeof r->verify, "ok");
+}
+
+static bool stop_requested(const struct case_spec *cs)
+{
+	return cs->stop && *cs->stop;
 }
 
 int measure_case(struct target *t, const struct case_spec *cs, struct case_result *r)
@@ -308,21 +370,39 @@ int measure_case(struct target *t, const struct case_spec *cs, struct case_resul
 		};
 	}
 	struct outside outside = { 0 };
-	if (cs->verify)
-		outside_snapshot(t, r->window_used, &outside);
+	unsigned started = 1;        /* threads running: the caller and those created */
+	if (cs->verify) {
+		struct fault_info fi;
+		outside_plan(t, r->window_used, &outside);
+		if (fault_call(outside_copy, &outside, &fi)) {
+			set_fault(r, &fi, "while reading around the window for --verify");
+			goto out;
+		}
+	}
 
+	char why[160] = "";
 	int rc = place_bind_self(cs->cpus[0]);
-	unsigned started = 1;
-	for (; rc == 0 && started < c->n; started++)
-		if (pthread_create(&c->w[started].th, NULL, worker_main, &c->w[started]))
-			rc = -EAGAIN;
+	if (rc)
+		snprintf(why, sizeof why, "cannot pin thread 1 to CPU %d: %s", cs->cpus[0], strerror(-rc));
+	while (!rc && started < c->n) {
+		int e = pthread_create(&c->w[started].th, NULL, worker_main, &c->w[started]);
+		if (e) {
+			rc = -e;
+			snprintf(why, sizeof why, "cannot start thread %u of %u: %s", started + 1, c->n,
+				 strerror(e));
+			break;
+		}
+		started++;
+	}
 	while (atomic_load(&c->ready) != started - 1)
 		cpu_relax();
-	for (unsigned i = 1; rc == 0 && i < started; i++)
-		rc = c->w[i].bind_rc;
+	for (unsigned i = 1; !rc && i < started; i++)
+		if ((rc = c->w[i].bind_rc))
+			snprintf(why, sizeof why, "cannot pin thread %u to CPU %d: %s", i + 1, c->w[i].cpu,
+				 strerror(-rc));
 	if (rc) {
 		r->status = STATUS_ERROR;
-		set_reason(r, "cannot start or pin the threads: %s", strerror(-rc));
+		set_reason(r, "%s", why);
 		goto out;
 	}
 
@@ -340,6 +420,8 @@ int measure_case(struct target *t, const struct case_spec *cs, struct case_resul
 	bool short_samples = false;
 	double best_per_burst = INFINITY;
 	for (;;) {
+		if (stop_requested(cs))
+			goto interrupted;
 		uint64_t ticks = crew_round(c, n);
 		if (!ticks)
 			goto faulted;
@@ -357,6 +439,8 @@ int measure_case(struct target *t, const struct case_spec *cs, struct case_resul
 		n = next > 2 * n ? next : 2 * n;
 	}
 	/* one more untimed round at the final size, so the first sample starts warm */
+	if (stop_requested(cs))
+		goto interrupted;
 	if (!crew_round(c, n))
 		goto faulted;
 	r->bursts_per_sample = n;
@@ -371,6 +455,10 @@ int measure_case(struct target *t, const struct case_spec *cs, struct case_resul
 			goto faulted;
 		}
 		ns_per_burst[s++] = ticks_to_ns(ti, ticks) / (double)n;
+		if (stop_requested(cs)) {
+			free(ns_per_burst);
+			goto interrupted;
+		}
 		if (stats_stable(ns_per_burst, s, cs->min_samples, cs->cv_target))
 			break;
 		if (mono_raw_ns() - case_start >= budget_ns)
@@ -401,14 +489,18 @@ int measure_case(struct target *t, const struct case_spec *cs, struct case_resul
 	}
 
 	if (cs->verify) {
+		if (stop_requested(cs))
+			goto interrupted;
 		verify_case(c, part, r);
 		for (unsigned i = 0; i < c->n; i++)
 			if (c->w[i].fault)
 				goto faulted;
-		long long where;
-		if (r->status == STATUS_OK && outside_changed(t, &outside, &where)) {
+		struct fault_info fi;
+		if (r->status == STATUS_OK && fault_call(outside_compare, &outside, &fi)) {
+			set_fault(r, &fi, "while reading around the window for --verify");
+		} else if (r->status == STATUS_OK && outside.changed) {
 			char d[96];
-			snprintf(d, sizeof d, "%+lld", where);
+			snprintf(d, sizeof d, "%+lld", outside.where);
 			r->status = STATUS_ERROR;
 			snprintf(r->verify, sizeof r->verify, "mismatch");
 			set_reason(r, "verify: a byte outside the written part changed, at window%s", d);
@@ -416,13 +508,17 @@ int measure_case(struct target *t, const struct case_spec *cs, struct case_resul
 	}
 	goto out;
 
+interrupted:
+	/* the caller stops the run and keeps no row of this case */
+	r->interrupted = true;
+	r->status = STATUS_ERROR;
+	set_reason(r, "%s", "interrupted before the case finished");
+	goto out;
+
 faulted:
 	for (unsigned i = 0; i < c->n; i++)
 		if (c->w[i].fault) {
-			char d[160];
-			fault_describe(&c->w[i].fi, d, sizeof d);
-			r->status = STATUS_FAULT;
-			set_reason(r, "%s", d);
+			set_fault(r, &c->w[i].fi, "in the store kernel");
 			break;
 		}
 out:

@@ -30,7 +30,9 @@ struct case_spec {
 	unsigned max_samples;
 	double cv_target;        /* stop once (p90-p10)/median <= 2 * cv_target */
 	const volatile int *stop; /* when set and *stop becomes non-zero (a signal), the case ends
-				   * after the sample under way; NULL: never */
+				   * after the calibration round or sample under way (polled
+				   * between them and before verify), threads joined, with
+				   * interrupted set; NULL: never */
 };
 
 struct case_result {
@@ -49,7 +51,9 @@ struct case_result {
 /* Decide whether the case can run at all (gates, sizes); false with reason and status set. */
 bool case_feasible(const struct target *t, const struct case_spec *c, struct case_result *r);
 
-/* Run one case. Never crashes on a faulting kernel (status fault). Returns 0 (the result says
- * how it went). */
+/* Run one case. Never crashes on a fault: every access to target memory (the kernels, --verify's
+ * fill, read-back and the look around the window) runs armed, and a fault becomes status fault
+ * with the decoded signal as reason. A thread that cannot be started or pinned: status error.
+ * Returns 0 (the result says how it went). */
 int measure_case(struct target *t, const struct case_spec *c, struct case_result *r);
 #endif

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/fault.h"
 #include "targets/target.h"
 
 struct file_priv {
@@ -33,21 +34,23 @@ static int file_probe(struct target *t, const char *args, const struct target_op
 		snprintf(err, TARGET_ERR_LEN, "%s: not a regular file or device node", args);
 		return -EINVAL;
 	}
-	size_t size = (size_t)st.st_size;
-	if (S_ISBLK(st.st_mode) || (S_ISCHR(st.st_mode) && size == 0)) {
+	size_t size = (size_t)st.st_size, region = size, off, len;
+	char region_name[96];
+	snprintf(region_name, sizeof region_name, "the file (%zu bytes)", size);
+	bool sizeless = S_ISBLK(st.st_mode) || (S_ISCHR(st.st_mode) && size == 0);
+	if (sizeless) {
 		if (!o->window_set || !o->window_len) {
 			snprintf(err, TARGET_ERR_LEN, "%s: a device node has no size here: give --window OFF:LEN", args);
 			return -EINVAL;
 		}
-		size = o->window_off + o->window_len;
+		region = TARGET_REGION_MAX;
+		snprintf(region_name, sizeof region_name, "what one mapping can address");
 	}
-	size_t off = o->window_set ? o->window_off : 0;
-	size_t len = o->window_set && o->window_len ? o->window_len : size > off ? (size - off) & ~63UL : 0;
-	if (off + len > size || len == 0) {
-		snprintf(err, TARGET_ERR_LEN, "%s: window %zu:%zu goes past the end of the file (%zu bytes): nothing written",
-			 args, off, len, size);
-		return -ERANGE;
-	}
+	int rc = target_window_fit(t, o, region, 0, region_name, &off, &len, err);
+	if (rc)
+		return rc;
+	if (sizeless)
+		size = off + len; /* map just up to the window's end */
 	struct file_priv *p = calloc(1, sizeof *p);
 	if (!p)
 		return -ENOMEM;
@@ -58,6 +61,18 @@ static int file_probe(struct target *t, const char *args, const struct target_op
 	t->win_off = off;
 	t->win_len = len;
 	return 0;
+}
+
+struct fault_in_pages {
+	const uint8_t *base;
+	size_t len;
+};
+
+static void fault_in_pages(void *arg)
+{
+	struct fault_in_pages *f = arg;
+	for (size_t i = 0; i < f->len; i += 4096)
+		(void)*(const volatile uint8_t *)(f->base + i);
 }
 
 static int file_map(struct target *t, char *err)
@@ -78,9 +93,21 @@ static int file_map(struct target *t, char *err)
 		snprintf(err, TARGET_ERR_LEN, "%s: mmap failed: %s", path, strerror(e));
 		return -e;
 	}
-	/* fault the pages in before anything is timed: read them, never write outside the window */
-	for (size_t i = 0; i < p->map_len; i += 4096)
-		(void)*(volatile uint8_t *)((uint8_t *)m + i);
+	/* fault the pages in before anything is timed: read them, never write outside the window.
+	 * Armed: a file truncated since probe raises SIGBUS here, which must become a message. */
+	struct fault_in_pages pages = { .base = m, .len = p->map_len };
+	struct fault_info fi;
+	if (fault_call(fault_in_pages, &pages, &fi)) {
+		char why[160];
+		fault_describe(&fi, why, sizeof why);
+		munmap(m, p->map_len);
+		close(p->fd);
+		p->fd = -1;
+		snprintf(err, TARGET_ERR_LEN, "%s: %s, %zu bytes into the %zu mapped, while faulting the file "
+			 "in: it is shorter than when it was probed (truncated underneath?)", path, why,
+			 (size_t)(fi.addr - (uintptr_t)m), p->map_len);
+		return -EFAULT;
+	}
 	t->base = m;
 	snprintf(t->map, sizeof t->map, "file");
 #if defined(__aarch64__)
@@ -108,6 +135,7 @@ const struct target_ops target_file_ops = {
 	.kind = "file",
 	.usage = "file:PATH",
 	.summary = "any mmap-able file or device node, mapped shared (WB: /dev/shm, DAX)",
+	.verify_reads_outside = true,
 	.probe = file_probe,
 	.map = file_map,
 	.unmap = file_unmap,

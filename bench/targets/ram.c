@@ -65,8 +65,25 @@ static int ram_probe(struct target *t, const char *args, const struct target_opt
 			 p.node);
 		return -ENOENT;
 	}
-	size_t off = o->window_set ? o->window_off : 0;
-	size_t len = o->window_set && o->window_len ? o->window_len : RAM_DEFAULT_WINDOW;
+	/* The mapping is GUARD + window + GUARD and ram_map writes all of it. Huge pages are counted
+	 * apart (HugePages_Free, below); anything else must fit in MemAvailable now, or the fault-in
+	 * would end in the OOM killer instead of a message. */
+	size_t region = TARGET_REGION_MAX;
+	char region_name[128] = "the address space";
+	if (!p.hugetlb) {
+		long avail_kb = meminfo_kb("MemAvailable");
+		if (avail_kb >= 0) {
+			size_t avail = (size_t)avail_kb << 10;
+			region = avail > 2 * GUARD ? avail - 2 * GUARD : 0;
+			snprintf(region_name, sizeof region_name,
+				 "the memory available (MemAvailable: %zu bytes, less %lu of guard pages)", avail,
+				 2 * GUARD);
+		}
+	}
+	size_t off, len;
+	int rc = target_window_fit(t, o, region, RAM_DEFAULT_WINDOW, region_name, &off, &len, err);
+	if (rc)
+		return rc;
 	size_t total = GUARD + off + len + GUARD;
 	if (p.hugetlb) {
 		long hp_kb = meminfo_kb("Hugepagesize"), free_pages = meminfo_kb("HugePages_Free");
@@ -144,6 +161,7 @@ const struct target_ops target_ram_ops = {
 	.kind = "ram",
 	.usage = "ram[:hugetlb][,node=N]",
 	.summary = "anonymous RAM (Normal-WB / WB); hugetlb pages; bound to NUMA node N",
+	.verify_reads_outside = true,
 	.probe = ram_probe,
 	.map = ram_map,
 	.unmap = ram_unmap,

@@ -45,6 +45,12 @@ struct target_ops {
 	const char *kind;        /* spec prefix */
 	const char *usage;       /* "ram[:hugetlb][,node=N]", for list and --help */
 	const char *summary;
+	/* Whether --verify may read the target outside the window: the 4 KiB on each side, to check
+	 * that no store landed there. True for memory (ram, file), where a read has no effect. False
+	 * for PCI BARs (vfio, sysfs, sysfs-wc): beyond the window may lie device registers, where a
+	 * read can have side effects (clear-on-read status, FIFO pops), so verify there reads back
+	 * only the window itself and the unused part of it. */
+	bool verify_reads_outside;
 	/* Parse the arguments after "kind:" (args may be ""), check that the object exists and that
 	 * the window fits, fill region_len, win_off, win_len. Touches no memory of the target and
 	 * allocates nothing that needs unmap: a failed run leaves no trace. */
@@ -60,6 +66,19 @@ extern const size_t target_kind_count;
 
 /* Split spec, find the kind, call its probe. */
 int target_probe(struct target *t, const char *spec, const struct target_opts *o, char *err);
+
+/* Place the --window of o in a region of region_len bytes, for each kind's probe (window.c), so
+ * that run and probe refuse the same windows. Without --window, or with LEN 0, the window is
+ * default_len bytes, or with default_len 0 the rest of the region rounded down to 64 bytes.
+ * Overflow-safe: OFF + LEN is never computed before it is known to fit. 0, or -ERANGE with
+ * "SPEC: --window OFF:LEN goes past the end of REGION: nothing written" in err; region names
+ * the region and its size, e.g. "the file (4096 bytes)". */
+int target_window_fit(const struct target *t, const struct target_opts *o, size_t region_len,
+		      size_t default_len, const char *region, size_t *off, size_t *len, char *err);
+
+/* The largest region a window of a target without a known size may be placed in (RAM on hugetlb
+ * pages, a device node): keeps OFF + LEN and the guards around it far from wrapping. */
+#define TARGET_REGION_MAX (SIZE_MAX / 4)
 
 /* Kind of a spec ("ram" for "ram:hugetlb"); writes into buf. */
 const char *target_kind_of(const char *spec, char *buf, size_t n);

@@ -23,4 +23,6 @@ void test_sweep(void);
 void test_schema(void);
 void test_parse(void);    /* bench/common/parse.c */
 void test_results(void);  /* bench/results/: keys, readers */
+void test_window(void);   /* parse_window and target_window_fit */
+void test_measure(void);  /* bench/measure/: stop flag, faults outside the kernels */
 #endif

@@ -11,6 +11,8 @@ int main(void)
 	test_schema();
 	test_parse();
 	test_results();
+	test_window();
+	test_measure();
 	printf("%d passed, %d failed\n", check_passed, check_failed);
 	return check_failed ? 1 : 0;
 }
