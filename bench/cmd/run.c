@@ -487,7 +487,8 @@ int cmd_run(int argc, char **argv)
 				break;
 			}
 			if (map_rc) {
-				res->status = STATUS_ERROR;
+				/* -EFAULT: the mapping faulted while it was touched (a file cut short) */
+				res->status = map_rc == -EFAULT ? STATUS_FAULT : STATUS_ERROR;
 				snprintf(res->reason, sizeof res->reason, "%s", map_err);
 				snprintf(res->verify, sizeof res->verify, "off");
 				res->ns.median = res->ns.p10 = res->ns.p90 = res->ns.min = NAN;

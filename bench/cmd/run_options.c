@@ -359,7 +359,8 @@ const struct run_option run_option_table[] = {
 		  "sysfs:BDF:barN, sysfs-wc:BDF:barN, file:PATH (wcbench list targets)" },
 	{ .name = "window", .letter = 'w', .arg = "OFF:LEN", .group = GROUP_TARGET, .parse = opt_window,
 	  .help = "store only into LEN bytes from OFF (sizes: 4K, 16M...).\n"
-		  "RAM default 0:256M (--quick 0:16M); BARs: the whole BAR" },
+		  "RAM default 0:256M (--quick 0:16M); BARs: the whole BAR.\n"
+		  "A window that does not fit the target (RAM: MemAvailable) is refused" },
 	{ .name = "force", .group = GROUP_TARGET, .parse = opt_force,
 	  .help = "allow sysfs targets on a device bound to a host driver" },
 	{ .name = "kernel", .letter = 'k', .arg = "LIST", .group = GROUP_SWEEP, .parse = opt_kernel,
@@ -394,7 +395,8 @@ const struct run_option run_option_table[] = {
 		  "0.05 s per case, 5 samples of >= 0.2 ms" },
 	{ .name = "verify", .letter = 'V', .group = GROUP_SAMPLING, .parse = opt_verify,
 	  .help = "after each case, fill the window, store one pass and check every\n"
-		  "byte, and that nothing outside the window changed" },
+		  "byte, and that nothing beside it changed (RAM and files: 4 KiB each\n"
+		  "side; BARs: only the unused part of the window; wcbench list targets)" },
 	{ .name = "out", .letter = 'o', .arg = "DIR", .group = GROUP_OUTPUT, .parse = opt_out,
 	  .help = "results directory (default results/<run_id>): results.csv,\n"
 		  "metadata.json, plots (PNG and SVG). One run at a time per DIR" },
