@@ -138,7 +138,7 @@ static void check_fault_row(void)
 {
 	size_t len = 1 << 16;
 	uint8_t *ro = mmap(NULL, len, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	struct target t = { .base = ro, .region_len = len, .win_off = 0, .win_len = len };
+	struct target t = { .ops = &target_ram_ops, .base = ro, .region_len = len, .win_off = 0, .win_len = len };
 	snprintf(t.spec, sizeof t.spec, "ram");
 	struct case_spec cs = {
 		.kernel = kernel_find("c_8"), .barrier = barrier_find("none"), .every = EVERY_64,

@@ -173,3 +173,21 @@ mkdir -p "$W/rep-every"
 got=$(awk -F, 'NR > 1 { print $6 "@" $8 "=" $14 "#" $7 }' "$W/rep-every/barrier_cost_all.csv" 2>/dev/null | sort | tr '\n' ' ')
 [ "$got" = "sfence@64=90.000#1 sfence@burst=10.000#2 " ] && pass "report barrier_cost_all.csv: sfence@64 and sfence@burst are two bars of their own kind" ||
 	fail "report barrier_cost_all.csv: sfence@64 and sfence@burst apart" "'$got'"
+
+# --- plot without -o draws into the run's own directory, and says so (the path outlives the
+# result set it came from) ---
+if [ "$have_gnuplot" = 1 ]; then
+	mkdir -p "$W/own"
+	cp "$FX" "$W/own/results.csv"
+	"$WCBENCH" plot "$W/own" >"$W/own.out" 2>&1
+	rc=$?
+	[ $rc -eq 0 ] && grep -qxF "plots: $W/own/gbps_vs_size.png (.svg), barrier_cost.png (.svg)" "$W/own.out" &&
+		is_png "$W/own/gbps_vs_size.png" && pass "plot RUN: into RUN, and the message names RUN" ||
+		fail "plot RUN: into RUN, and the message names RUN" "exit $rc: $(head -c 200 "$W/own.out")"
+	if [ -x "$TOP/wcbench-san" ]; then
+		rm -f "$W/own"/*.png "$W/own"/*.svg
+		check "plot RUN under ASan+UBSan: clean" "$TOP/wcbench-san" plot "$W/own"
+	fi
+else
+	skip "plot RUN: into RUN" "gnuplot is missing"
+fi

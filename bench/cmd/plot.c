@@ -50,14 +50,14 @@ int cmd_plot(int argc, char **argv)
 		return cli_error("plot", "-o %s: cannot create the directory: %s", dir, strerror(-rc));
 	}
 	rc = plot_run(&rs, dir, err, sizeof err);
-	rs_free(&rs);
 	if (rc) {
 		fprintf(stderr, "wcbench plot: %s\n", err);
-		return 1;
+	} else {
+		char cost[PATH_MAX + 20];
+		snprintf(cost, sizeof cost, "%s/barrier_cost.png", dir);
+		printf("plots: %s/gbps_vs_size.png (.svg)%s\n", dir,
+		       access(cost, F_OK) ? "" : ", barrier_cost.png (.svg)");
 	}
-	char cost[PATH_MAX + 20];
-	snprintf(cost, sizeof cost, "%s/barrier_cost.png", dir);
-	printf("plots: %s/gbps_vs_size.png (.svg)%s\n", dir,
-	       access(cost, F_OK) ? "" : ", barrier_cost.png (.svg)");
-	return 0;
+	rs_free(&rs); /* dir may point into it */
+	return rc ? 1 : 0;
 }
