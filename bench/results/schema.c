@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "common/util.h"
+#include "results/csv.h"
 #include "results/schema.h"
 
 /* The trailing arguments are more designated initializers: `.key = KEY_CASE` marks a key column. */
@@ -82,107 +84,63 @@ int status_parse(const char *s, enum row_status *out)
 	return -1;
 }
 
-/* A stream's state after writing: 0, or -errno (EIO when the stream does not say). */
-static int stream_status(FILE *f)
+/* The header, or row r when not NULL, as one CSV line into b: every field as row_field_text
+ * gives it, quoted by csv_field where it needs it. */
+static void format_line(struct sbuf *b, const struct row *r)
 {
-	if (!ferror(f))
-		return 0;
-	return errno ? -errno : -EIO;
-}
-
-int csv_write_header(FILE *f)
-{
-	errno = 0;
-	for (size_t i = 0; i < schema_column_count; i++)
-		fprintf(f, "%s%s", i ? "," : "", schema_columns[i].name);
-	fputc('\n', f);
-	return stream_status(f);
-}
-
-static void write_field(FILE *f, const char *s)
-{
-	if (!strpbrk(s, ",\"\n\r")) {
-		fputs(s, f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', f);
-		fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
-int csv_write_row(FILE *f, const struct row *r)
-{
-	const char *base = (const char *)r;
-	errno = 0;
+	char v[512]; /* more than any field: the longest string column is 200 bytes */
 	for (size_t i = 0; i < schema_column_count; i++) {
 		const struct column *c = &schema_columns[i];
-		const void *p = base + c->offset;
 		if (i)
-			fputc(',', f);
-		switch (c->type) {
-		case COL_SCHEMA_VERSION:
-			fprintf(f, "%d", SCHEMA_VERSION);
-			break;
-		case COL_STR:
-			write_field(f, p);
-			break;
-		case COL_UINT:
-			fprintf(f, "%u", *(const unsigned *)p);
-			break;
-		case COL_U64:
-			fprintf(f, "%llu", (unsigned long long)*(const uint64_t *)p);
-			break;
-		case COL_DOUBLE:
-			/* not measured (unsupported, fault): empty, which gnuplot reads as missing */
-			if (!isnan(*(const double *)p))
-				fprintf(f, c->fmt, *(const double *)p);
-			break;
-		case COL_STATUS:
-			fputs(status_name(*(const enum row_status *)p), f);
-			break;
-		}
+			sb_printf(b, ",");
+		csv_field(b, r ? row_field_text(r, c, v, sizeof v) : c->name);
 	}
-	fputc('\n', f);
-	return stream_status(f);
+	sb_printf(b, "\n");
 }
 
-/* Format with a writer into one malloc'd line, so that it can reach the file in one write. */
-static int format_line(int (*writer)(FILE *, const struct row *), const struct row *r, char **line,
-		       size_t *len)
+static int take_line(struct sbuf *b, char **line, size_t *len)
 {
-	*line = NULL;
-	*len = 0;
-	FILE *mem = open_memstream(line, len);
-	if (!mem)
-		return -errno;
-	int rc = writer(mem, r);
-	if (fclose(mem) && !rc)
-		rc = -ENOMEM;
-	if (rc) {
-		free(*line);
-		*line = NULL;
+	if (b->oom) {
+		sb_free(b);
+		return -ENOMEM;
 	}
-	return rc;
-}
-
-static int header_writer(FILE *f, const struct row *unused)
-{
-	(void)unused;
-	return csv_write_header(f);
+	*line = b->s;
+	*len = b->len;
+	return 0;
 }
 
 int csv_header_line(char **line, size_t *len)
 {
-	return format_line(header_writer, NULL, line, len);
+	struct sbuf b = { 0 };
+	format_line(&b, NULL);
+	return take_line(&b, line, len);
 }
 
 int csv_row_line(const struct row *r, char **line, size_t *len)
 {
-	return format_line(csv_write_row, r, line, len);
+	struct sbuf b = { 0 };
+	format_line(&b, r);
+	return take_line(&b, line, len);
+}
+
+static int write_line(FILE *f, const struct row *r)
+{
+	struct sbuf b = { 0 };
+	format_line(&b, r);
+	errno = 0;
+	int rc = b.oom ? -ENOMEM : fwrite(b.s, 1, b.len, f) == b.len ? 0 : errno ? -errno : -EIO;
+	sb_free(&b);
+	return rc;
+}
+
+int csv_write_header(FILE *f)
+{
+	return write_line(f, NULL);
+}
+
+int csv_write_row(FILE *f, const struct row *r)
+{
+	return write_line(f, r);
 }
 
 const struct column *schema_column(const char *name)
