@@ -3,7 +3,6 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cmd/commands.h"
 #include "common/util.h"
@@ -53,10 +52,9 @@ int cmd_plot(int argc, char **argv)
 	if (rc) {
 		fprintf(stderr, "wcbench plot: %s\n", err);
 	} else {
-		char cost[PATH_MAX + 20];
-		snprintf(cost, sizeof cost, "%s/barrier_cost.png", dir);
-		printf("plots: %s/gbps_vs_size.png (.svg)%s\n", dir,
-		       access(cost, F_OK) ? "" : ", barrier_cost.png (.svg)");
+		char drawn[2 * PATH_MAX];
+		plot_run_describe(dir, drawn, sizeof drawn);
+		printf("plots: %s\n", drawn);
 	}
 	rs_free(&rs); /* dir may point into it */
 	return rc ? 1 : 0;

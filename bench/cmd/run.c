@@ -217,33 +217,6 @@ static void fill_row(struct row *row, const struct run_options *o, const char *r
 	snprintf(row->reason, sizeof row->reason, "%s", res->reason);
 }
 
-/* Case keys (results/keys.h) of the rows a resumed run already holds. */
-struct finished {
-	size_t n;
-	char (*keys)[1024];
-};
-
-static int load_finished(const struct result_set *rs, struct finished *f)
-{
-	f->n = 0;
-	f->keys = rs->nrows ? calloc(rs->nrows, sizeof *f->keys) : NULL;
-	if (rs->nrows && !f->keys)
-		return -ENOMEM;
-	for (size_t i = 0; i < rs->nrows; i++)
-		case_key(&rs->rows[i], 0, f->keys[f->n++], sizeof *f->keys);
-	return 0;
-}
-
-static bool is_finished(const struct finished *f, const struct row *r)
-{
-	char key[1024];
-	case_key(r, 0, key, sizeof key);
-	for (size_t i = 0; i < f->n; i++)
-		if (!strcmp(f->keys[i], key))
-			return true;
-	return false;
-}
-
 /* The fastest case of each kernel on each target, for the closing summary. */
 struct best {
 	bool set;
@@ -339,7 +312,7 @@ int cmd_run(int argc, char **argv)
 	char err[PATH_MAX + TARGET_ERR_LEN];
 	int exit_code = 0, dir_fd = -1, csv_fd = -1;
 	struct result_set prev = { 0 };
-	struct finished done = { 0 };
+	struct case_key_set done = { 0 };
 	struct target *targets = NULL;
 	struct best(*best)[MAX_LIST] = NULL;
 	if (!o)
@@ -405,7 +378,7 @@ int cmd_run(int argc, char **argv)
 			snprintf(err, sizeof err, "--resume: %s", lerr);
 			goto fail;
 		}
-		if (load_finished(&prev, &done)) {
+		if (case_key_set_build(&done, prev.rows, prev.nrows)) {
 			snprintf(err, sizeof err, "out of memory");
 			goto fail;
 		}
@@ -476,7 +449,7 @@ int cmd_run(int argc, char **argv)
 			memcpy(cs.cpus, o->cpus, sizeof cs.cpus);
 			struct row row;
 			fill_case(&row, o, run_id, &m, t, &cs);
-			if (is_finished(&done, &row)) {
+			if (case_key_set_has(&done, &row)) {
 				skipped++;
 				n_done++;
 				continue;
@@ -561,7 +534,9 @@ int cmd_run(int argc, char **argv)
 			fprintf(stderr, "wcbench run: plots not written: %s (the CSV is complete)\n", perr);
 			exit_code = exit_code ? exit_code : 1;
 		} else {
-			printf("plots: %s/gbps_vs_size.png (.svg), %s/barrier_cost.png (.svg)\n", dir, dir);
+			char drawn[2 * PATH_MAX];
+			plot_run_describe(dir, drawn, sizeof drawn);
+			printf("plots: %s\n", drawn);
 		}
 	}
 	goto out;
@@ -574,7 +549,7 @@ out:
 	if (dir_fd >= 0)
 		close(dir_fd); /* releases the lock */
 	rs_free(&prev);
-	free(done.keys);
+	case_key_set_free(&done);
 	free(best);
 	free(targets);
 	free(o);

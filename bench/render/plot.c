@@ -202,8 +202,8 @@ static void sort_by_group(const struct row *const *rows, const size_t *group, si
 	qsort(order, n, sizeof *order, by_series_then_burst);
 }
 
-static void cost_csv_line(struct sbuf *csv, const struct row *base, const struct row *r, double cost,
-			  double lo, double hi)
+static void cost_csv_line(struct sbuf *csv, const struct row *base, const struct row *r,
+			  const struct barrier_cost *bc)
 {
 	char name[400];
 	row_case_name(base, name, sizeof name);
@@ -215,25 +215,25 @@ static void cost_csv_line(struct sbuf *csv, const struct row *base, const struct
 		csv_field(csv, text[i]);
 	}
 	sb_printf(csv, ",%u,%.3f,%.3f,%.3f,%.3f,%.3f\n", base->threads, base->ns_per_burst_median,
-		  r->ns_per_burst_median, cost, lo, hi);
+		  r->ns_per_burst_median, bc->ns, bc->lo, bc->hi);
 }
 
 /*
  * barrier_cost: each 64-byte barrier row against the barrier-free row of the same case (case
  * key less barrier and barrier_every); one bar per barrier@where, so a barrier placed every 64 B
- * and once per burst stay apart. Writes barrier_cost.csv too. *pairs: how many bars.
+ * and once per burst stay apart. Writes barrier_cost.csv too; nothing when no row has a twin.
  */
-static int plot_barrier_cost(const struct run_rows *rr, const char *dir, size_t *pairs, char *err,
+static int plot_barrier_cost(const struct run_rows *rr, const char *dir, char *err,
 			     size_t errlen)
 {
-	*pairs = 0;
+	size_t pairs = 0;
 	const struct row **rows = malloc(rr->n * sizeof *rows);
 	size_t n = 0;
 	for (size_t i = 0; rows && i < rr->n; i++)
 		if (rr->ok[i]->burst_bytes == 64 && !isnan(rr->ok[i]->ns_per_burst_median))
 			rows[n++] = rr->ok[i];
 	size_t *group = malloc((n ? n : 1) * sizeof *group), *order = malloc((n ? n : 1) * sizeof *order);
-	long ng = rows && group ? group_rows(rows, n, case_key_bit("barrier") | case_key_bit("barrier_every"), group)
+	long ng = rows && group ? group_rows(rows, n, barrier_pair_ignore(), group)
 				: -ENOMEM;
 	struct sbuf csv = { 0 };
 	struct bar_fig f;
@@ -247,7 +247,7 @@ static int plot_barrier_cost(const struct run_rows *rr, const char *dir, size_t 
 	sb_printf(&csv, "case,kernel,memtype,target,barrier,barrier_every,drain,threads,base_ns,with_ns,"
 			"cost_ns,cost_p10_ns,cost_p90_ns\n");
 	unsigned show = rr->varies & ~(case_key_bit("burst_bytes") | case_key_bit("memtype") |
-				       case_key_bit("barrier") | case_key_bit("barrier_every"));
+				       barrier_pair_ignore());
 	for (size_t j = 0, end; j < n; j = end) {
 		const struct row *base = NULL;
 		for (end = j; end < n && group[order[end]] == group[order[j]]; end++)
@@ -257,15 +257,12 @@ static int plot_barrier_cost(const struct run_rows *rr, const char *dir, size_t 
 			const struct row *r = rows[order[k]];
 			if (!strcmp(r->barrier, "none"))
 				continue;
-			char kind[64];
-			snprintf(kind, sizeof kind, "%s@%s", r->barrier, r->barrier_every);
-			double cost = r->ns_per_burst_median - base->ns_per_burst_median;
-			double lo = isnan(r->ns_per_burst_p10) ? cost : r->ns_per_burst_p10 - base->ns_per_burst_median;
-			double hi = isnan(r->ns_per_burst_p90) ? cost : r->ns_per_burst_p90 - base->ns_per_burst_median;
-			if (bar_fig_bar(&f, kind, cost, lo, hi) < 0)
+			struct barrier_cost bc;
+			barrier_cost_of(base, r, &bc);
+			if (bar_fig_bar(&f, bc.kind, bc.ns, bc.lo, bc.hi) < 0)
 				continue;
-			cost_csv_line(&csv, base, r, cost, lo, hi);
-			(*pairs)++;
+			cost_csv_line(&csv, base, r, &bc);
+			pairs++;
 		}
 		if (base) {
 			char label[400], l2[460];
@@ -276,7 +273,7 @@ static int plot_barrier_cost(const struct run_rows *rr, const char *dir, size_t 
 	}
 	char path[PATH_MAX];
 	snprintf(path, sizeof path, "%s/barrier_cost.csv", dir);
-	if (!*pairs) {
+	if (!pairs) {
 		bar_fig_close(&f);
 		goto out;
 	}
@@ -318,9 +315,8 @@ int plot_run(const struct result_set *rs, const char *dir, char *err, size_t err
 	} else {
 		rr.varies = varying_columns(rr.ok, rr.n);
 		rc = plot_gbps(&rr, dir, err, errlen);
-		size_t pairs;
 		if (!rc)
-			rc = plot_barrier_cost(&rr, dir, &pairs, err, errlen);
+			rc = plot_barrier_cost(&rr, dir, err, errlen);
 	}
 	free(rr.ok);
 	return rc;
@@ -335,4 +331,12 @@ int plot_run_dir(const char *csv_path, const char *dir, char *err, size_t errlen
 	rc = plot_run(&rs, dir, err, errlen);
 	rs_free(&rs);
 	return rc;
+}
+
+void plot_run_describe(const char *dir, char *buf, size_t len)
+{
+	char cost[PATH_MAX + 20];
+	snprintf(cost, sizeof cost, "%s/barrier_cost.png", dir);
+	snprintf(buf, len, "%s/gbps_vs_size.png (.svg)%s", dir,
+		 access(cost, F_OK) ? "" : ", barrier_cost.png (.svg)");
 }

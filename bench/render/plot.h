@@ -21,4 +21,7 @@ int plot_run_dir(const char *csv_path, const char *dir, char *err, size_t errlen
 /* The same from rows already loaded; -ENODATA when none is ok. */
 struct result_set;
 int plot_run(const struct result_set *rs, const char *dir, char *err, size_t errlen);
+/* "DIR/gbps_vs_size.png (.svg), barrier_cost.png (.svg)": the plots found in dir after plot_run
+ * (barrier_cost only where it was drawn), for the commands to print. */
+void plot_run_describe(const char *dir, char *buf, size_t len);
 #endif

@@ -10,6 +10,7 @@
 #include "render/png.h"
 #include "render/report_figures.h"
 #include "results/csv.h"
+#include "results/groups.h"
 #include "results/keys.h"
 
 static const char *drain_words(const char *d)
@@ -229,19 +230,15 @@ static void csv_fields(struct sbuf *csv, const char *const *v, size_t n)
 static size_t cost_bars(const struct machine *m, const struct row *base, struct bar_fig *bf,
 			struct sbuf *csv)
 {
-	unsigned pair_ignore = case_key_bit("barrier") | case_key_bit("barrier_every");
 	size_t placed = 0;
 	for (size_t j = 0; j < m->n; j++) {
 		const struct row *r = m->rows[j];
 		if (!row_ok(r) || !strcmp(r->barrier, "none") || isnan(r->ns_per_burst_median) ||
-		    !same_case(r, base, pair_ignore))
+		    !same_case(r, base, barrier_pair_ignore()))
 			continue;
-		char kind[64];
-		snprintf(kind, sizeof kind, "%s@%s", r->barrier, r->barrier_every);
-		double c = r->ns_per_burst_median - base->ns_per_burst_median;
-		double lo = isnan(r->ns_per_burst_p10) ? c : r->ns_per_burst_p10 - base->ns_per_burst_median;
-		double hi = isnan(r->ns_per_burst_p90) ? c : r->ns_per_burst_p90 - base->ns_per_burst_median;
-		int k = bar_fig_bar(bf, kind, c, lo, hi);
+		struct barrier_cost bc;
+		barrier_cost_of(base, r, &bc);
+		int k = bar_fig_bar(bf, bc.kind, bc.ns, bc.lo, bc.hi);
 		if (k < 0)
 			continue;
 		placed++;
@@ -255,7 +252,7 @@ static size_t cost_bars(const struct machine *m, const struct row *base, struct 
 		sb_printf(csv, ",%u,", r->threads);
 		csv_field(csv, r->drain);
 		sb_printf(csv, ",%.3f,%.3f,%.3f,%.3f,%.3f,%u,%u\n", base->ns_per_burst_median,
-			  r->ns_per_burst_median, c, lo, hi, base->samples, r->samples);
+			  r->ns_per_burst_median, bc.ns, bc.lo, bc.hi, base->samples, r->samples);
 	}
 	return placed;
 }

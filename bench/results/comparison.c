@@ -20,7 +20,7 @@ const char *const verdict_names[] = {
 };
 
 struct keyed {
-	char key[1024];
+	char key[CASE_KEY_LEN];
 	size_t idx;
 	unsigned occ;
 };

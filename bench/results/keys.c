@@ -1,4 +1,6 @@
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "results/keys.h"
@@ -68,9 +70,40 @@ int machine_key(const struct row *r, char *buf, size_t len)
 	return key_of(r, KEY_MACHINE, 0, buf, len);
 }
 
+static int key_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+int case_key_set_build(struct case_key_set *s, const struct row *rows, size_t n)
+{
+	s->n = 0;
+	s->keys = n ? malloc(n * sizeof *s->keys) : NULL;
+	if (n && !s->keys)
+		return -ENOMEM;
+	for (; s->n < n; s->n++)
+		case_key(&rows[s->n], 0, s->keys[s->n], sizeof *s->keys);
+	qsort(s->keys, s->n, sizeof *s->keys, key_cmp);
+	return 0;
+}
+
+bool case_key_set_has(const struct case_key_set *s, const struct row *r)
+{
+	char key[CASE_KEY_LEN];
+	case_key(r, 0, key, sizeof key);
+	return s->n && bsearch(key, s->keys, s->n, sizeof *s->keys, key_cmp);
+}
+
+void case_key_set_free(struct case_key_set *s)
+{
+	free(s->keys);
+	s->keys = NULL;
+	s->n = 0;
+}
+
 bool same_case(const struct row *a, const struct row *b, unsigned ignore)
 {
-	char ka[1024], kb[1024];
+	char ka[CASE_KEY_LEN], kb[CASE_KEY_LEN];
 	case_key(a, ignore, ka, sizeof ka);
 	case_key(b, ignore, kb, sizeof kb);
 	return !strcmp(ka, kb);

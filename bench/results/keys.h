@@ -32,6 +32,18 @@ void key_column_list(unsigned kind, char *buf, size_t len);
 int case_key(const struct row *r, unsigned ignore, char *buf, size_t len);
 int machine_key(const struct row *r, char *buf, size_t len);
 
+/* The case keys of many rows, sorted, for "was this case measured already" (resume) without
+ * comparing every row with every case. */
+#define CASE_KEY_LEN 1024 /* more than the case-key columns' widths together */
+struct case_key_set {
+	size_t n;
+	char (*keys)[CASE_KEY_LEN];
+};
+/* 0 or -ENOMEM. */
+int case_key_set_build(struct case_key_set *s, const struct row *rows, size_t n);
+bool case_key_set_has(const struct case_key_set *s, const struct row *r);
+void case_key_set_free(struct case_key_set *s);
+
 /* Equal case keys, leaving out the columns in `ignore`. */
 bool same_case(const struct row *a, const struct row *b, unsigned ignore);
 bool same_machine(const struct row *a, const struct row *b);

@@ -50,6 +50,24 @@ void test_results(void)
 	CHECK(same_case(&a, &b, 0) && !same_machine(&a, &b), "keys: run_id is the machine's, not the case's");
 	CHECK(case_key_bit("burst_bytes") && !case_key_bit("gb_per_s_median") && !case_key_bit("run_id"),
 	      "keys: only case-key columns have an ignore bit");
+	struct row rows[3];
+	sample_row(&rows[0]);
+	sample_row(&rows[1]);
+	strcpy(rows[1].kernel, "movnti_8");
+	sample_row(&rows[2]);
+	rows[2].burst_bytes = 4096;
+	struct case_key_set set;
+	CHECK(case_key_set_build(&set, rows, 3) == 0, "keys: a set of three case keys is built");
+	b = rows[2];
+	b.gb_per_s_median = 7;
+	CHECK(case_key_set_has(&set, &rows[1]) && case_key_set_has(&set, &b),
+	      "keys: the set holds each row's case (measured values aside)");
+	b.burst_bytes = 64 * 1024;
+	CHECK(!case_key_set_has(&set, &b), "keys: the set does not hold a case none of its rows had");
+	case_key_set_free(&set);
+	CHECK(case_key_set_build(&set, NULL, 0) == 0 && !case_key_set_has(&set, &a),
+	      "keys: an empty set holds nothing");
+	case_key_set_free(&set);
 	char list[256];
 	key_column_list(KEY_CASE, list, sizeof list);
 	CHECK(strstr(list, "target, target_kind") && strstr(list, "drain"), "keys: case key columns listed (%s)", list);
