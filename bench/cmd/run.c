@@ -135,13 +135,9 @@ static int trim_results(const char *csv_path, int fd, bool *need_header, char *e
 /* One whole line with one write, then to the disk: a row is there entirely or detectably partial. */
 static int append_line(int fd, const char *line, size_t len)
 {
-	for (size_t done = 0; done < len;) {
-		ssize_t w = write(fd, line + done, len - done);
-		if (w < 0 && errno != EINTR)
-			return -errno;
-		if (w > 0)
-			done += (size_t)w;
-	}
+	int rc = write_all(fd, line, len);
+	if (rc)
+		return rc;
 	return fdatasync(fd) ? -errno : 0; /* a finished row survives a crash of the machine too */
 }
 

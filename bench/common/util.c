@@ -109,6 +109,20 @@ char *read_regular_file(const char *path, size_t max, size_t *len, char *err, si
 	return buf;
 }
 
+int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	for (size_t done = 0; done < len;) {
+		ssize_t n = write(fd, p + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
 int make_dirs(const char *path)
 {
 	char buf[4096];

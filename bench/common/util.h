@@ -25,6 +25,9 @@ int write_file(const char *path, const char *data, size_t len);
  * big) and a one-line message in err (when err is not NULL).
  */
 char *read_regular_file(const char *path, size_t max, size_t *len, char *err, size_t errlen);
+/* All len bytes to fd, across short writes and EINTR. 0 or -errno (-EIO when write makes no
+ * progress). */
+int write_all(int fd, const void *buf, size_t len);
 /* mkdir -p. 0 or -errno (-ENOENT for "", -ENOTDIR when path is something else). */
 int make_dirs(const char *path);
 

@@ -43,14 +43,7 @@ static int replace_file(const char *path, const char *data, size_t len, char *er
 	char tmp[PATH_MAX];
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	int rc = fd < 0 ? -errno : 0;
-	for (size_t done = 0; !rc && done < len;) {
-		ssize_t n = write(fd, data + done, len - done);
-		if (n < 0 && errno != EINTR)
-			rc = -errno;
-		else if (n > 0)
-			done += (size_t)n;
-	}
+	int rc = fd < 0 ? -errno : write_all(fd, data, len);
 	if (!rc && fsync(fd))
 		rc = -errno;
 	if (fd >= 0 && close(fd) && !rc)
