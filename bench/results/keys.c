@@ -83,7 +83,8 @@ int case_key_set_build(struct case_key_set *s, const struct row *rows, size_t n)
 		return -ENOMEM;
 	for (; s->n < n; s->n++)
 		case_key(&rows[s->n], 0, s->keys[s->n], sizeof *s->keys);
-	qsort(s->keys, s->n, sizeof *s->keys, key_cmp);
+	if (s->n) /* qsort wants a base even for nothing */
+		qsort(s->keys, s->n, sizeof *s->keys, key_cmp);
 	return 0;
 }
 
