@@ -37,6 +37,13 @@ csv_get() {
 
 check "compare --help explains the noise rule and exit codes" \
 	bash -c "'$WCBENCH' compare --help | grep -q 'p10' && '$WCBENCH' compare --help | grep -q 'exit status'"
+# the key --help names is the schema's: the columns `wcbench schema` marks "case", in order
+want=$("$WCBENCH" schema | awk -F'|' '$6 ~ /case/ { gsub(/[` ]/, "", $3); s = s (s ? ", " : "") $3 } END { print s }')
+if [ -n "$want" ] && "$WCBENCH" compare --help | grep -qxF "  $want"; then
+	pass "compare --help names the schema's case-key columns ($want)"
+else
+	fail "compare --help names the schema's case-key columns" "want '$want'"
+fi
 
 # --- identical inputs ---
 cmp_run same $FX/base.csv $FX/base.csv

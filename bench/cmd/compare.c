@@ -24,8 +24,10 @@ static const char compare_help[] =
 "Compare two runs of `wcbench run`. BASE and NEW are result directories (holding results.csv)\n"
 "or results CSV files. Only the CSV is read: the runs may come from other machines.\n"
 "\n"
-"Rows are matched by their case key: env, target_kind, map, memtype, kernel, barrier,\n"
-"barrier_every, burst_bytes, threads, drain. Cases found on one side only are listed\n"
+"Rows are matched by their case key, the schema's case-key columns:\n"
+"  %s\n"
+"(--ignore drops some: e.g. --ignore target for BARs at other PCI addresses on another\n"
+"machine). Cases found on one side only are listed\n"
 "(only-in-BASE / only-in-NEW), never dropped silently. If a key repeats in one file, the\n"
 "repeats are paired in file order and shown as #2, #3...\n"
 "\n"
@@ -34,7 +36,7 @@ static const char compare_help[] =
 "  REGRESSION   GB/s ratio <= 1 - T  and NEW's p90 GB/s < BASE's p10 GB/s\n"
 "  improvement  GB/s ratio >= 1 + T  and NEW's p10 GB/s > BASE's p90 GB/s\n"
 "  same         otherwise (the change is below T, or the p10-p90 intervals overlap)\n"
-"where T is --threshold (default 5%), raised to T*sqrt(10/n) when the smaller of the two\n"
+"where T is --threshold (default 5%%), raised to T*sqrt(10/n) when the smaller of the two\n"
 "rows' sample counts n is below 10: p10/p90 of a few samples say little, so a larger change\n"
 "is needed. A case whose status goes from ok to unsupported/fault/error, or from unsupported\n"
 "to fault/error, is a STATUS-REGRESSION.\n"
@@ -102,6 +104,13 @@ static int write_outputs(const struct cmp_opts *o, const struct sbuf *out, const
 	return 0;
 }
 
+static void print_help(void)
+{
+	char keys[256];
+	key_column_list(KEY_CASE, keys, sizeof keys);
+	printf(compare_help, keys);
+}
+
 /* Options into o; returns -1 to go on, else the exit code (help: 0, bad usage: 2). */
 static int parse_options(int argc, char **argv, struct cmp_opts *o)
 {
@@ -167,7 +176,7 @@ static int parse_options(int argc, char **argv, struct cmp_opts *o)
 			o->all = 1;
 			break;
 		case 'h':
-			fputs(compare_help, stdout);
+			print_help();
 			return 0;
 		default:
 			return cli_error("compare", "unknown option '%s' (wcbench compare --help)", argv[optind - 1]);
