@@ -17,10 +17,12 @@
 #include "common/util.h"
 #include "core/machine.h"
 #include "core/timer.h"
+#include "measure/case_row.h"
 #include "render/plot.h"
 #include "results/keys.h"
 #include "results/metadata.h"
 #include "results/resultset.h"
+#include "results/run_dir.h"
 #include "results/schema.h"
 
 #define QUICK_RAM_WINDOW (16UL << 20)
@@ -34,60 +36,6 @@ static void on_stop_signal(int sig)
 	if (stop_signal)
 		_exit(128 + sig); /* the second: at once (finished rows are on disk already) */
 	stop_signal = sig;
-}
-
-static void join_ints(char *out, size_t n, const int *v, unsigned count)
-{
-	out[0] = '\0';
-	for (unsigned i = 0; i < count; i++) {
-		size_t l = strlen(out);
-		snprintf(out + l, n - l, "%s%d", i ? ";" : "", v[i]);
-	}
-}
-
-/* --out must be a directory, or creatable as one: checked before anything is measured. */
-static int prepare_out_dir(const char *dir, char *err, size_t n)
-{
-	struct stat st;
-	int rc = 0;
-	if (!stat(dir, &st)) {
-		if (!S_ISDIR(st.st_mode)) {
-			snprintf(err, n, "--out %s: exists and is not a directory", dir);
-			return -ENOTDIR;
-		}
-	} else {
-		rc = errno == ENOENT ? make_dirs(dir) : -errno;
-		if (rc) {
-			snprintf(err, n, "--out %s: cannot create the directory: %s", dir, strerror(-rc));
-			return rc;
-		}
-	}
-	if (access(dir, W_OK | X_OK)) {
-		rc = -errno;
-		snprintf(err, n, "--out %s: cannot write into it: %s", dir, strerror(-rc));
-	}
-	return rc;
-}
-
-/* One run at a time per directory: an exclusive lock on it, held (fd open) for the whole run. */
-static int lock_out_dir(const char *dir, char *err, size_t n)
-{
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		int e = errno;
-		snprintf(err, n, "--out %s: %s", dir, strerror(e));
-		return -e;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB)) {
-		int e = errno;
-		if (e == EWOULDBLOCK)
-			snprintf(err, n, "%s is in use by another wcbench run (one run or resume at a time per directory)", dir);
-		else
-			snprintf(err, n, "%s: cannot lock: %s", dir, strerror(e));
-		close(fd);
-		return -(e == EWOULDBLOCK ? EBUSY : e);
-	}
-	return fd;
 }
 
 /*
@@ -132,15 +80,6 @@ static int trim_results(const char *csv_path, int fd, bool *need_header, char *e
 	return rc;
 }
 
-/* One whole line with one write, then to the disk: a row is there entirely or detectably partial. */
-static int append_line(int fd, const char *line, size_t len)
-{
-	int rc = write_all(fd, line, len);
-	if (rc)
-		return rc;
-	return fdatasync(fd) ? -errno : 0; /* a finished row survives a crash of the machine too */
-}
-
 static void progress(size_t done, size_t total, const struct row *r, double elapsed)
 {
 	double eta = done ? elapsed / (double)done * (double)(total - done) : 0;
@@ -152,65 +91,6 @@ static void progress(size_t done, size_t total, const struct row *r, double elap
 		fprintf(stderr, "\r\033[K[%zu/%zu, %.0f s left] %s %s %s/%s %llu B: %s", done, total, eta,
 			r->target, r->kernel, r->barrier, r->barrier_every,
 			(unsigned long long)r->burst_bytes, status_name(r->status));
-}
-
-/* Everything a row says that does not come from measuring: the case and where it ran. */
-static void fill_case(struct row *row, const struct run_options *o, const char *run_id,
-		      const struct machine *m, const struct target *t, const struct case_spec *cs)
-{
-	const struct timer_info *ti = timer_init();
-	memset(row, 0, sizeof *row);
-	snprintf(row->run_id, sizeof row->run_id, "%s", run_id);
-	snprintf(row->env, sizeof row->env, "%s", o->env);
-	snprintf(row->arch, sizeof row->arch, "%s", m->arch);
-	snprintf(row->cpu_model, sizeof row->cpu_model, "%s", m->cpu_model);
-	snprintf(row->os_release, sizeof row->os_release, "%s", m->os_release);
-	snprintf(row->target, sizeof row->target, "%s", t->spec);
-	target_kind_of(t->spec, row->target_kind, sizeof row->target_kind);
-	snprintf(row->device, sizeof row->device, "%s", t->device);
-	snprintf(row->map, sizeof row->map, "%s", t->map);
-	snprintf(row->memtype, sizeof row->memtype, "%s", t->memtype);
-	snprintf(row->memtype_seen, sizeof row->memtype_seen, "%s", t->memtype_seen);
-	snprintf(row->kernel, sizeof row->kernel, "%s", cs->kernel->name);
-	row->width_bytes = cs->kernel->width;
-	snprintf(row->barrier, sizeof row->barrier, "%s", cs->barrier->name);
-	snprintf(row->barrier_every, sizeof row->barrier_every, "%s", every_names[cs->every]);
-	row->burst_bytes = cs->burst;
-	row->window_bytes = t->win_len;
-	row->threads = cs->threads;
-	join_ints(row->cpus, sizeof row->cpus, cs->cpus, cs->threads);
-	snprintf(row->drain, sizeof row->drain, "%s", drain_name(cs->drain));
-	snprintf(row->timer, sizeof row->timer, "%s", ti->name);
-	row->timer_ns = ti->cost_ns;
-}
-
-static void fill_row(struct row *row, const struct run_options *o, const char *run_id,
-		     const struct machine *m, const struct target *t, const struct case_spec *cs,
-		     const struct case_result *res)
-{
-	fill_case(row, o, run_id, m, t, cs);
-	if (res->window_used)
-		row->window_bytes = res->window_used;
-	int nodes[64], pkgs[64];
-	for (unsigned i = 0; i < cs->threads; i++) {
-		nodes[i] = res->place[i].node;
-		pkgs[i] = res->place[i].package;
-	}
-	join_ints(row->nodes, sizeof row->nodes, nodes, cs->threads);
-	join_ints(row->packages, sizeof row->packages, pkgs, cs->threads);
-	row->samples = res->samples;
-	row->bursts_per_sample = res->bursts_per_sample;
-	row->ns_per_burst_median = res->ns.median;
-	row->ns_per_burst_p10 = res->ns.p10;
-	row->ns_per_burst_p90 = res->ns.p90;
-	row->ns_per_burst_min = res->ns.min;
-	row->gb_per_s_median = res->gbps_median;
-	row->gb_per_s_p10 = res->gbps_p10;
-	row->gb_per_s_p90 = res->gbps_p90;
-	row->cv = res->samples ? res->ns.cv : NAN;
-	snprintf(row->verify, sizeof row->verify, "%s", res->verify);
-	row->status = res->status;
-	snprintf(row->reason, sizeof row->reason, "%s", res->reason);
 }
 
 /* The fastest case of each kernel on each target, for the closing summary. */
@@ -353,7 +233,7 @@ int cmd_run(int argc, char **argv)
 	/* Usage errors first (bad --out, a busy directory, a run that is not this one): exit 2 with
 	 * nothing measured. */
 	exit_code = EXIT_USAGE;
-	if (prepare_out_dir(dir, err, sizeof err) || (dir_fd = lock_out_dir(dir, err, sizeof err)) < 0)
+	if (run_dir_prepare(dir, err, sizeof err) || (dir_fd = run_dir_lock(dir, err, sizeof err)) < 0)
 		goto fail;
 	bool resuming = access(csv_path, F_OK) == 0, need_header = !resuming;
 	if (resuming && !o->resume) {
@@ -390,13 +270,7 @@ int cmd_run(int argc, char **argv)
 		snprintf(err, sizeof err, "%s: %s", csv_path, strerror(-rc));
 	}
 	if (!rc && need_header) {
-		char *line;
-		size_t len;
-		rc = csv_header_line(&line, &len);
-		if (!rc) {
-			rc = append_line(csv_fd, line, len);
-			free(line);
-		}
+		rc = run_dir_append_header(csv_fd);
 		if (rc)
 			snprintf(err, sizeof err, "%s: %s", csv_path, strerror(-rc));
 	}
@@ -444,7 +318,7 @@ int cmd_run(int argc, char **argv)
 			};
 			memcpy(cs.cpus, o->cpus, sizeof cs.cpus);
 			struct row row;
-			fill_case(&row, o, run_id, &m, t, &cs);
+			case_row_fill_case(&row, o->env, run_id, &m, t, &cs);
 			if (case_key_set_has(&done, &row)) {
 				skipped++;
 				n_done++;
@@ -456,14 +330,7 @@ int cmd_run(int argc, char **argv)
 				break;
 			}
 			if (map_rc) {
-				/* -EFAULT: the mapping faulted while it was touched (a file cut short) */
-				res->status = map_rc == -EFAULT ? STATUS_FAULT : STATUS_ERROR;
-				snprintf(res->reason, sizeof res->reason, "%s", map_err);
-				snprintf(res->verify, sizeof res->verify, "off");
-				res->ns.median = res->ns.p10 = res->ns.p90 = res->ns.min = NAN;
-				res->gbps_median = res->gbps_p10 = res->gbps_p90 = NAN;
-				for (unsigned k = 0; k < cs.threads; k++)
-					place_describe(cs.cpus[k], &res->place[k]);
+				case_result_unmapped(res, &cs, map_rc, map_err);
 			} else {
 				measure_case(t, &cs, res);
 			}
@@ -471,19 +338,9 @@ int cmd_run(int argc, char **argv)
 				free(res);
 				break;
 			}
-			fill_row(&row, o, run_id, &m, t, &cs, res);
+			case_row_fill(&row, o->env, run_id, &m, t, &cs, res);
 			free(res);
-			char *line;
-			size_t len;
-			write_rc = csv_row_line(&row, &line, &len);
-			if (!write_rc) {
-				off_t good = lseek(csv_fd, 0, SEEK_END);
-				write_rc = append_line(csv_fd, line, len);
-				free(line);
-				/* leave no partial row behind when we can (a resume would cut it off too) */
-				if (write_rc == -ENOSPC || write_rc == -EFBIG || write_rc == -EDQUOT)
-					(void)!ftruncate(csv_fd, good);
-			}
+			write_rc = run_dir_append_row(csv_fd, &row);
 			if (write_rc)
 				break;
 			on_disk++;

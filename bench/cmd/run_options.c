@@ -10,9 +10,6 @@
 #include "cmd/run_options.h"
 #include "common/parse.h"
 
-const char *const every_names[3] = { [EVERY_64] = "64", [EVERY_BURST] = "burst",
-				     [EVERY_SAMPLE] = "sample" };
-
 static int fail(char *err, size_t n, const char *fmt, ...)
 {
 	va_list ap;

@@ -88,5 +88,4 @@ struct sweep_point {
 size_t sweep_count(const struct run_options *o);
 void sweep_point(const struct run_options *o, size_t i, struct sweep_point *p);
 
-extern const char *const every_names[3];
 #endif

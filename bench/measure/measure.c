@@ -12,6 +12,9 @@
 
 #define GUARD_CHECK 4096UL
 
+const char *const every_names[3] = { [EVERY_64] = "64", [EVERY_BURST] = "burst",
+				     [EVERY_SAMPLE] = "sample" };
+
 const char *drain_name(enum drain_mode d)
 {
 	static const char *const names[] = {

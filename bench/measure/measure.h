@@ -14,6 +14,8 @@
 
 enum drain_mode { DRAIN_NONE, DRAIN_FENCE, DRAIN_READBACK };
 const char *drain_name(enum drain_mode d);
+/* "64", "burst", "sample": the barrier-every values as the CSV and the options spell them */
+extern const char *const every_names[3];
 
 struct case_spec {
 	const struct store_kernel *kernel;

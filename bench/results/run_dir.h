@@ -1,0 +1,29 @@
+/*
+ * Writing a run directory: the checks on --out before anything is measured, the lock that keeps
+ * one writer per directory, and the append of one finished row (run, check).
+ */
+#ifndef WCBENCH_RUN_DIR_H
+#define WCBENCH_RUN_DIR_H
+
+#include <stddef.h>
+
+#include "results/schema.h"
+
+/* DIR must be a directory, or creatable as one, and writable. 0, or -errno with one line in err. */
+int run_dir_prepare(const char *dir, char *err, size_t n);
+
+/* One run at a time per directory: an exclusive lock on it, held while the returned fd is open.
+ * fd >= 0, or -errno (-EBUSY: another wcbench holds it) with one line in err. */
+int run_dir_lock(const char *dir, char *err, size_t n);
+
+/* One whole line with one write, then fdatasync: a line is on disk entirely or detectably
+ * partial. 0 or -errno. */
+int run_dir_append_line(int fd, const char *line, size_t len);
+
+/* Append the CSV header of this schema. 0 or -errno. */
+int run_dir_append_header(int fd);
+
+/* Append one finished row. On a full disk (ENOSPC, EFBIG, EDQUOT) the partial line is cut off
+ * again, so the file ends with a whole row. 0 or -errno. */
+int run_dir_append_row(int fd, const struct row *row);
+#endif
