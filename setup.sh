@@ -21,7 +21,8 @@ if [ -n "$missing" ]; then
 	$SUDO apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
-# Test guests need kernels and busybox for both arches (downloaded .debs, cached).
+# Test guests need kernels and busybox for both arches, and aarch64 guests a QEMU >= 9 from the
+# release's backports beside the system's (downloaded .debs, unpacked into a cache; see docs/guest.md).
 if [ "$what" = test ] && [ -x guest/setup.sh ]; then
 	guest/setup.sh
 fi

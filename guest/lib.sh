@@ -95,3 +95,29 @@ copy_modules() {
 	for f in modules.builtin modules.order; do [ -f "$src/$f" ] && cp "$src/$f" "$dst/"; done
 	return 0
 }
+
+# QEMU for aarch64 guests. TCG raises the architectural alignment fault for an unaligned access to
+# Device memory only from QEMU 9.0 on; the memory-type probe depends on it (older: Normal everywhere).
+QEMU_FAULTS_MIN_MAJOR=9
+
+qemu_cache() { echo "$(guest_cache)/qemu"; }
+
+# qemu_major BINARY: its major version (7, 10), or nothing
+qemu_major() { "$1" --version 2>/dev/null | sed -n '1s/^QEMU emulator version \([0-9][0-9]*\)\..*/\1/p'; }
+
+# qemu_prefix BINARY: PREFIX when BINARY is PREFIX/usr/bin/qemu-system-* of an unpacked package
+# (not the system's): such a copy looks for its ROMs and modules in the system paths unless told
+# (-L PREFIX/usr/share/qemu, QEMU_MODULE_DIR)
+qemu_prefix() {
+	local bin dir
+	bin=$(readlink -f "$1" 2>/dev/null) || return 1
+	dir=${bin%/usr/bin/*}
+	[ "$dir" != "$bin" ] && [ -n "$dir" ] && [ -d "$dir/usr/share/qemu" ] && echo "$dir"
+}
+
+# qemu_module_dir PREFIX: PREFIX/usr/lib/<multiarch>/qemu
+qemu_module_dir() {
+	local d
+	for d in "$1"/usr/lib/*/qemu; do [ -d "$d" ] && echo "$d" && return 0; done
+	return 1
+}

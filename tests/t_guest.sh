@@ -15,7 +15,9 @@
 #  - aarch64: a second ivshmem device added with --qemu-arg and named by its BDF in a target gets
 #    memory decoding enabled and is measured like @dev (its backing file holds the same bytes).
 # Needs qemu-system-x86/arm (tests/deps/guest.txt), the kernels from guest/setup.sh and, for aarch64,
-# the cross compiler; what is missing is skipped (a failure under CI, which ran ./setup.sh test).
+# the cross compiler and the QEMU >= 9 that guest/setup.sh unpacks beside the system's (the launcher
+# uses it, with -smp 1,maxcpus=2); what is missing is skipped (a failure under CI, which ran
+# ./setup.sh test).
 # TCG timings mean nothing here.
 source "$(dirname "$0")/lib.sh"
 
@@ -47,7 +49,7 @@ for a in $ARCHS; do
 	[ -z "$why" ] && [ "$a" != "$(uname -m)" ] && ! command -v "$a-linux-gnu-gcc" >/dev/null &&
 		why="$a-linux-gnu-gcc is missing: the launcher cannot build wcbench-$a (apt-get install \$(cat tests/deps/core.txt))"
 	[ -z "$why" ] && ! "$TOP/guest/setup.sh" --arch "$a" --check >/dev/null 2>&1 &&
-		why="no guest kernel for $a in the cache: run guest/setup.sh (./setup.sh test does)"
+		why="guest/setup.sh --arch $a --check: $("$TOP/guest/setup.sh" --arch "$a" --check 2>&1 | head -1) (./setup.sh test fetches it)"
 	if [ -n "$why" ]; then missing "guest $a" "$why"; else runnable="$runnable $a"; fi
 done
 ARCHS=$runnable
