@@ -19,8 +19,9 @@ enum memclass { MEMCLASS_UNKNOWN, MEMCLASS_DEVICE, MEMCLASS_NORMAL };
 
 /* "Device", "Normal", or "" for unknown: the spelling of the memtype_effective column. */
 const char *memclass_name(enum memclass c);
-/* The class of a memory type name: Device-* and UC/UC- are Device-like (never combine), Normal-*
- * and WB/WC/WT are Normal; anything else unknown. */
+/* The class of a memory type name: Device-* and UC/UC- are Device-like (uncached; of them only
+ * Device-GRE may gather stores, and Linux maps none as GRE), Normal-* and WB/WC/WT are Normal;
+ * anything else unknown. */
 enum memclass memclass_of(const char *memtype);
 
 struct memtype_probe {

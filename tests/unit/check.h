@@ -26,4 +26,5 @@ void test_results(void);  /* bench/results/: keys, readers */
 void test_window(void);   /* parse_window and target_window_fit */
 void test_measure(void);  /* bench/measure/: stop flag, faults outside the kernels */
 void test_model(void);    /* bench/check/model.c: stage 1 x stage 2 */
+void test_verdict(void);  /* bench/check/verdict.c on synthetic evidence, check/link.c */
 #endif

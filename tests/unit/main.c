@@ -14,6 +14,7 @@ int main(void)
 	test_window();
 	test_measure();
 	test_model();
+	test_verdict();
 	printf("%d passed, %d failed\n", check_passed, check_failed);
 	return check_failed ? 1 : 0;
 }
