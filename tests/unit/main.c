@@ -15,6 +15,7 @@ int main(void)
 	test_measure();
 	test_model();
 	test_verdict();
+	test_verdict_io();
 	printf("%d passed, %d failed\n", check_passed, check_failed);
 	return check_failed ? 1 : 0;
 }
