@@ -242,7 +242,7 @@ void verdict_decide(const struct check_facts *f, struct target_verdict *v)
 		add_evidence(v, "throughput-8B", VERDICT_UNKNOWN, "", "", "not measured: %s", f->st8.how);
 	if (ratio_fp > 0)
 		add_evidence(v, "fingerprint",
-			     !timing ? VERDICT_UNKNOWN : ratio_fp >= RATIO_COMBINES ? VERDICT_WORKS
+			     !timing || !f->device[0] ? VERDICT_UNKNOWN : ratio_fp >= RATIO_COMBINES ? VERDICT_WORKS
 			     : ratio_fp <= RATIO_UC_LIKE ? VERDICT_BROKEN : VERDICT_UNKNOWN,
 			     "timing evidence: UC makes every store its own transaction, streamed or fenced",
 			     "UC: ratio <= 1.5; WC: >= 4",

@@ -307,8 +307,11 @@ static void detail_lines(const struct target_verdict *v, void (*emit)(void *ctx,
 		emit(ctx, "conflict: the evidence disagrees (the items of kind conflict say how)");
 	for (unsigned k = 0; k < nevidence(v); k++) {
 		const struct evidence *e = &v->evidence[k];
-		snprintf(line, sizeof line, "evidence %s (points to %s): %s%s%s%s%s%s", or_dash(e->kind),
-			 vname(e->points_to), or_dash(e->observed), e->expected[0] ? "; expected " : "",
+		char points[32] = "";
+		if (e->points_to != VERDICT_UNKNOWN) /* unknown: neutral, it decides nothing alone */
+			snprintf(points, sizeof points, " (points to %s)", vname(e->points_to));
+		snprintf(line, sizeof line, "evidence %s%s: %s%s%s%s%s%s", or_dash(e->kind), points,
+			 or_dash(e->observed), e->expected[0] ? "; expected " : "",
 			 e->expected, e->source[0] ? " [" : "", e->source, e->source[0] ? "]" : "");
 		emit(ctx, line);
 	}
