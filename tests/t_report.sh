@@ -109,8 +109,10 @@ bad "no -o: exit 2" "-o DIR" $FX/x86-host
 mkdir -p "$TMPROOT/norun"
 bad "a run directory without results.csv: exit 2" "no results.csv" -o "$TMPROOT/r2" $FX/x86-host "$TMPROOT/norun"
 [ ! -e "$TMPROOT/r2" ] && pass "bad input writes nothing" || fail "bad input writes nothing"
-awk -F, 'BEGIN{OFS=","} NR>1{$1=2} {print}' $FX/x86-host/results.csv >"$TMPROOT/v2.csv"
-bad "another schema version: exit 2" "schema version 2" -o "$TMPROOT/r3" "$TMPROOT/v2.csv"
+# a schema version later than this wcbench reads
+later=$(($("$WCBENCH" --version | sed -n 's/.*results schema \([0-9]*\).*/\1/p') + 1))
+awk -F, -v v=$later 'BEGIN{OFS=","} NR>1{$1=v} {print}' $FX/x86-host/results.csv >"$TMPROOT/v2.csv"
+bad "a later schema version: exit 2" "schema version $later" -o "$TMPROOT/r3" "$TMPROOT/v2.csv"
 touch "$TMPROOT/afile"
 bad "cannot create -o DIR: exit 2" "cannot create" -o "$TMPROOT/afile/sub" $FX/x86-host
 
