@@ -31,6 +31,16 @@ struct memtype_probe {
 				 * (0x...1001): SIGBUS BUS_ADRALN: alignment fault, Device memory" */
 };
 
+/*
+ * In a guest under a hypervisor (not an emulator), an unaligned access to a BAR mapping whose
+ * stage 1 is Normal but whose stage 2 is Device is an alignment fault taken to EL2, which KVM
+ * cannot handle: KVM_RUN fails with EFAULT and the VMM stops the whole VM (seed 003; host log
+ * "kvm: Unsupported FSC: EC=0x24 xFSC=0x21"). True when probing t there risks that: callers skip
+ * the probe unless the user asks for it. A Device stage 1 faults inside the guest (safe), and
+ * guest RAM is Normal at stage 2 (safe).
+ */
+bool memtype_probe_risks_vm(const struct target *t, bool under_hypervisor);
+
 /* Whether this build has a timing-free probe (arm64). */
 bool memtype_probe_available(void);
 

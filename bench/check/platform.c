@@ -155,3 +155,8 @@ const char *platform_env_name(const struct platform *p)
 	}
 	return "guest (hypervisor unknown)";
 }
+
+bool under_hypervisor(const struct platform *p)
+{
+	return p->env == MODEL_KVM_GUEST || p->env == MODEL_GUEST;
+}

@@ -27,6 +27,8 @@ void platform_detect(struct platform *p);
 int platform_state_env(struct platform *p, const char *env);
 /* --host-kernel VERSION: 0, or -EINVAL when VERSION has no major.minor. */
 int platform_state_host_kernel(struct platform *p, const char *version);
+/* A guest whose stage 2 is a real hypervisor's (KVM or unknown), not an emulator's. */
+bool under_hypervisor(const struct platform *p);
 /* "host", "KVM guest", "guest (hypervisor unknown)", "emulated (QEMU TCG)" */
 const char *platform_env_name(const struct platform *p);
 #endif

@@ -76,6 +76,9 @@ static const char check_help[] =
 	"  -w, --window OFF:LEN   where stores may go, as for run (default: the target's)\n"
 	"  --force                accept sysfs targets of a device bound to a host driver\n"
 	"  --time S               time budget per case (default 0.5 s; 0.05 s under emulation)\n"
+	"  --probe-in-guest       arm64, in a KVM guest: probe Normal mappings of a BAR too. If stage 2\n"
+	"                         made one Device, the alignment fault goes to the host, which cannot\n"
+	"                         handle it: the VM stops (seed 003). Without it they are not probed\n"
 	"  --rules                print the verdict rules and the model's tables, and exit\n"
 	"\n"
 	"Exit: 0 every target works (unknown ones skipped, as in JUnit), 1 any degraded or broken (or a\n"
@@ -94,7 +97,7 @@ struct check_opts {
 	const char *specs[CHECK_MAX_TARGETS];
 	unsigned nspecs;
 	const char *out, *junit, *host_kernel, *env;
-	bool tap, rules, force;
+	bool tap, rules, force, probe_in_guest;
 	struct link_info link;       /* --link */
 	struct target_opts topts;
 	double time_s;
@@ -211,7 +214,7 @@ static int expand_bar(const char *spec, const struct check_opts *o, struct check
 
 static int parse_args(int argc, char **argv, struct check_opts *o, char *err, size_t n)
 {
-	enum { O_LINK = 256, O_HOST_KERNEL, O_ENV, O_JUNIT, O_TAP, O_FORCE, O_TIME, O_RULES };
+	enum { O_LINK = 256, O_HOST_KERNEL, O_ENV, O_JUNIT, O_TAP, O_FORCE, O_TIME, O_RULES, O_PROBE_GUEST };
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },        { "out", required_argument, NULL, 'o' },
 		{ "window", required_argument, NULL, 'w' }, { "link", required_argument, NULL, O_LINK },
@@ -219,6 +222,7 @@ static int parse_args(int argc, char **argv, struct check_opts *o, char *err, si
 		{ "env", required_argument, NULL, O_ENV },  { "junit", required_argument, NULL, O_JUNIT },
 		{ "tap", no_argument, NULL, O_TAP },        { "force", no_argument, NULL, O_FORCE },
 		{ "time", required_argument, NULL, O_TIME }, { "rules", no_argument, NULL, O_RULES },
+		{ "probe-in-guest", no_argument, NULL, O_PROBE_GUEST },
 		{ 0 },
 	};
 	memset(o, 0, sizeof *o);
@@ -260,6 +264,7 @@ static int parse_args(int argc, char **argv, struct check_opts *o, char *err, si
 		case O_TAP: o->tap = true; break;
 		case O_FORCE: o->topts.force = true; break;
 		case O_RULES: o->rules = true; break;
+		case O_PROBE_GUEST: o->probe_in_guest = true; break;
 		case O_TIME: {
 			char *end;
 			errno = 0;
@@ -376,6 +381,7 @@ struct check_ctx {
 	bool quick;
 	int write_rc;
 	int cpu;                     /* the one CPU every case runs on */
+	char effective[16];          /* the target's memtype_effective column */
 };
 
 /* Time one case, write its row; the figure into *tp when it went ok. */
@@ -411,6 +417,7 @@ static void time_case(struct check_ctx *x, struct target *t, const struct store_
 	}
 	struct row row;
 	case_row_fill(&row, x->env, x->run_id, x->m, t, &cs, res);
+	snprintf(row.memtype_effective, sizeof row.memtype_effective, "%s", x->effective);
 	x->write_rc = run_dir_append_row(x->csv_fd, &row);
 	if (!x->write_rc)
 		x->rows++;
@@ -569,7 +576,7 @@ int cmd_check(int argc, char **argv)
 		.run_id = run_id, .env = env, .machine = &m, .budget_s = time_s,
 		.min_sample_s = pf.emulated ? 0.0002 : 0.001, .cv_target = 0.01,
 		.min_samples = pf.emulated ? 5 : 10, .max_samples = 1000,
-		.options = ropts, .noptions = 1, .argc = argc, .argv = argv,
+		.options = ropts, .noptions = 1, .argc = argc, .argv = argv, .probe = true,
 	};
 	exit_code = 1;
 	int rc = metadata_write(dir, &md, err, sizeof err);
@@ -620,7 +627,17 @@ int cmd_check(int argc, char **argv)
 			snprintf(f->st8.how, sizeof f->st8.how, "the target did not map");
 			x.faults++;
 		} else {
-			memtype_probe(&ct->t, &f->probe);
+			if (memtype_probe_risks_vm(&ct->t, under_hypervisor(&pf)) && !o.probe_in_guest)
+				snprintf(f->probe.how, sizeof f->probe.how, "not probed: in a %s a Normal mapping "
+					 "that stage 2 made Device would stop the VM (KVM cannot handle the "
+					 "alignment fault); --probe-in-guest probes anyway", platform_env_name(&pf));
+			else
+				memtype_probe(&ct->t, &f->probe);
+			snprintf(x.effective, sizeof x.effective, "%s", memclass_name(f->probe.effective));
+			if ((rc = metadata_add_memtype_probe(dir, ct->spec, x.effective, f->probe.how, err, sizeof err))) {
+				fprintf(stderr, "wcbench check: %s\n", err);
+				goto out;
+			}
 			uint64_t t1 = mono_raw_ns();
 			secs_map += (double)(t1 - t0) / 1e9;
 			measure_target(&x, ct, &ck);

@@ -15,6 +15,7 @@
 #include "check/memtype.h"
 #include "cmd/commands.h"
 #include "cmd/run_options.h"
+#include "check/platform.h"
 #include "common/util.h"
 #include "core/machine.h"
 #include "core/timer.h"
@@ -186,9 +187,16 @@ static int probe_memtype(const char *dir, struct target *t, const char *map_err,
 			 char *effective, size_t n, char *err, size_t errlen)
 {
 	struct memtype_probe p;
+	struct platform pf;
+	platform_detect(&pf);
 	if (map_err[0]) {
 		memset(&p, 0, sizeof p);
 		snprintf(p.how, sizeof p.how, "not probed: the target did not map (%s)", map_err);
+	} else if (memtype_probe_risks_vm(t, under_hypervisor(&pf))) {
+		memset(&p, 0, sizeof p);
+		snprintf(p.how, sizeof p.how, "not probed: in a %s a Normal mapping that stage 2 made Device "
+			 "would stop the VM (KVM cannot handle the alignment fault); wcbench check "
+			 "--probe-in-guest probes anyway", platform_env_name(&pf));
 	} else {
 		memtype_probe(t, &p);
 	}
