@@ -146,8 +146,10 @@ cmp_run nokern "$TMPROOT/nokernel.csv" $FX/base.csv
 bad nokern "BASE .*'kernel'" "a missing key column in BASE: exit 2 naming BASE and the column"
 
 # --- bad input ---
-cmp_run schema $FX/base.csv $FX/schema2.csv
-bad schema "schema version 2" "another schema version: exit 2 naming the version"
+# a schema version later than this wcbench reads
+later=$(($("$WCBENCH" --version | sed -n 's/.*results schema \([0-9]*\).*/\1/p') + 1))
+cmp_run schema $FX/base.csv $FX/schema-later.csv
+bad schema "schema version $later is later" "a later schema version: exit 2 naming the version"
 cmp_run empty $FX/base.csv $FX/empty.csv
 bad empty "empty" "empty file: exit 2"
 cmp_run hdr $FX/base.csv $FX/header-only.csv
@@ -195,6 +197,95 @@ expect_rc outfault 1 "-o DIR with ok -> fault: exit 1"
 grep -q '1 cases not plotted' "$TMPROOT/of/compare.svg" 2>/dev/null &&
 	pass "compare plot names the case it could not plot (status change)" ||
 	fail "compare plot names the case it could not plot (status change)"
+
+# --- verdict.json on both sides (wcbench check) ---
+RID=$(awk -F, 'NR==2{print $2}' $FX/base.csv)
+# vrun DIR TARGET|MAP|VERDICT...: a run directory of base.csv and a verdict.json of those targets
+vrun() {
+	local d=$1 sep="" tg mp v; shift
+	mkdir -p "$d"; cp $FX/base.csv "$d/results.csv"
+	{
+		printf '{"schema_version": 1, "run_id": "%s", "hostname": "h", "arch": "x86_64", "env": "host", "targets": [' "$RID"
+		for t in "$@"; do
+			IFS='|' read -r tg mp v <<<"$t"
+			printf '%s\n {"target": "%s", "map": "%s", "memtype_requested": "WC", "memtype_effective": "", "verdict": "%s", "rule": "rule-%s", "advice": ["advice for %s"]}' \
+				"$sep" "$tg" "$mp" "$v" "$v" "$tg"
+			sep=","
+		done
+		printf ']}\n'
+	} >"$d/verdict.json"
+}
+VF=vfio:0000:01:00.0:bar2 SW=sysfs-wc:0000:02:00.0:bar0
+vrun "$TMPROOT/vb" "ram|anon|works" "$VF|vfio|works" "$SW|sysfs-resource-wc|unknown"
+vrun "$TMPROOT/vn" "ram|anon|works" "$VF|vfio|broken" "$SW|sysfs-resource-wc|broken"
+cmp_run vworse "$TMPROOT/vb" "$TMPROOT/vn"
+expect_rc vworse 1 "verdict works -> broken: exit 1, though every row is the same"
+grep -qE "^VERDICT-REGRESSION +$VF +vfio +works +broken +rule-broken +advice for $VF\$" "$OUT.vworse.out" &&
+	pass "works -> broken is listed as VERDICT-REGRESSION with both verdicts" ||
+	fail "works -> broken is listed as VERDICT-REGRESSION with both verdicts" "$(grep -A3 '^verdicts' "$OUT.vworse.out")"
+grep -qE "^not-comparable +$SW +sysfs-resource-wc +unknown +broken " "$OUT.vworse.out" &&
+	[ "$(grep -c '^VERDICT-REGRESSION' "$OUT.vworse.out")" = 1 ] &&
+	grep -q '^verdicts: 3 targets in both: 1 worse (VERDICT-REGRESSION), 0 improved, 1 same, 1 not comparable' "$OUT.vworse.out" &&
+	pass "unknown -> broken is listed as not-comparable, not as a regression" ||
+	fail "unknown -> broken is listed as not-comparable, not as a regression" "$(grep -A6 '^verdicts' "$OUT.vworse.out")"
+vrun "$TMPROOT/vb2" "$SW|sysfs-resource-wc|unknown" "$VF|vfio|broken"
+vrun "$TMPROOT/vn2" "$SW|sysfs-resource-wc|broken" "$VF|vfio|works"
+cmp_run vunk "$TMPROOT/vb2" "$TMPROOT/vn2"
+expect_rc vunk 0 "unknown -> broken and broken -> works: exit 0"
+grep -qE "^verdict-improved +$VF +vfio +broken +works" "$OUT.vunk.out" && pass "broken -> works is listed as verdict-improved" ||
+	fail "broken -> works is listed as verdict-improved" "$(grep -A4 '^verdicts' "$OUT.vunk.out")"
+cmp_run vmd --format md "$TMPROOT/vb" "$TMPROOT/vn"
+grep -qF "| VERDICT-REGRESSION | $VF | vfio | works | broken | rule-broken | advice for $VF |" "$OUT.vmd.out" &&
+	pass "md: the verdict table in Markdown" || fail "md: the verdict table in Markdown" "$(grep -A5 'Verdicts' "$OUT.vmd.out")"
+cmp_run vcsv --format csv -o "$TMPROOT/vo" "$TMPROOT/vb" "$TMPROOT/vn"
+expect_rc vcsv 1 "csv format: a verdict regression still exits 1"
+[ "$(wc -l <"$OUT.vcsv.out")" = 25 ] && grep -qF "VERDICT-REGRESSION $VF (vfio): works -> broken" "$OUT.vcsv.err" &&
+	pass "csv format: stdout is the case CSV alone, the verdict regression named on stderr" ||
+	fail "csv format: stdout is the case CSV alone, the verdict regression named on stderr" "$(cat "$OUT.vcsv.err")"
+grep -qF "1,VERDICT-REGRESSION,$VF,vfio,1,works,broken,rule-works,rule-broken,advice for $VF" "$TMPROOT/vo/compare-verdicts.csv" 2>/dev/null &&
+	[ "$(wc -l <"$TMPROOT/vo/compare-verdicts.csv")" = 4 ] &&
+	pass "-o DIR writes compare-verdicts.csv, every target" || fail "-o DIR writes compare-verdicts.csv, every target"
+# a BAR at another address on another machine: paired only with --ignore target
+vrun "$TMPROOT/vb3" "$VF|vfio|works"
+vrun "$TMPROOT/vn3" "vfio:0000:81:00.0:bar2|vfio|broken"
+cmp_run vaddr "$TMPROOT/vb3" "$TMPROOT/vn3"
+cmp_run vaddri --ignore target "$TMPROOT/vb3" "$TMPROOT/vn3"
+[ "$(rc_of vaddr)" = 0 ] && grep -q '^only-in-BASE ' "$OUT.vaddr.out" && grep -q '^only-in-NEW ' "$OUT.vaddr.out" &&
+	[ "$(rc_of vaddri)" = 1 ] && grep -q '^VERDICT-REGRESSION ' "$OUT.vaddri.out" &&
+	pass "targets at other addresses: one-sided, paired by map with --ignore target (then a regression)" ||
+	fail "targets at other addresses: one-sided, paired by map with --ignore target" "exit $(rc_of vaddr) / $(rc_of vaddri)"
+vrun "$TMPROOT/vn4" "ram|anon|works" "$VF|vfio|works"
+cmp_run vgone "$TMPROOT/vb" "$TMPROOT/vn4"
+cmp_run vgones --strict "$TMPROOT/vb" "$TMPROOT/vn4"
+[ "$(rc_of vgone)" = 0 ] && [ "$(rc_of vgones)" = 1 ] && grep -qE "^only-in-BASE +$SW" "$OUT.vgone.out" &&
+	pass "a target only in BASE is listed; a regression with --strict" || fail "a target only in BASE is listed; a regression with --strict" "exit $(rc_of vgone) / $(rc_of vgones)"
+# only one side, another run, damaged, hostile text
+cmp_run vone "$TMPROOT/vb" $FX/slower30.csv
+grep -q '^note: only BASE holds a verdict.json: verdicts not compared' "$OUT.vone.out" && [ "$(rc_of vone)" = 1 ] &&
+	! grep -q '^verdicts' "$OUT.vone.out" && pass "verdict.json on one side only: a note, the cases compared as before" ||
+	fail "verdict.json on one side only: a note, the cases compared as before" "$(tail -3 "$OUT.vone.out")"
+vrun "$TMPROOT/vother" "ram|anon|broken"
+sed -i "s/$RID/20990101T000000Z-other/" "$TMPROOT/vother/verdict.json"
+cmp_run vother "$TMPROOT/vb" "$TMPROOT/vother"
+[ "$(rc_of vother)" = 0 ] && grep -q "verdict.json is of run '20990101T000000Z-other', not of the rows beside it" "$OUT.vother.err" &&
+	pass "a verdict.json of another run: a note on stderr, not compared" || fail "a verdict.json of another run: a note on stderr, not compared" "$(cat "$OUT.vother.err")"
+vrun "$TMPROOT/vbad" "ram|anon|works"
+head -c 60 "$TMPROOT/vbad/verdict.json" >"$TMPROOT/vbad/v" && mv "$TMPROOT/vbad/v" "$TMPROOT/vbad/verdict.json"
+cmp_run vbad "$TMPROOT/vb" "$TMPROOT/vbad"
+bad vbad "NEW .*vbad/verdict.json: line 1" "a truncated verdict.json: exit 2, one line naming it"
+vrun "$TMPROOT/vv2" "ram|anon|works"
+sed -i 's/"schema_version": 1/"schema_version": 2/' "$TMPROOT/vv2/verdict.json"
+cmp_run vv2 "$TMPROOT/vv2" "$TMPROOT/vn"
+bad vv2 "BASE .*schema version 2" "a verdict.json of schema version 2: exit 2"
+vrun "$TMPROOT/vh" 'ram\u001b[2J\nINJECTED|anon|broken'
+vrun "$TMPROOT/vhb" 'ram\u001b[2J\nINJECTED|anon|works'
+cmp_run vhost "$TMPROOT/vhb" "$TMPROOT/vh"
+! grep -q $'\x1b' "$OUT.vhost.out" && ! grep -q '^INJECTED' "$OUT.vhost.out" &&
+	grep -qE '^VERDICT-REGRESSION +ram\?\[2J INJECTED +anon' "$OUT.vhost.out" &&
+	pass "text from verdict.json stays on its line, control characters shown as '?'" ||
+	fail "text from verdict.json stays on its line, control characters shown as '?'" "$(grep -A3 '^verdicts' "$OUT.vhost.out" | cat -A | head -3)"
+! grep -qi 'verdicts' "$OUT.same.out" "$OUT.slow30.out" && pass "runs without verdict.json: no verdict section" ||
+	fail "runs without verdict.json: no verdict section"
 
 # --- the fixtures follow the schema, and a real run reads back ---
 if [ -s results/SCHEMA.md ]; then

@@ -109,10 +109,59 @@ bad "no -o: exit 2" "-o DIR" $FX/x86-host
 mkdir -p "$TMPROOT/norun"
 bad "a run directory without results.csv: exit 2" "no results.csv" -o "$TMPROOT/r2" $FX/x86-host "$TMPROOT/norun"
 [ ! -e "$TMPROOT/r2" ] && pass "bad input writes nothing" || fail "bad input writes nothing"
-awk -F, 'BEGIN{OFS=","} NR>1{$1=2} {print}' $FX/x86-host/results.csv >"$TMPROOT/v2.csv"
-bad "another schema version: exit 2" "schema version 2" -o "$TMPROOT/r3" "$TMPROOT/v2.csv"
+# a schema version later than this wcbench reads
+later=$(($("$WCBENCH" --version | sed -n 's/.*results schema \([0-9]*\).*/\1/p') + 1))
+awk -F, -v v=$later 'BEGIN{OFS=","} NR>1{$1=v} {print}' $FX/x86-host/results.csv >"$TMPROOT/v2.csv"
+bad "a later schema version: exit 2" "schema version $later" -o "$TMPROOT/r3" "$TMPROOT/v2.csv"
 touch "$TMPROOT/afile"
 bad "cannot create -o DIR: exit 2" "cannot create" -o "$TMPROOT/afile/sub" $FX/x86-host
+
+# --- verdict.json of wcbench check beside a run: a verdict table, its text escaped ---
+V=$TMPROOT/verdict-run
+mkdir -p "$V"
+cp $FX/x86-host/results.csv "$V/"
+RID=$(awk -F, 'NR==2{print $2}' $FX/x86-host/results.csv)
+verdict_json() { # RUN_ID SCHEMA_VERSION: two targets, one named with hostile text
+	cat <<JSON
+{"schema_version": $2, "run_id": "$1", "hostname": "h", "arch": "x86_64", "env": "host", "targets": [
+ {"target": "ram", "map": "anon", "memtype_requested": "WB", "memtype_effective": "", "verdict": "works",
+  "rule": "ram-normal", "advice": []},
+ {"target": "vfio:0000:01:00.0:bar2 <script>alert(1)</script> & \"q\" |x|\nnext", "map": "vfio",
+  "memtype_requested": "WC", "memtype_effective": "Device", "verdict": "broken", "rule": "probe-device",
+  "advice": ["map resource2_wc <b>instead</b>", "second advice"]}]}
+JSON
+}
+verdict_json "$RID" 1 >"$V/verdict.json"
+"$WCBENCH" report -o "$TMPROOT/rv" "$V" $FX/arm64-guest >"$TMPROOT/rv.out" 2>"$TMPROOT/rv.err"
+rc=$?
+HV=$TMPROOT/rv/index.html
+[ $rc -eq 0 ] && [ -s "$HV" ] && pass "report with a verdict.json: exit 0" || fail "report with a verdict.json: exit 0" "exit $rc: $(head -c 300 "$TMPROOT/rv.err")"
+[ -s "$HV" ] || HV=/dev/null
+[ "$(grep -c '<h3 id="verdicts-' "$HV")" = 1 ] && grep -q '<h2 id="verdicts">' "$HV" &&
+	grep -qF '<tr><td>ram</td><td>anon</td><td>WB</td><td>-</td><td>works</td><td>ram-normal</td><td>-</td></tr>' "$HV" &&
+	pass "a verdict table for M1 (the run with verdict.json) only: target, map, requested, effective, verdict, rule, advice" ||
+	fail "a verdict table for M1 only" "$(grep -A4 'id="verdicts-' "$HV" | head -6)"
+grep -qF '<td>vfio:0000:01:00.0:bar2 &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot; |x|' "$HV" &&
+	grep -qF '<td>map resource2_wc &lt;b&gt;instead&lt;/b&gt;</td></tr>' "$HV" && ! grep -qi '<script\|<b>instead' "$HV" &&
+	! grep -q 'second advice' "$HV" &&
+	pass "verdict table: text from verdict.json escaped; the first advice shown" ||
+	fail "verdict table: text from verdict.json escaped; the first advice shown" "$(grep -F 'vfio:0000:01:00.0:bar2' "$HV" | head -2)"
+grep -qF '| vfio:0000:01:00.0:bar2 \<script>alert(1)\</script> & "q" \|x\| next | vfio | WC | Device | broken | probe-device | map resource2\_wc \<b>instead\</b> |' "$TMPROOT/rv/report.md" &&
+	pass "report.md: the verdict row on one line, escaped for Markdown" ||
+	fail "report.md: the verdict row on one line, escaped for Markdown" "$(grep -F 'probe-device' "$TMPROOT/rv/report.md")"
+! grep -q 'id="verdicts' "$H" && ! grep -qi 'verdict' "$R/report.md" && pass "runs without verdict.json: no verdict section" ||
+	fail "runs without verdict.json: no verdict section"
+verdict_json 20990101T000000Z-other 1 >"$V/verdict.json"
+"$WCBENCH" report -o "$TMPROOT/rv2" "$V" >"$TMPROOT/rv2.out" 2>"$TMPROOT/rv2.err"
+rc=$?
+[ $rc -eq 0 ] && grep -q "verdict.json is of run '20990101T000000Z-other' env 'host', which no rows beside it are from: not shown" "$TMPROOT/rv2.err" &&
+	! grep -q 'id="verdicts' "$TMPROOT/rv2/index.html" &&
+	pass "a verdict.json of another run: a note, no verdict table" || fail "a verdict.json of another run: a note, no verdict table" "exit $rc: $(cat "$TMPROOT/rv2.err")"
+verdict_json "$RID" 2 >"$V/verdict.json"
+bad "a verdict.json of schema version 2: exit 2" "verdict.json: schema version 2" -o "$TMPROOT/r5" "$V"
+verdict_json "$RID" 1 | head -c 150 >"$V/verdict.json"
+bad "a truncated verdict.json: exit 2 naming it" "verdict-run/verdict.json: line" -o "$TMPROOT/r6" "$V"
+[ ! -e "$TMPROOT/r5" ] && [ ! -e "$TMPROOT/r6" ] && pass "a bad verdict.json: nothing written" || fail "a bad verdict.json: nothing written"
 
 # --- the page in headless Chromium ---
 chrome=$(command -v chromium || command -v chromium-browser || true)

@@ -5,6 +5,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 
 RUN=(run --no-plot -k c_8 -T 0.005 --min-samples 2 --max-samples 4)
+now=$("$WCBENCH" --version | sed -n 's/.*results schema \([0-9]*\).*/\1/p') # the schema version written
 # case_keys CSV: one line per row naming its case; dups CSV: how many cases appear twice
 case_keys() {
 	awk -F, 'NR==1{for(i=1;i<=NF;i++) c[$i]=i; next}
@@ -65,7 +66,7 @@ rc=$?
 ids=$(col "$r/results.csv" run_id | sort -u | tr '\n' ' ')
 [ $rc -eq 0 ] && [ "$ids" = "$id " ] && pass "--resume keeps the run's run_id in every row ($id)" \
 	|| fail "--resume keeps the run_id" "exit $rc, run_ids: $ids, metadata: $id"
-bad_lines=$(awk -F, 'NR>1 && $1 != "1"' "$r/results.csv" | wc -l)
+bad_lines=$(awk -F, -v v="$now" 'NR>1 && $1 != v' "$r/results.csv" | wc -l)
 [ "$(rows "$r/results.csv")" -eq "$full" ] && [ "$(dups "$r/results.csv")" -eq 0 ] && [ "$bad_lines" -eq 0 ] \
 	&& grep -q 'partial last row' "$TMPROOT/resume.err" \
 	&& pass "--resume drops a partial last row instead of gluing onto it ($full rows, each case once)" \
@@ -101,9 +102,41 @@ cp "$r/results.csv" "$TMPROOT/saved.csv"
 sed -i '1s/,kernel,width_bytes,barrier,/,barrier,width_bytes,kernel,/' "$r/results.csv" # same names, another order
 refuse "a header that is not this schema's" "header" "${RUN[@]}" -s 64,4K --out "$r" --resume
 cp "$TMPROOT/saved.csv" "$r/results.csv"
+refuse "another --probe" "--probe" "${RUN[@]}" -s 64,4K --out "$r" --resume --probe
+# a results.csv of schema version 1 under this run's metadata: its header says which version
+cp tests/fixtures/v1/x86-host/results.csv "$r/results.csv"
+refuse "a results.csv of schema version 1 (naming both versions and what to do)" \
+	"results.csv was written by results schema version 1, this wcbench writes version $now.*--out" \
+	"${RUN[@]}" -s 64,4K --out "$r" --resume
+cp "$TMPROOT/saved.csv" "$r/results.csv"
 mv "$r/metadata.json" "$TMPROOT/saved.json"
 refuse "a run without metadata.json" "metadata.json" "${RUN[@]}" -s 64,4K --out "$r" --resume
 mv "$TMPROOT/saved.json" "$r/metadata.json"
+
+# --- a run that schema version 1 wrote is not continued by this version, and not touched ---
+v1="$TMPROOT/v1run"
+cp -r tests/fixtures/v1/x86-host "$v1"
+before=$(cat "$v1/results.csv" "$v1/metadata.json" | md5sum)
+"$WCBENCH" run --quick --no-plot -k c_8,mov_8,movnti_8 -b none,sfence -s 64,4K,64K --out "$v1" --resume >/dev/null 2>"$TMPROOT/v1.err"
+rc=$?
+[ $rc -eq 2 ] && [ "$(wc -l <"$TMPROOT/v1.err")" -eq 1 ] && grep -q "schema version 1, this wcbench writes version $now" "$TMPROOT/v1.err" \
+	&& grep -q "finish it with the wcbench that started it.*another --out" "$TMPROOT/v1.err" \
+	&& [ "$(cat "$v1/results.csv" "$v1/metadata.json" | md5sum)" = "$before" ] \
+	&& pass "--resume of a version-1 run: exit 2, one line naming both versions and what to do, files untouched" \
+	|| fail "--resume of a version-1 run" "exit $rc: $(cat "$TMPROOT/v1.err")"
+
+# --- --probe: a resumed run probes again before its first case, and its rows get the column ---
+pr="$TMPROOT/probe"
+"$WCBENCH" "${RUN[@]}" -s 64,4K --probe --out "$pr" >/dev/null 2>&1
+full=$(rows "$pr/results.csv")
+head -3 "$pr/results.csv" >"$pr/t" && mv "$pr/t" "$pr/results.csv"
+"$WCBENCH" "${RUN[@]}" -s 64,4K --probe --out "$pr" --resume >/dev/null 2>"$TMPROOT/probe.err"
+rc=$?
+probes=$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["memtype_probes"]))' "$pr/metadata.json" 2>&1)
+effective=$(col "$pr/results.csv" memtype_effective | sort -u | tr '\n' ' ')
+[ $rc -eq 0 ] && [ "$(rows "$pr/results.csv")" -eq "$full" ] && [ "$probes" = 2 ] && [ "$(echo "$effective" | wc -w)" -le 1 ] \
+	&& pass "--resume --probe: finishes the run, a second entry in memtype_probes, one memtype_effective in all rows ('$effective')" \
+	|| fail "--resume --probe" "exit $rc, $(rows "$pr/results.csv") rows of $full, probes: $probes, column: '$effective' $(tail -1 "$TMPROOT/probe.err")"
 
 # --- one run per directory ---
 l="$TMPROOT/locked"

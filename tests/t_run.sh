@@ -85,6 +85,36 @@ grep -q 'GB/s' "$out/gbps_vs_size.svg" && grep -q 'c_8' "$out/gbps_vs_size.svg" 
 grep -q 'added ns per 64-byte burst' "$out/barrier_cost.svg" && pass "barrier plot is labelled" || fail "barrier plot labels"
 check_exit "an existing results dir is not overwritten" 2 "$WCBENCH" run --quick --no-plot --out "$out" -k c_8
 
+# --- --probe: each target's effective memory type in its rows, how it was decided in metadata ---
+# probe_entries DIR: the memtype_probes of DIR/metadata.json, one "target|memtype_effective|how" a line
+probe_entries() {
+	python3 -c 'import json, sys
+for p in json.load(open(sys.argv[1])).get("memtype_probes", []): print("%s|%s|%s" % (p["target"], p["memtype_effective"], p["how"]))' "$1/metadata.json"
+}
+[ -z "$(col "$csv" memtype_effective | sort -u)" ] && ! grep -q memtype_probes "$out/metadata.json" \
+	&& pass "without --probe: memtype_effective empty, no memtype_probes in metadata.json" \
+	|| fail "without --probe: memtype_effective empty, no memtype_probes" "$(col "$csv" memtype_effective | sort -u | tr '\n' ' ')"
+p="$TMPROOT/probe"
+head -c 65536 /dev/zero >"$TMPROOT/probe.bin"
+"$WCBENCH" run --quick --no-plot -k c_8 -b none -s 64,4K --probe -t ram -t file:"$TMPROOT/probe.bin" -w 0:4K --out "$p" \
+	>/dev/null 2>"$TMPROOT/probe.err"
+rc=$?
+entries=$(probe_entries "$p" 2>&1)
+if [ "$(uname -m)" = x86_64 ]; then
+	[ $rc -eq 0 ] && [ "$(($(wc -l <"$p/results.csv") - 1))" -eq 4 ] && [ -z "$(col "$p/results.csv" memtype_effective | sort -u)" ] \
+		&& [ "$(echo "$entries" | grep -c '^[^|]*||not probed: x86_64 has no timing-free probe')" -eq 2 ] \
+		&& echo "$entries" | grep -q '^ram|' && echo "$entries" | grep -q '^file:' \
+		&& pass "--probe on x86_64: memtype_effective empty in every row, metadata.json says why for each target" \
+		|| fail "--probe on x86_64" "exit $rc, entries: $entries $(tail -2 "$TMPROOT/probe.err")"
+else
+	[ $rc -eq 0 ] && [ "$(col "$p/results.csv" memtype_effective | sort -u)" = Normal ] \
+		&& [ "$(echo "$entries" | grep -c '|Normal|.*no alignment fault')" -eq 2 ] \
+		&& pass "--probe on $(uname -m): Normal in every row of RAM and a file, metadata.json says how" \
+		|| fail "--probe on $(uname -m)" "exit $rc, entries: $entries $(tail -2 "$TMPROOT/probe.err")"
+fi
+grep -q '"option_probe": "on"' "$p/metadata.json" && pass "--probe is among the options a resume must repeat" \
+	|| fail "--probe recorded for --resume" "$(grep must_match "$p/metadata.json")"
+
 # --- verify on RAM, every kernel and barrier ---
 "$WCBENCH" run --quick --no-plot --verify --out "$TMPROOT/verify" >/dev/null 2>&1
 v_ok=$(col "$TMPROOT/verify/results.csv" verify | grep -c '^ok$')
@@ -146,6 +176,21 @@ if [ "$(uname -m)" = x86_64 ]; then
 		&& pass "aarch64 under qemu: 10 kernels x 7 barriers verified ok, st64b_64 unsupported with reason" \
 		|| fail "aarch64 under qemu" "arch=$arch_col kernels=$kernels barriers=$barriers_ not ok: $nonok $(tail -2 "$TMPROOT/arm.err")"
 	grep -q 'HWCAP3_LS64' "$a/results.csv" && pass "st64b_64 row names the missing hwcap" || fail "st64b reason"
+	# --probe: an unaligned STR into RAM or a file completes (Normal memory), inside the window only
+	ap="$TMPROOT/arm64-probe"
+	pf="$TMPROOT/arm64-probe.bin"
+	head -c 65536 /dev/zero | tr '\0' '\347' >"$pf"
+	"$qemu" -cpu max "$TOP/wcbench-aarch64" run --quick --no-plot -k str_8 -b none -s 64 -T 0.02 --probe \
+		-t ram -t "file:$pf" -w 4K:4K --out "$ap" >/dev/null 2>"$TMPROOT/arm-probe.err"
+	rc=$?
+	entries=$(probe_entries "$ap" 2>&1)
+	eff=$(col "$ap/results.csv" memtype_effective | sort | uniq -c | tr -s ' ' | tr '\n' ' ')
+	[ $rc -eq 0 ] && [ "$eff" = " 2 Normal " ] && [ "$(echo "$entries" | grep -c '|Normal|unaligned 8-byte STR at window+1: completed')" -eq 2 ] \
+		&& pass "aarch64 under qemu: run --probe fills Normal in every row, metadata.json says how" \
+		|| fail "aarch64 under qemu: run --probe" "exit $rc, column: $eff, entries: $entries $(tail -2 "$TMPROOT/arm-probe.err")"
+	{ head -c 4096 "$pf" | tr -d '\347'; tail -c +8193 "$pf" | tr -d '\347'; } | cmp -s - /dev/null \
+		&& pass "aarch64 under qemu: --probe stores nothing outside the window" \
+		|| fail "aarch64 under qemu: --probe stores nothing outside the window"
 fi
 
 # --- the sanitizer build runs a real sweep clean ---

@@ -24,6 +24,12 @@ enum memclass memclass_of(const char *mt)
 	return MEMCLASS_UNKNOWN;
 }
 
+bool memtype_probe_risks_vm(const struct target *t, bool under_hypervisor)
+{
+	return memtype_probe_available() && under_hypervisor && t->device[0] &&
+	       memclass_of(t->memtype) == MEMCLASS_NORMAL;
+}
+
 #if defined(__aarch64__)
 struct unaligned_store {
 	volatile uint8_t *addr;

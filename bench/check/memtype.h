@@ -19,8 +19,9 @@ enum memclass { MEMCLASS_UNKNOWN, MEMCLASS_DEVICE, MEMCLASS_NORMAL };
 
 /* "Device", "Normal", or "" for unknown: the spelling of the memtype_effective column. */
 const char *memclass_name(enum memclass c);
-/* The class of a memory type name: Device-* and UC/UC- are Device-like (never combine), Normal-*
- * and WB/WC/WT are Normal; anything else unknown. */
+/* The class of a memory type name: Device-* and UC/UC- are Device-like (uncached; of them only
+ * Device-GRE may gather stores, and Linux maps none as GRE), Normal-* and WB/WC/WT are Normal;
+ * anything else unknown. */
 enum memclass memclass_of(const char *memtype);
 
 struct memtype_probe {
@@ -29,6 +30,16 @@ struct memtype_probe {
 	char how[200];          /* what was done and seen, e.g. "unaligned 8-byte STR at window+1
 				 * (0x...1001): SIGBUS BUS_ADRALN: alignment fault, Device memory" */
 };
+
+/*
+ * In a guest under a hypervisor (not an emulator), an unaligned access to a BAR mapping whose
+ * stage 1 is Normal but whose stage 2 is Device is an alignment fault taken to EL2, which KVM
+ * cannot handle: KVM_RUN fails with EFAULT and the VMM stops the whole VM (seed 003; host log
+ * "kvm: Unsupported FSC: EC=0x24 xFSC=0x21"). True when probing t there risks that: callers skip
+ * the probe unless the user asks for it. A Device stage 1 faults inside the guest (safe), and
+ * guest RAM is Normal at stage 2 (safe).
+ */
+bool memtype_probe_risks_vm(const struct target *t, bool under_hypervisor);
 
 /* Whether this build has a timing-free probe (arm64). */
 bool memtype_probe_available(void);

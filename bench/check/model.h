@@ -28,7 +28,8 @@ const char *mt_name(enum mt t);
 enum mt mt_parse(const char *s);
 /* Device for Device-* and UC/UC-, Normal for Normal-* and WB/WT/WC. */
 enum memclass mt_class(enum mt t);
-/* Whether stores to memory of this type may be combined by the CPU (Normal-NC/WB/WT, WC, WB). */
+/* Whether stores to memory of this type may be combined by the CPU (Normal-NC/WB/WT; Device-GRE,
+ * whose G permits Gathering, Arm ARM B2.10.2; WC, WB, WT). */
 bool mt_may_combine(enum mt t);
 
 enum model_arch { MODEL_ARM64, MODEL_X86_64 };

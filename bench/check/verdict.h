@@ -13,6 +13,7 @@
 #include "check/link.h"
 #include "check/memtype.h"
 #include "check/model.h"
+#include "check/platform.h"
 
 enum verdict { VERDICT_WORKS, VERDICT_DEGRADED, VERDICT_BROKEN, VERDICT_UNKNOWN, VERDICT_COUNT };
 /* "works", "degraded", "broken", "unknown" */
@@ -30,17 +31,6 @@ struct throughput {
 	char kernel[24];
 	char how[200];          /* "str_8, burst 4 KiB, barrier none, drain readback, 12 samples,
 				 * timer cntvct" or why it was not measured */
-};
-
-/* Where check runs, as far as it can tell. */
-struct platform {
-	enum model_env env;
-	char how[200];          /* the evidence: "CPUID 0x40000000: TCGTCGTCGTCG", "MIDR implementer
-				 * 0x00 (software) part 0x051: QEMU -cpu max" */
-	char host_kernel[64];   /* the KVM host's kernel: this kernel on a host, --host-kernel in a
-				 * guest, "" unknown */
-	unsigned host_major, host_minor;
-	enum x86_vendor vendor;
 };
 
 /* Everything the verdict on one target is made from. */
@@ -74,7 +64,7 @@ void check_facts_init(struct check_facts *f);
 struct evidence {
 	char kind[24];          /* memtype-probe, memtype-os, model, emulation, link, throughput-8B,
 				 * fingerprint, throughput-64B, wc-uc-ratio, conflict */
-	char observed[300];
+	char observed[700];     /* long enough for the model's derivation */
 	char expected[300];     /* what the rule expected, or "" */
 	char source[200];       /* the rule or reference it rests on */
 	enum verdict points_to; /* what this item alone suggests (unknown: neutral) */

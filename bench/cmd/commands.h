@@ -14,4 +14,5 @@ int cmd_report(int argc, char **argv);
 int cmd_guest(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 #endif

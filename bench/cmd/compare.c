@@ -1,9 +1,11 @@
 /*
  * `wcbench compare BASE NEW`: match the rows of two runs by case key and say, for each case,
- * whether NEW is slower or faster than BASE beyond the noise both rows measured themselves.
+ * whether NEW is slower or faster than BASE beyond the noise both rows measured themselves; and
+ * when both runs hold a verdict.json, which target's verdict got worse.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,6 +17,7 @@
 #include "cmd/commands.h"
 #include "common/util.h"
 #include "render/compare_out.h"
+#include "results/json.h"
 #include "results/keys.h"
 #include "results/resultset.h"
 
@@ -44,6 +47,13 @@ static const char compare_help[] =
 "The table lists the worst regressions first: status regressions, then regressions by GB/s\n"
 "ratio, improvements, status changes and one-sided cases.\n"
 "\n"
+"Verdicts: when BASE and NEW both hold a verdict.json of `wcbench check` (of the same run as\n"
+"their rows), their targets are paired by target and map (--ignore target / map drop those)\n"
+"and listed after the cases. A verdict that got worse (works < degraded < broken) is a\n"
+"VERDICT-REGRESSION; unknown on either side is not-comparable, never a regression. With\n"
+"--format csv they are not in the CSV: regressions are named on stderr, and -o DIR writes\n"
+"them all to DIR/compare-verdicts.csv.\n"
+"\n"
 "options:\n"
 "  --threshold PCT   smallest change that counts, in percent (default 5)\n"
 "  --format FMT      text (aligned table, default), md (Markdown, for reports and CI\n"
@@ -51,20 +61,93 @@ static const char compare_help[] =
 "  --all             list unchanged cases too in text and md (csv always lists all)\n"
 "  --ignore FIELDS   leave key fields out of the match, comma-separated (e.g. env, to\n"
 "                    compare a host run with a guest run)\n"
-"  --strict          cases only in BASE count as regressions (a case that vanished)\n"
+"  --strict          cases (and targets) only in BASE count as regressions (they vanished)\n"
 "  -o, --out DIR     also write DIR/compare.{txt,md,csv} (the chosen format), the full CSV\n"
 "                    DIR/compare.csv, and the plot DIR/compare.png and .svg (gnuplot): the\n"
 "                    change of GB/s per case with the range the two p10-p90 intervals allow\n"
 "  -h, --help        this text\n"
 "\n"
-"exit status: 0 nothing regressed beyond noise, 1 something did, 2 bad input (missing\n"
-"file, other schema version, missing column, damaged row, no case in common).\n"
+"exit status: 0 nothing regressed beyond noise, 1 something did (a case or a verdict), 2 bad\n"
+"input (missing file, other schema version, missing column, damaged row, no case in common,\n"
+"a verdict.json that cannot be read).\n"
 "\n"
 "examples:\n"
 "  wcbench compare results/before results/after\n"
 "  wcbench compare --threshold 10 --format md -o cmp base.csv new.csv\n"
 "  wcbench compare --ignore env results/host results/guest\n";
 
+
+/* The verdict.json of both runs, when both have one. */
+struct verdicts {
+	struct verdict_file base, nw;
+	bool compared;
+	char note[600];          /* why they were not compared, when only one run has one */
+	struct verdict_pair *p;
+	size_t n, count[VC_COUNT];
+};
+
+/* A run's verdict.json (beside its rows): 1 read, 0 none, or one of another run (a note on
+ * stderr), -1 refused (said: exit 2). */
+static int load_verdict_file(const char *side, const struct result_set *rs, struct verdict_file *vf)
+{
+	char err[PATH_MAX + 400];
+	int rc = verdict_json_read(rs->dir, vf, err, sizeof err);
+	if (rc == -ENOENT)
+		return 0;
+	if (rc) {
+		cli_error("compare", "%s %s", side, err);
+		return -1;
+	}
+	for (size_t i = 0; i < rs->nrows; i++)
+		if (!strcmp(rs->rows[i].run_id, vf->run_id))
+			return 1;
+	char id[sizeof vf->run_id];
+	utf8_one_line(vf->run_id, NULL, id, sizeof id);
+	fprintf(stderr, "wcbench compare: note: %s %s/verdict.json is of run '%s', not of the rows beside it: "
+		"its verdicts are not compared\n", side, rs->dir, id);
+	verdict_file_free(vf);
+	return 0;
+}
+
+/* Both verdict.json read and paired, or a note on why not. 0, or the exit code (2). */
+static int load_verdicts(const struct result_set *base, const struct result_set *nw, unsigned ignore,
+			 struct verdicts *vd)
+{
+	int hb = load_verdict_file("BASE", base, &vd->base);
+	int hn = hb < 0 ? 0 : load_verdict_file("NEW", nw, &vd->nw);
+	if (hb < 0 || hn < 0)
+		return EXIT_USAGE;
+	if (hb != hn)
+		snprintf(vd->note, sizeof vd->note, "note: only %s holds a verdict.json: verdicts not compared",
+			 hb ? "BASE" : "NEW");
+	if (!hb || !hn)
+		return 0;
+	if (compare_verdicts(&vd->base, &vd->nw, ignore, &vd->p, &vd->n, vd->count))
+		return cli_error("compare", "out of memory");
+	vd->compared = true;
+	return 0;
+}
+
+/* --format csv has no room for verdicts: a regression is named on stderr. */
+static void say_verdict_regressions(const struct verdicts *vd)
+{
+	for (size_t i = 0; vd->compared && i < vd->n; i++) {
+		if (vd->p[i].c != VC_WORSE)
+			continue;
+		char target[400], map[64];
+		utf8_one_line(vd->p[i].b->target, NULL, target, sizeof target);
+		utf8_one_line(vd->p[i].b->map, NULL, map, sizeof map);
+		fprintf(stderr, "wcbench compare: VERDICT-REGRESSION %s (%s): %s -> %s\n", target, map,
+			verdict_name(vd->p[i].b->verdict), verdict_name(vd->p[i].n->verdict));
+	}
+}
+
+static void free_verdicts(struct verdicts *vd)
+{
+	verdict_file_free(&vd->base);
+	verdict_file_free(&vd->nw);
+	free(vd->p);
+}
 
 static const char *run_name(const struct result_set *rs)
 {
@@ -81,7 +164,8 @@ static const char *run_name(const struct result_set *rs)
 
 /* DIR/compare.{txt,md,csv} and the plot; 0, or -errno after saying what failed. */
 static int write_outputs(const struct cmp_opts *o, const struct sbuf *out, const struct entry *e,
-			 size_t ne, const struct result_set *base, const struct result_set *nw)
+			 size_t ne, const struct result_set *base, const struct result_set *nw,
+			 const struct verdicts *vd)
 {
 	char path[4096], err[1024];
 	const char *ext = o->fmt == FMT_CSV ? "csv" : o->fmt == FMT_MD ? "md" : "txt";
@@ -91,6 +175,13 @@ static int write_outputs(const struct cmp_opts *o, const struct sbuf *out, const
 		struct sbuf cs = { 0 };
 		compare_write_csv(&cs, e, ne, o);
 		snprintf(path, sizeof path, "%s/compare.csv", o->outdir);
+		rc = cs.oom ? -ENOMEM : write_file(path, cs.s, cs.len);
+		sb_free(&cs);
+	}
+	if (!rc && vd->compared) {
+		struct sbuf cs = { 0 };
+		compare_write_verdicts_csv(&cs, vd->p, vd->n);
+		snprintf(path, sizeof path, "%s/compare-verdicts.csv", o->outdir);
 		rc = cs.oom ? -ENOMEM : write_file(path, cs.s, cs.len);
 		sb_free(&cs);
 	}
@@ -208,11 +299,14 @@ int cmd_compare(int argc, char **argv)
 	size_t ne = 0;
 	struct sbuf out = { 0 };
 	struct counts cnt;
+	struct verdicts vd = { 0 };
 	if (!base.nrows || !nw.nrows) {
 		cli_error("compare", "%s %s: header only, no rows", base.nrows ? "NEW" : "BASE",
 			  base.nrows ? nw.csv_path : base.csv_path);
 		goto done;
 	}
+	if (load_verdicts(&base, &nw, o.ignore, &vd))
+		goto done;
 	if (compare_runs(&base, &nw, o.ignore, o.thr, &e, &ne, &cnt)) {
 		cli_error("compare", "out of memory");
 		goto done;
@@ -234,10 +328,15 @@ int cmd_compare(int argc, char **argv)
 			goto done;
 		}
 	}
-	if (o.fmt == FMT_CSV)
+	if (o.fmt == FMT_CSV) {
 		compare_write_csv(&out, e, ne, &o);
-	else
+	} else {
 		compare_write_text(&out, e, ne, &o, &base, &nw, &cnt, o.fmt == FMT_MD);
+		if (vd.compared)
+			compare_write_verdicts(&out, vd.p, vd.n, vd.count, &o, o.fmt == FMT_MD);
+		else if (vd.note[0])
+			sb_printf(&out, "\n%s\n", vd.note);
+	}
 	if (out.oom) {
 		cli_error("compare", "out of memory");
 		goto done;
@@ -245,12 +344,16 @@ int cmd_compare(int argc, char **argv)
 	fwrite(out.s, 1, out.len, stdout);
 	fflush(stdout);
 
+	if (o.fmt == FMT_CSV)
+		say_verdict_regressions(&vd);
 	int regressed = cnt.v[V_REGRESSION] || cnt.v[V_STATUS_REGRESSION] ||
-			(o.strict && cnt.v[V_ONLY_BASE]);
+			(o.strict && cnt.v[V_ONLY_BASE]) || vd.count[VC_WORSE] ||
+			(o.strict && vd.count[VC_ONLY_BASE]);
 	ret = regressed ? 1 : 0;
-	if (o.outdir && write_outputs(&o, &out, e, ne, &base, &nw))
+	if (o.outdir && write_outputs(&o, &out, e, ne, &base, &nw, &vd))
 		ret = EXIT_USAGE; /* as when DIR cannot be made */
 done:
+	free_verdicts(&vd);
 	sb_free(&out);
 	free(e);
 	rs_free(&base);

@@ -17,6 +17,8 @@ static const char help[] =
 	"  list      kernels, barriers and target kinds, and whether each can run here\n"
 	"  compare   BASE NEW: what got slower or faster between two runs (exit 1 on regression)\n"
 	"  report    -o DIR RUN...: an HTML/Markdown report comparing machines\n"
+	"  check     TARGET...: does write combining work there, and if not, why (a verdict with\n"
+	"            its evidence; verdict.json, JUnit, TAP)\n"
 	"  probe     SPEC...: what a target maps to (memtype, regions, IOMMU, DMA) without storing\n"
 	"  plot      RUN: draw the plots of a results directory (again) from its CSV\n"
 	"  guest     boot a Linux guest with QEMU and run wcbench inside it\n"
@@ -46,6 +48,8 @@ int main(int argc, char **argv)
 		return cmd_compare(argc - 1, argv + 1);
 	if (!strcmp(cmd, "report"))
 		return cmd_report(argc - 1, argv + 1);
+	if (!strcmp(cmd, "check"))
+		return cmd_check(argc - 1, argv + 1);
 	if (!strcmp(cmd, "probe"))
 		return cmd_probe(argc - 1, argv + 1);
 	if (!strcmp(cmd, "plot"))

@@ -4,15 +4,20 @@
  * results/machines.c, the figures drawn by render/report_figures.c, the page written by
  * render/report_page.c.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cmd/commands.h"
+#include "check/verdict_io.h"
 #include "common/util.h"
 #include "render/plot.h"
 #include "render/report_page.h"
+#include "results/json.h"
 #include "results/machines.h"
 #include "results/resultset.h"
 
@@ -35,10 +40,12 @@ static const char report_help[] =
 "  <machine>/             per machine: its rows (results.csv) and the plots of `wcbench run`\n"
 "                         (gbps_vs_size, barrier_cost; PNG and SVG)\n"
 "The page has: a table of the machines (CPU, kernel, env, timer, hypervisor when\n"
-"metadata.json says), the memory types each one saw (requested, as the OS reports it, how\n"
-"many cases ran or faulted), the best kernel+barrier per memory type and machine, and the\n"
-"figures. Every figure's caption says the drain mode, the timer, the statistic (median of N\n"
-"samples, p10-p90 bars) and that GB/s = 10^9 bytes/s.\n"
+"metadata.json says); when a run directory holds the verdict.json of `wcbench check` (of\n"
+"the same run and env as the rows), a table of its verdicts (target, map, memory type\n"
+"requested and probed, verdict, rule, first advice); the memory types each one saw\n"
+"(requested, as the OS reports it, how many cases ran or faulted), the best kernel+barrier\n"
+"per memory type and machine, and the figures. Every figure's caption says the drain mode,\n"
+"the timer, the statistic (median of N samples, p10-p90 bars) and that GB/s = 10^9 bytes/s.\n"
 "\n"
 "options:\n"
 "  -o, --out DIR     where to write (created; files in it are overwritten)\n"
@@ -47,7 +54,8 @@ static const char report_help[] =
 "\n"
 "exit status: 0 written; 1 written, but a figure could not be made (gnuplot missing or\n"
 "failed: the page says which); 2 bad input (no RUN, no results.csv, another schema\n"
-"version, a damaged row, DIR cannot be created), nothing written.\n"
+"version, a damaged row, a verdict.json that cannot be read, DIR cannot be created),\n"
+"nothing written.\n"
 "\n"
 "examples:\n"
 "  wcbench report -o report results/hostA results/hostB\n"
@@ -59,6 +67,42 @@ static const char *const report_required[] = {
 	"kernel", "barrier", "barrier_every", "burst_bytes", "threads", "drain", "timer", "samples",
 	"status", "ns_per_burst_median", "gb_per_s_median", "gb_per_s_p10", "gb_per_s_p90", NULL
 };
+
+/*
+ * The verdict.json in each run's directory (vf[k] for rs[k]; -ENOENT: none) and, per machine,
+ * the one of its run and env (mv[i], NULL where none). A file that cannot be read is bad input
+ * (-EINVAL, said); one that belongs to no machine here is named in a note.
+ */
+static int load_verdicts(const struct result_set *rs, size_t nruns, struct verdict_file *vf,
+			 const struct machine *ms, size_t nm, const struct verdict_file **mv)
+{
+	char err[PATH_MAX + 400];
+	for (size_t k = 0; k < nruns; k++) {
+		int rc = verdict_json_read(rs[k].dir, &vf[k], err, sizeof err);
+		if (rc && rc != -ENOENT) {
+			cli_error("report", "%s", err);
+			return rc;
+		}
+	}
+	for (size_t i = 0; i < nm; i++)
+		for (size_t k = 0; k < nruns && !mv[i]; k++)
+			if (ms[i].rs == &rs[k] && vf[k].e && !strcmp(vf[k].run_id, ms[i].run_id) &&
+			    !strcmp(vf[k].env, ms[i].env))
+				mv[i] = &vf[k];
+	for (size_t k = 0; k < nruns; k++) {
+		bool used = false;
+		for (size_t i = 0; i < nm; i++)
+			used = used || mv[i] == &vf[k];
+		if (vf[k].e && !used) {
+			char id[sizeof vf[k].run_id], env[sizeof vf[k].env];
+			utf8_one_line(vf[k].run_id, NULL, id, sizeof id);
+			utf8_one_line(vf[k].env, NULL, env, sizeof env);
+			fprintf(stderr, "wcbench report: note: %s/verdict.json is of run '%s' env '%s', which no rows "
+				"beside it are from: not shown\n", rs[k].dir, id, env);
+		}
+	}
+	return 0;
+}
 
 /* What was written, warnings for figures not made. 0, or 1 when a figure is missing. */
 static int print_result(const char *outdir, const struct machine *ms, size_t nm, const struct fig *fbest,
@@ -120,11 +164,16 @@ int cmd_report(int argc, char **argv)
 
 	int ret = EXIT_USAGE;
 	struct result_set *rs = calloc(nruns, sizeof *rs);
+	struct verdict_file *vf = calloc(nruns, sizeof *vf);
+	const struct verdict_file **mv = NULL;
 	struct machine *ms = NULL;
 	size_t nm = 0;
 	char err[1024];
-	if (!rs)
+	if (!rs || !vf) {
+		free(rs);
+		free(vf);
 		return cli_error("report", "out of memory");
+	}
 	for (size_t k = 0; k < nruns; k++) {
 		if (rs_load(argv[optind + (int)k], report_required, &rs[k], err, sizeof err)) {
 			cli_error("report", "%s", err);
@@ -139,6 +188,13 @@ int cmd_report(int argc, char **argv)
 		cli_error("report", "%s", err);
 		goto done;
 	}
+	mv = calloc(nm ? nm : 1, sizeof *mv);
+	if (!mv) {
+		cli_error("report", "out of memory");
+		goto done;
+	}
+	if (load_verdicts(rs, nruns, vf, ms, nm, mv))
+		goto done;
 	/* the inputs are good: now the output directory */
 	int rc = make_dirs(outdir);
 	if (rc) {
@@ -153,7 +209,7 @@ int cmd_report(int argc, char **argv)
 	report_fig_best(outdir, ms, nm, &fbest);
 	size_t ncost = 0;
 	report_fig_barrier_cost(outdir, ms, nm, &fcost, &ncost);
-	if (report_write_page(outdir, title, ms, nm, nruns, &fbest, &fcost, err, sizeof err)) {
+	if (report_write_page(outdir, title, ms, nm, nruns, mv, &fbest, &fcost, err, sizeof err)) {
 		fprintf(stderr, "wcbench report: %s\n", err);
 		ret = 1;
 		goto done;
@@ -161,8 +217,12 @@ int cmd_report(int argc, char **argv)
 	ret = print_result(outdir, ms, nm, &fbest, &fcost, ncost);
 done:
 	machines_free(ms, nm);
-	for (size_t i = 0; i < nruns; i++)
+	free(mv);
+	for (size_t i = 0; i < nruns; i++) {
 		rs_free(&rs[i]); /* zeroed where not loaded */
+		verdict_file_free(&vf[i]);
+	}
 	free(rs);
+	free(vf);
 	return ret;
 }

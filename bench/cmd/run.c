@@ -1,4 +1,4 @@
-/* wcbench run: options -> sweep -> for each target: map -> for each case: measure -> row. */
+/* wcbench run: options -> sweep -> for each target: map -> (probe) -> for each case: measure -> row. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -12,8 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "check/memtype.h"
 #include "cmd/commands.h"
 #include "cmd/run_options.h"
+#include "check/platform.h"
 #include "common/util.h"
 #include "core/machine.h"
 #include "core/timer.h"
@@ -38,10 +40,27 @@ static void on_stop_signal(int sig)
 	stop_signal = sig;
 }
 
+/* The earlier schema version whose header text begins with, or 0. */
+static long earlier_schema_of(const char *text, size_t len)
+{
+	for (long v = 1; v < SCHEMA_VERSION; v++) {
+		char *header;
+		size_t hlen;
+		if (csv_header_line_of_version(v, &header, &hlen))
+			return 0;
+		bool same = len >= hlen && !memcmp(text, header, hlen);
+		free(header);
+		if (same)
+			return v;
+	}
+	return 0;
+}
+
 /*
- * The results.csv of a run to resume must begin with exactly this schema's header; a last line
- * without its newline (a full disk, a crash) is a partial row and is cut off. *need_header: the
- * file held no complete header (cut to nothing). 0, or -EINVAL (a usage error) with one line in err.
+ * The results.csv of a run to resume must begin with exactly this schema's header (an earlier
+ * version's is refused by name: its rows cannot gain a column midway); a last line without its
+ * newline (a full disk, a crash) is a partial row and is cut off. *need_header: the file held no
+ * complete header (cut to nothing). 0, or -EINVAL (a usage error) with one line in err.
  */
 static int trim_results(const char *csv_path, int fd, bool *need_header, char *err, size_t n)
 {
@@ -59,8 +78,12 @@ static int trim_results(const char *csv_path, int fd, bool *need_header, char *e
 		*need_header = true; /* the header itself was cut short */
 		keep = 0;
 	} else if (!rc && (len < hlen || memcmp(text, header, hlen))) {
-		snprintf(err, n, "--resume: %s: the header is not this wcbench's results schema "
-			 "(version %d): not a run to continue", csv_path, SCHEMA_VERSION);
+		long earlier = earlier_schema_of(text, len);
+		if (earlier)
+			schema_refuse_resume(err, n, csv_path, earlier);
+		else
+			snprintf(err, n, "--resume: %s: the header is not this wcbench's results schema "
+				 "(version %d): not a run to continue", csv_path, SCHEMA_VERSION);
 		rc = -EINVAL;
 	} else if (!rc && text[len - 1] != '\n') {
 		keep = (size_t)(strrchr(text, '\n') - text) + 1;
@@ -135,7 +158,7 @@ static void print_best(const struct run_options *o, struct best (*best)[MAX_LIST
  * targets' defaults), so "the same run" means the same cases measuring the same bytes. */
 struct resume_texts {
 	char targets[MAX_TARGETS * 164], windows[MAX_TARGETS * 44];
-	struct resume_option opts[4];
+	struct resume_option opts[5];
 };
 
 static void resume_options(const struct run_options *o, const struct target *targets,
@@ -153,6 +176,34 @@ static void resume_options(const struct run_options *o, const struct target *tar
 	rt->opts[1] = (struct resume_option){ .name = "target", .value = rt->targets };
 	rt->opts[2] = (struct resume_option){ .name = "window", .value = rt->windows };
 	rt->opts[3] = (struct resume_option){ .name = "verify", .value = o->verify ? "on" : "off" };
+	/* --probe fills a column: the rows of one run either all have it or none */
+	rt->opts[4] = (struct resume_option){ .name = "probe", .value = o->probe ? "on" : "off" };
+}
+
+/* --probe: the effective memory type of target t (mapped unless map_err is set) into effective,
+ * as the memtype_effective column spells it, and how it was decided into metadata.json and onto
+ * stderr. 0, or -errno with one line in err (metadata.json could not be written). */
+static int probe_memtype(const char *dir, struct target *t, const char *map_err, bool tty,
+			 char *effective, size_t n, char *err, size_t errlen)
+{
+	struct memtype_probe p;
+	struct platform pf;
+	platform_detect(&pf);
+	if (map_err[0]) {
+		memset(&p, 0, sizeof p);
+		snprintf(p.how, sizeof p.how, "not probed: the target did not map (%s)", map_err);
+	} else if (memtype_probe_risks_vm(t, under_hypervisor(&pf))) {
+		memset(&p, 0, sizeof p);
+		snprintf(p.how, sizeof p.how, "not probed: in a %s a Normal mapping that stage 2 made Device "
+			 "would stop the VM (KVM cannot handle the alignment fault); wcbench check "
+			 "--probe-in-guest probes anyway", platform_env_name(&pf));
+	} else {
+		memtype_probe(t, &p);
+	}
+	snprintf(effective, n, "%s", memclass_name(p.effective));
+	fprintf(stderr, "%swcbench run: %s: memtype_effective %s: %s\n", tty ? "\r\033[K" : "", t->spec,
+		effective[0] ? effective : "not decided", p.how);
+	return metadata_add_memtype_probe(dir, t->spec, effective, p.how, err, errlen);
 }
 
 static void unmap_targets(struct target *targets, unsigned n)
@@ -227,7 +278,7 @@ int cmd_run(int argc, char **argv)
 		.min_sample_s = o->min_sample_s, .cv_target = o->cv_target,
 		.min_samples = o->min_samples, .max_samples = o->max_samples,
 		.options = rt.opts, .noptions = sizeof rt.opts / sizeof rt.opts[0],
-		.argc = argc, .argv = argv,
+		.argc = argc, .argv = argv, .probe = o->probe,
 	};
 
 	/* Usage errors first (bad --out, a busy directory, a run that is not this one): exit 2 with
@@ -288,6 +339,7 @@ int cmd_run(int argc, char **argv)
 	size_t per_target = sweep_count(o), total = per_target * o->ntargets, n_done = 0;
 	size_t counts[4] = { 0 }, skipped = 0;
 	int write_rc = 0;
+	char stop_err[PATH_MAX + TARGET_ERR_LEN] = ""; /* what stopped the run, when write_rc */
 	best = calloc(o->ntargets, sizeof *best);
 	uint64_t t0 = mono_raw_ns();
 	fprintf(stderr, "wcbench: %zu cases into %s (timer %s %.3f GHz, read cost %.1f ns; budget %.2f s per case)\n",
@@ -298,6 +350,8 @@ int cmd_run(int argc, char **argv)
 		int map_rc = t->ops->map(t, map_err);
 		if (map_rc)
 			fprintf(stderr, "wcbench run: %s\n", map_err);
+		char effective[16] = ""; /* the memtype_effective of this target's rows */
+		bool probed = !o->probe; /* before the first case that runs, not on a resume's skips */
 		for (size_t i = 0; i < per_target && !stop_signal && !write_rc; i++) {
 			struct sweep_point p;
 			sweep_point(o, i, &p);
@@ -324,6 +378,13 @@ int cmd_run(int argc, char **argv)
 				n_done++;
 				continue;
 			}
+			if (!probed) {
+				probed = true;
+				write_rc = probe_memtype(dir, t, map_rc ? map_err : "", tty, effective,
+							 sizeof effective, stop_err, sizeof stop_err);
+				if (write_rc)
+					break;
+			}
 			struct case_result *res = calloc(1, sizeof *res);
 			if (!res) {
 				write_rc = -ENOMEM;
@@ -339,10 +400,13 @@ int cmd_run(int argc, char **argv)
 				break;
 			}
 			case_row_fill(&row, o->env, run_id, &m, t, &cs, res);
+			snprintf(row.memtype_effective, sizeof row.memtype_effective, "%s", effective);
 			free(res);
 			write_rc = run_dir_append_row(csv_fd, &row);
-			if (write_rc)
+			if (write_rc) {
+				snprintf(stop_err, sizeof stop_err, "%s: %s", csv_path, strerror(-write_rc));
 				break;
+			}
 			on_disk++;
 			counts[row.status]++;
 			struct best *b = &best[ti_][p.kernel];
@@ -361,9 +425,10 @@ int cmd_run(int argc, char **argv)
 	if (tty)
 		fputs("\r\033[K", stderr);
 	if (!best || write_rc) {
-		fprintf(stderr, "wcbench run: %s: %s: stopped; %zu rows are on disk (continue with "
-				"--resume --out %s once that is fixed)\n", csv_path,
-			strerror(best ? -write_rc : ENOMEM), on_disk, dir);
+		if (!stop_err[0])
+			snprintf(stop_err, sizeof stop_err, "%s: %s", csv_path, strerror(best ? -write_rc : ENOMEM));
+		fprintf(stderr, "wcbench run: %s: stopped; %zu rows are on disk (continue with "
+				"--resume --out %s once that is fixed)\n", stop_err, on_disk, dir);
 		goto out;
 	}
 	exit_code = 0;

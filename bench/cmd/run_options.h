@@ -34,6 +34,7 @@ struct run_options {
 	unsigned ndrains;
 	struct target_opts topts;
 	bool verify;
+	bool probe;                  /* --probe: each target's effective memory type into its rows */
 	bool quick;
 	bool no_plot;
 	bool resume;

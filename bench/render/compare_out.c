@@ -9,6 +9,7 @@
 #include "render/compare_out.h"
 #include "render/gnuplot.h"
 #include "results/csv.h"
+#include "results/json.h"
 #include "results/keys.h"
 
 static int is_ok(const struct row *r)
@@ -78,7 +79,7 @@ void compare_write_csv(struct sbuf *b, const struct entry *e, size_t n, const st
 		     "base_samples,new_samples,threshold_pct,note\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct row *any = e[i].b ? e[i].b : e[i].n;
-		sb_printf(b, "%zu,%s,", i + 1, verdict_names[e[i].v]);
+		sb_printf(b, "%zu,%s,", i + 1, cmp_verdict_names[e[i].v]);
 		csv_field(b, e[i].name);
 		for (size_t k = 0; k < nk; k++) {
 			char v[256];
@@ -133,7 +134,7 @@ static const char *const cell_head[NCELL] = {
 
 static void entry_cells(const struct entry *e, char cell[NCELL][256])
 {
-	snprintf(cell[0], 256, "%s", verdict_names[e->v]);
+	snprintf(cell[0], 256, "%s", cmp_verdict_names[e->v]);
 	if (e->occ > 1)
 		snprintf(cell[1], 256, "%s #%u", e->name, e->occ);
 	else
@@ -245,7 +246,119 @@ void compare_write_text(struct sbuf *b, const struct entry *e, size_t n, const s
 	summary(b, c, o, md);
 }
 
-static const char *plot_verdict(enum verdict v)
+/* --- verdicts --- */
+
+#define NVCELL 7
+#define VCELL 320
+static const char *const vcell_head[NVCELL] = {
+	"change", "target", "map", "BASE", "NEW", "rule", "first advice",
+};
+
+static void verdict_cells(const struct verdict_pair *p, char cell[NVCELL][VCELL])
+{
+	const struct verdict_entry *any = p->n ? p->n : p->b;
+	char target[VCELL];
+	utf8_one_line(any->target, NULL, target, sizeof target);
+	snprintf(cell[0], VCELL, "%s", verdict_change_names[p->c]);
+	snprintf(cell[1], VCELL, p->occ > 1 ? "%s #%u" : "%s", target, p->occ);
+	utf8_one_line(any->map, NULL, cell[2], VCELL);
+	snprintf(cell[3], VCELL, "%s", p->b ? verdict_name(p->b->verdict) : "-");
+	snprintf(cell[4], VCELL, "%s", p->n ? verdict_name(p->n->verdict) : "-");
+	utf8_one_line(any->rule[0] ? any->rule : "-", NULL, cell[5], VCELL);
+	utf8_one_line(any->advice[0] ? any->advice : "-", NULL, cell[6], VCELL);
+}
+
+static int verdict_shown(const struct verdict_pair *p, const struct cmp_opts *o)
+{
+	return o->all || p->c != VC_SAME;
+}
+
+void compare_write_verdicts(struct sbuf *b, const struct verdict_pair *p, size_t n,
+			    const size_t count[VC_COUNT], const struct cmp_opts *o, int md)
+{
+	static char cell[NVCELL][VCELL];
+	size_t w[NVCELL], listed = 0;
+	if (md)
+		sb_printf(b, "\n### Verdicts (verdict.json of both runs)\n\nworks < degraded < broken; a verdict "
+			     "that got worse is a regression, unknown on either side is not comparable. Rule "
+			     "and advice are NEW's (BASE's for a target only in BASE).\n\n|");
+	else
+		sb_printf(b, "\nverdicts (verdict.json of both runs; works < degraded < broken, unknown is not "
+			     "comparable; rule and advice of NEW, of BASE for a target only there):\n");
+	for (int k = 0; k < NVCELL; k++)
+		w[k] = strlen(vcell_head[k]);
+	for (size_t i = 0; i < n; i++) {
+		if (!verdict_shown(&p[i], o))
+			continue;
+		listed++;
+		verdict_cells(&p[i], cell);
+		for (int k = 0; k < NVCELL; k++)
+			if (strlen(cell[k]) > w[k])
+				w[k] = strlen(cell[k]);
+	}
+	for (int k = 0; k < NVCELL; k++) {
+		if (md)
+			md_cell(b, vcell_head[k]);
+		else if (k == NVCELL - 1)
+			sb_printf(b, "%s\n", vcell_head[k]);
+		else
+			sb_printf(b, "%-*s  ", (int)w[k], vcell_head[k]);
+	}
+	if (md) {
+		sb_printf(b, "\n|");
+		for (int k = 0; k < NVCELL; k++)
+			sb_printf(b, "---|");
+		sb_printf(b, "\n");
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!verdict_shown(&p[i], o))
+			continue;
+		verdict_cells(&p[i], cell);
+		if (md)
+			sb_printf(b, "|");
+		for (int k = 0; k < NVCELL; k++) {
+			if (md)
+				md_cell(b, cell[k]);
+			else if (k == NVCELL - 1)
+				sb_printf(b, "%s", cell[k]);
+			else
+				sb_printf(b, "%-*s  ", (int)w[k], cell[k]);
+		}
+		sb_printf(b, "\n");
+	}
+	if (!listed)
+		sb_printf(b, "%s(no verdict changed)\n", md ? "\n" : "");
+	size_t paired = count[VC_WORSE] + count[VC_NOT_COMPARABLE] + count[VC_BETTER] + count[VC_SAME];
+	sb_printf(b, "%s%zu targets in both: %zu worse (VERDICT-REGRESSION), %zu improved, %zu same, %zu not "
+		     "comparable (unknown on a side); %zu only in BASE, %zu only in NEW%s\n",
+		  md ? "\n**Verdicts:** " : "\nverdicts: ", paired, count[VC_WORSE], count[VC_BETTER],
+		  count[VC_SAME], count[VC_NOT_COMPARABLE], count[VC_ONLY_BASE], count[VC_ONLY_NEW],
+		  o->strict && count[VC_ONLY_BASE] ? " (--strict: targets only in BASE count as regressions)" : "");
+	if (!o->all && count[VC_SAME])
+		sb_printf(b, "%s%zu unchanged verdicts not listed (--all lists them)\n", md ? "\n" : "", count[VC_SAME]);
+}
+
+void compare_write_verdicts_csv(struct sbuf *b, const struct verdict_pair *p, size_t n)
+{
+	sb_printf(b, "rank,change,target,map,occurrence,base_verdict,new_verdict,base_rule,new_rule,new_first_advice\n");
+	for (size_t i = 0; i < n; i++) {
+		const struct verdict_entry *any = p[i].n ? p[i].n : p[i].b;
+		sb_printf(b, "%zu,%s,", i + 1, verdict_change_names[p[i].c]);
+		csv_field(b, any->target);
+		sb_printf(b, ",");
+		csv_field(b, any->map);
+		sb_printf(b, ",%u,%s,%s,", p[i].occ, p[i].b ? verdict_name(p[i].b->verdict) : "",
+			  p[i].n ? verdict_name(p[i].n->verdict) : "");
+		csv_field(b, p[i].b ? p[i].b->rule : "");
+		sb_printf(b, ",");
+		csv_field(b, p[i].n ? p[i].n->rule : "");
+		sb_printf(b, ",");
+		csv_field(b, p[i].n ? p[i].n->advice : "");
+		sb_printf(b, "\n");
+	}
+}
+
+static const char *plot_verdict(enum cmp_verdict v)
 {
 	return v == V_REGRESSION ? "regression" : v == V_IMPROVEMENT ? "improvement" : "same";
 }

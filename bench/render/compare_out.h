@@ -1,4 +1,4 @@
-/* The output of `wcbench compare`: text and Markdown tables, the CSV, the plot. */
+/* The output of `wcbench compare`: text and Markdown tables, the CSV, the plot; the verdicts. */
 #ifndef WCBENCH_COMPARE_OUT_H
 #define WCBENCH_COMPARE_OUT_H
 
@@ -22,6 +22,12 @@ void compare_write_csv(struct sbuf *b, const struct entry *e, size_t n, const st
 void compare_write_text(struct sbuf *b, const struct entry *e, size_t n, const struct cmp_opts *o,
 			const struct result_set *base, const struct result_set *nw,
 			const struct counts *c, int md);
+/* The verdicts of both runs (verdict.json), after the case table: worst first (same ones only with
+ * --all), then a summary; md: Markdown. Text from the files is kept on its line. */
+void compare_write_verdicts(struct sbuf *b, const struct verdict_pair *p, size_t n,
+			    const size_t count[VC_COUNT], const struct cmp_opts *o, int md);
+/* Every target, one line each (DIR/compare-verdicts.csv). */
+void compare_write_verdicts_csv(struct sbuf *b, const struct verdict_pair *p, size_t n);
 /* o->outdir/compare.png and .svg (and compare-plot.csv, their data). 0 or -errno, err set. */
 int compare_plot(const struct entry *e, size_t n, const struct cmp_opts *o, const char *base_name,
 		 const char *new_name, char *err, size_t errlen);

@@ -27,7 +27,8 @@ static void md_esc(struct sbuf *b, const char *s)
 	for (; *s; s++) {
 		if (*s == '|' || *s == '*' || *s == '_' || *s == '`' || *s == '<' || *s == '[')
 			sb_printf(b, "\\");
-		sb_printf(b, "%c", *s == '\n' ? ' ' : *s);
+		/* a line break (or any control character) would end the table row */
+		sb_printf(b, "%c", (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
 	}
 }
 
@@ -226,6 +227,51 @@ static void page_machines(struct page *p, const struct machine *ms, size_t nm)
 
 }
 
+static void page_verdicts(struct page *p, const struct machine *ms, size_t nm,
+			  const struct verdict_file *const *vf)
+{
+	size_t with = 0;
+	for (size_t i = 0; vf && i < nm; i++)
+		with += vf[i] != NULL;
+	if (!with)
+		return;
+	heading(p, 2, "verdicts", "Does write combining work? Verdicts of wcbench check");
+	para(p, "note", "Per machine whose run directory holds a verdict.json of the same run as its rows "
+			 "(written by wcbench check): each target's verdict (works, degraded, broken or "
+			 "unknown), the memory type its path asks for and the one probed, the rule that "
+			 "decided and the first advice. The evidence behind each verdict is in verdict.json "
+			 "(schema: bench/check/SCHEMA.md).");
+	static const char *const head[] = { "target", "map", "memtype requested", "effective (probed)",
+					    "verdict", "rule", "first advice" };
+	for (size_t i = 0; i < nm; i++) {
+		const struct verdict_file *v = vf[i];
+		if (!v)
+			continue;
+		char h3[300], id[80], line[300];
+		snprintf(h3, sizeof h3, "%s: %s", ms[i].tag, ms[i].shortname);
+		snprintf(id, sizeof id, "verdicts-%s", ms[i].slug);
+		heading(p, 3, id, h3);
+		size_t count[VERDICT_COUNT] = { 0 };
+		for (size_t k = 0; k < v->n; k++)
+			count[v->e[k].verdict]++;
+		snprintf(line, sizeof line, "%zu target%s: %zu works, %zu degraded, %zu broken, %zu unknown "
+			 "(%s/verdict.json).", v->n, v->n == 1 ? "" : "s", count[VERDICT_WORKS],
+			 count[VERDICT_DEGRADED], count[VERDICT_BROKEN], count[VERDICT_UNKNOWN], ms[i].rs->dir);
+		para(p, "note", line);
+		table_begin(p, head, 7);
+		for (size_t k = 0; k < v->n; k++) {
+			const struct verdict_entry *e = &v->e[k];
+			const char *cell[] = { e->target, e->map[0] ? e->map : "-",
+					       e->memtype_requested[0] ? e->memtype_requested : "-",
+					       e->memtype_effective[0] ? e->memtype_effective : "-",
+					       verdict_name(e->verdict), e->rule[0] ? e->rule : "-",
+					       e->advice[0] ? e->advice : "-" };
+			table_row(p, cell, 7, 0);
+		}
+		table_end(p);
+	}
+}
+
 static void page_memtypes(struct page *p, const struct machine *ms, size_t nm)
 {
 	/* memory types seen */
@@ -376,17 +422,16 @@ static void page_method(struct page *p, const struct machine *ms, size_t nm)
 			 strlen(m->pattern) > 32 ? "..." : "", m->started[0] ? m->started : "?");
 		para(p, "note", t);
 	}
-	sb_printf(&p->h, "</body>\n</html>\n");
-
 }
 
 int report_write_page(const char *outdir, const char *title, const struct machine *ms, size_t nm,
-		      size_t nruns, const struct fig *fbest, const struct fig *fcost, char *err,
-		      size_t errlen)
+		      size_t nruns, const struct verdict_file *const *verdicts, const struct fig *fbest,
+		      const struct fig *fcost, char *err, size_t errlen)
 {
 	struct page pg = { { 0 }, { 0 } }, *p = &pg;
 	page_intro(p, title, nm, nruns);
 	page_machines(p, ms, nm);
+	page_verdicts(p, ms, nm, verdicts);
 	page_memtypes(p, ms, nm);
 	page_best(p, ms, nm);
 	page_figures(p, ms, nm, fbest, fcost);

@@ -8,9 +8,11 @@
 
 #include <stddef.h>
 
+#include "check/verdict_io.h"
 #include "results/resultset.h"
 
-enum verdict {
+/* What became of one case (rows paired by case key). */
+enum cmp_verdict {
 	V_STATUS_REGRESSION, /* ok -> not ok, or -> fault/error */
 	V_REGRESSION,
 	V_NOISE,
@@ -22,10 +24,10 @@ enum verdict {
 	V_ONLY_NEW,
 };
 
-extern const char *const verdict_names[];
+extern const char *const cmp_verdict_names[];
 
 struct entry {
-	enum verdict v;
+	enum cmp_verdict v;
 	const struct row *b, *n; /* either may be NULL for one-sided rows */
 	unsigned occ;            /* occurrence of the key on its side (duplicates) */
 	double gb_ratio, ns_ratio;
@@ -53,4 +55,31 @@ void gb_interval(const struct row *r, double *lo, double *hi);
  */
 int compare_runs(const struct result_set *base, const struct result_set *nw, unsigned ignore,
 		 double thr, struct entry **entries, size_t *n, struct counts *cnt);
+
+/* What became of one target's verdict (check/verdict.h orders works < degraded < broken). */
+enum verdict_change {
+	VC_WORSE,            /* further from works: a regression */
+	VC_NOT_COMPARABLE,   /* unknown on either side: neither a regression nor an improvement */
+	VC_BETTER,
+	VC_SAME,
+	VC_ONLY_BASE,
+	VC_ONLY_NEW,
+	VC_COUNT
+};
+extern const char *const verdict_change_names[];
+
+struct verdict_pair {
+	enum verdict_change c;
+	const struct verdict_entry *b, *n; /* either may be NULL for a target on one side only */
+	unsigned occ;                      /* occurrence of the target on its side (repeats) */
+};
+
+/*
+ * Pair the targets of two verdict.json files by target and map, less what `ignore` drops (the
+ * case-key bits of "target" and "map", as --ignore gives them), repeats in file order; judge
+ * each pair and sort them worst first. *pairs is malloc'd (*n of them); count[] filled.
+ * 0 or -ENOMEM.
+ */
+int compare_verdicts(const struct verdict_file *base, const struct verdict_file *nw, unsigned ignore,
+		     struct verdict_pair **pairs, size_t *n, size_t count[VC_COUNT]);
 #endif

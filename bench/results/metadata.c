@@ -134,8 +134,11 @@ int metadata_write(const char *dir, const struct run_metadata *md, char *err, si
 	write_command_line(f, md);
 	char ts[40];
 	utc_now(ts, sizeof ts);
-	/* resumes stays the last member: metadata_add_resume appends to it */
-	fprintf(f, ",\n  \"started_utc\": \"%s\",\n  \"resumes\": []\n}\n", ts);
+	fprintf(f, ",\n  \"started_utc\": \"%s\"", ts);
+	/* the lists later sessions append to (append_to_list) */
+	if (md->probe)
+		fprintf(f, ",\n  \"memtype_probes\": []");
+	fprintf(f, ",\n  \"resumes\": []\n}\n");
 	int rc = close_text(f, &text, err, errlen);
 	if (!rc)
 		rc = replace_file(path, text, len, err, errlen);
@@ -161,8 +164,18 @@ int metadata_check_resume(const char *dir, const struct run_metadata *md, char *
 	if (!text)
 		return -EINVAL;
 	int rc = 0;
+	char version[24];
+	json_get(text, "schema_version", version, sizeof version);
+	size_t digits = strspn(version, "0123456789");
 	json_get(text, "run_id", run_id, idlen);
-	if (!run_id[0]) {
+	if (!digits || version[digits] || digits > 9) {
+		snprintf(err, errlen, "--resume: %s has no schema_version this wcbench can read: cannot tell "
+			 "whether this is the same run", path);
+		rc = -EINVAL;
+	} else if (atol(version) != SCHEMA_VERSION) {
+		schema_refuse_resume(err, errlen, path, atol(version));
+		rc = -EINVAL;
+	} else if (!run_id[0]) {
 		snprintf(err, errlen, "--resume: %s names no run_id", path);
 		rc = -EINVAL;
 	}
@@ -186,24 +199,99 @@ int metadata_check_resume(const char *dir, const struct run_metadata *md, char *
 	return rc;
 }
 
-int metadata_add_resume(const char *dir, const struct run_metadata *md, char *err, size_t errlen)
+/* JSON text, read as a hostile file: p at a '"'; just past the closing quote, or NULL. */
+static const char *skip_string(const char *p)
+{
+	for (p++; *p; p++) {
+		if (*p == '\\') { /* an escape: the next character is not the end */
+			if (!*++p)
+				return NULL;
+		} else if (*p == '"') {
+			return p + 1;
+		}
+	}
+	return NULL;
+}
+
+/* p at '[' or '{': just past its matching bracket (strings skipped), or NULL. */
+static const char *skip_nested(const char *p)
+{
+	size_t depth = 0;
+	while (*p) {
+		if (*p == '"') {
+			p = skip_string(p);
+			if (!p)
+				return NULL;
+			continue;
+		}
+		if (*p == '[' || *p == '{')
+			depth++;
+		else if ((*p == ']' || *p == '}') && --depth == 0)
+			return p + 1;
+		p++;
+	}
+	return NULL;
+}
+
+#define JSON_SPACE " \t\r\n"
+
+/* The list that is the value of the top-level member `name` of the object in text: *open at its
+ * '[', *close at its ']'. 0, or -1 when text is not such an object or has no such list. */
+static int member_list(const char *text, const char *name, const char **open, const char **close)
+{
+	const char *p = text + strspn(text, JSON_SPACE);
+	if (*p++ != '{')
+		return -1;
+	for (;;) {
+		p += strspn(p, JSON_SPACE);
+		if (*p != '"')
+			return -1;
+		const char *key = p + 1, *key_end = skip_string(p);
+		if (!key_end)
+			return -1;
+		p = key_end + strspn(key_end, JSON_SPACE);
+		if (*p++ != ':')
+			return -1;
+		p += strspn(p, JSON_SPACE);
+		const char *value = p;
+		if (*p == '"')
+			p = skip_string(p);
+		else if (*p == '[' || *p == '{')
+			p = skip_nested(p);
+		else
+			p += strcspn(p, ",}]" JSON_SPACE);
+		if (!p || p == value)
+			return -1;
+		size_t key_len = (size_t)(key_end - 1 - key);
+		if (*value == '[' && key_len == strlen(name) && !memcmp(key, name, key_len)) {
+			*open = value;
+			*close = p - 1;
+			return 0;
+		}
+		p += strspn(p, JSON_SPACE);
+		if (*p++ != ',')
+			return -1;
+	}
+}
+
+/* Append entry (one JSON value) to the top-level list `name` of DIR/metadata.json, keeping
+ * everything else as it was. 0, or -errno with one line in err. */
+static int append_to_list(const char *dir, const char *name, const char *entry, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
 	char *text = read_metadata(dir, path, sizeof path, err, errlen);
 	if (!text)
 		return -EINVAL;
-	/* the file ends with the "resumes" list: "...]\n}\n" */
-	char *close = strrchr(text, ']');
-	char *list = strstr(text, "\"resumes\"");
-	if (!close || !list || list > close || close[strspn(close + 1, " \t\r\n") + 1] != '}') {
-		snprintf(err, errlen, "%s: does not end with the list of resumes", path);
+	const char *open, *close;
+	if (member_list(text, name, &open, &close)) {
+		snprintf(err, errlen, "%s: holds no \"%s\" list to add to", path, name);
 		free(text);
 		return -EINVAL;
 	}
-	char *last = close;
-	while (last > list && strchr(" \t\r\n", last[-1]))
+	const char *last = close;
+	while (last > open + 1 && strchr(JSON_SPACE, last[-1]))
 		last--;
-	bool empty = last[-1] == '[';
+	bool empty = last == open + 1;
 	char *out = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&out, &len);
@@ -212,16 +300,57 @@ int metadata_add_resume(const char *dir, const struct run_metadata *md, char *er
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -ENOMEM;
 	}
-	char ts[40];
-	utc_now(ts, sizeof ts);
 	fwrite(text, 1, (size_t)(last - text), f);
-	fprintf(f, "%s\n    {\"utc\": \"%s\", \"command_line\": ", empty ? "" : ",", ts);
-	write_command_line(f, md);
-	fprintf(f, "}\n  %s", close);
+	fprintf(f, "%s\n    %s\n  %s", empty ? "" : ",", entry, close);
 	free(text);
 	int rc = close_text(f, &out, err, errlen);
 	if (!rc)
 		rc = replace_file(path, out, len, err, errlen);
 	free(out);
+	return rc;
+}
+
+int metadata_add_resume(const char *dir, const struct run_metadata *md, char *err, size_t errlen)
+{
+	char ts[40], *entry = NULL;
+	size_t len = 0;
+	utc_now(ts, sizeof ts);
+	FILE *f = open_memstream(&entry, &len);
+	if (!f) {
+		snprintf(err, errlen, "%s/metadata.json: out of memory", dir);
+		return -ENOMEM;
+	}
+	fprintf(f, "{\"utc\": \"%s\", \"command_line\": ", ts);
+	write_command_line(f, md);
+	fputc('}', f);
+	int rc = close_text(f, &entry, err, errlen);
+	if (!rc)
+		rc = append_to_list(dir, "resumes", entry, err, errlen);
+	free(entry);
+	return rc;
+}
+
+int metadata_add_memtype_probe(const char *dir, const char *target, const char *memtype_effective,
+			       const char *how, char *err, size_t errlen)
+{
+	char ts[40], *entry = NULL;
+	size_t len = 0;
+	utc_now(ts, sizeof ts);
+	FILE *f = open_memstream(&entry, &len);
+	if (!f) {
+		snprintf(err, errlen, "%s/metadata.json: out of memory", dir);
+		return -ENOMEM;
+	}
+	fputs("{\"target\": ", f);
+	json_str(f, target);
+	fputs(", \"memtype_effective\": ", f);
+	json_str(f, memtype_effective);
+	fputs(", \"how\": ", f);
+	json_str(f, how);
+	fprintf(f, ", \"utc\": \"%s\"}", ts);
+	int rc = close_text(f, &entry, err, errlen);
+	if (!rc)
+		rc = append_to_list(dir, "memtype_probes", entry, err, errlen);
+	free(entry);
 	return rc;
 }

@@ -1,11 +1,13 @@
 /*
  * metadata.json of a run directory: the machine, the timer, how cases were sampled, the command
- * line, the options a --resume must repeat, and the resumes themselves. Written whole into a
- * temporary file and renamed, so a reader never sees half of it.
+ * line, the options a --resume must repeat, the resumes themselves and, with --probe, how each
+ * target's effective memory type was decided. Written whole into a temporary file and renamed, so
+ * a reader never sees half of it.
  */
 #ifndef WCBENCH_METADATA_H
 #define WCBENCH_METADATA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/machine.h"
@@ -26,15 +28,17 @@ struct run_metadata {
 	size_t noptions;
 	int argc;                         /* the command line, argv[0] being "run" */
 	char **argv;
+	bool probe;                       /* --probe: the file holds a "memtype_probes" list */
 };
 
 /* Write DIR/metadata.json for a new run. 0, or -errno with one line naming the file in err. */
 int metadata_write(const char *dir, const struct run_metadata *md, char *err, size_t errlen);
 
 /*
- * Before resuming the run in DIR: its run_id into run_id, and whether every option in md->options
- * equals what the run stored. 0; -EINVAL with one line in err when the metadata is missing,
- * unreadable or differs (a usage error); other -errno when it cannot be read.
+ * Before resuming the run in DIR: its run_id into run_id, whether this schema version wrote it,
+ * and whether every option in md->options equals what the run stored. 0; -EINVAL with one line in
+ * err when the metadata is missing, unreadable or differs (a usage error); other -errno when it
+ * cannot be read.
  */
 int metadata_check_resume(const char *dir, const struct run_metadata *md, char *run_id,
 			  size_t idlen, char *err, size_t errlen);
@@ -42,4 +46,11 @@ int metadata_check_resume(const char *dir, const struct run_metadata *md, char *
 /* Record a resume (UTC time, command line) in DIR/metadata.json, keeping everything else as it
  * was. 0, or -errno with one line in err. */
 int metadata_add_resume(const char *dir, const struct run_metadata *md, char *err, size_t errlen);
+
+/* Append one probe of a target's effective memory type (a run with --probe, once per target and
+ * session) to the "memtype_probes" list of DIR/metadata.json: the target spec, the class as the
+ * memtype_effective column spells it ("" when not decided), how it was decided, and when.
+ * 0, or -errno with one line in err. */
+int metadata_add_memtype_probe(const char *dir, const char *target, const char *memtype_effective,
+			       const char *how, char *err, size_t errlen);
 #endif

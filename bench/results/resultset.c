@@ -124,21 +124,25 @@ static int parse_row(const char *csv, size_t line, const char *const *cells, int
 		     struct row *row, char *err, size_t errlen)
 {
 	const char *v = cells[vcol];
-	char *end;
-	long ver = strtol(v, &end, 10);
-	if (!*v || *end) {
+	size_t digits = strspn(v, "0123456789");
+	if (!digits || v[digits]) {
 		snprintf(err, errlen, "%s: line %zu: schema_version '%.20s' is not a number", csv, line, v);
 		return -EINVAL;
 	}
-	if (ver != SCHEMA_VERSION) {
-		snprintf(err, errlen, "%s: line %zu: schema version %ld, this wcbench reads version %d (compare runs written by the same schema)",
-			 csv, line, ver, SCHEMA_VERSION);
+	errno = 0;
+	long ver = strtol(v, NULL, 10);
+	if (errno || ver < 1 || ver > SCHEMA_VERSION) {
+		snprintf(err, errlen, "%s: line %zu: schema version %.20s %s (this wcbench reads versions 1 to %d)",
+			 csv, line, v, ver < 1 ? "does not exist"
+				       : "is later than this wcbench knows: read it with a later wcbench",
+			 SCHEMA_VERSION);
 		return -EINVAL;
 	}
 	init_row(row);
 	for (size_t i = 0; i < schema_column_count; i++) {
 		char why[160];
-		if (at[i] < 0)
+		/* a column added after the row's version stays empty, whatever the header holds */
+		if (at[i] < 0 || !column_in_version(&schema_columns[i], ver))
 			continue;
 		if (parse_field(&schema_columns[i], cells[at[i]], row, why, sizeof why)) {
 			snprintf(err, errlen, "%s: line %zu: column %s: %s", csv, line,

@@ -22,8 +22,9 @@ struct result_set {
 /*
  * Read a results directory (DIR/results.csv) or a CSV file written by `wcbench run`.
  * `required` lists the columns the caller needs (NULL-terminated; NULL: every case-key column, status
- * and the statistics); schema_version is always required and must equal SCHEMA_VERSION in every
- * row. Unknown columns are ignored, missing optional ones read as empty.
+ * and the statistics); schema_version is always required and must be 1 to SCHEMA_VERSION in every
+ * row (rows of several versions may be mixed: a row reads the columns its version has, the columns
+ * added later read as empty). Unknown columns are ignored, missing optional ones read as empty.
  * Returns 0, or -errno with one line in err that names the file (and line, column).
  */
 int rs_load(const char *path, const char *const *required, struct result_set *rs, char *err,

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <stddef.h>
 #include <string.h>
@@ -20,7 +21,7 @@
 
 const struct column schema_columns[] = {
 	{ .name = "schema_version", .unit = "", .type = COL_SCHEMA_VERSION,
-	  .desc = "version of this column set; readers refuse other versions" },
+	  .desc = "version of this column set; readers take this version and earlier ones, and refuse later ones" },
 	STR(run_id, "", "identifier of the run (UTC time and host), shared by its rows", .key = KEY_MACHINE),
 	STR(env, "", "host or guest (a Linux guest running the same binary)", .key = KEY_CASE | KEY_MACHINE),
 	STR(arch, "", "x86_64 or aarch64", .key = KEY_MACHINE),
@@ -32,6 +33,8 @@ const struct column schema_columns[] = {
 	STR(map, "", "mapping path: anon, hugetlb, vfio, sysfs-resource, sysfs-resource-wc, file", .key = KEY_CASE),
 	STR(memtype, "", "memory type the mapping path asks for (WB, WC, UC-, UC; Normal-WB, Normal-NC, Device-nGnRE, Device-nGnRnE)", .key = KEY_CASE),
 	STR(memtype_seen, "", "memory type the OS reports it gave (x86 PAT list), or unknown"),
+	STR(memtype_effective, "", "Device or Normal: the class of memory type the CPU applied, as run --probe finds it (arm64: an unaligned 8-byte store at window offset 1 faults only on Device memory); empty when not probed (x86_64 has no such probe)",
+	    .added_in = 2),
 	STR(kernel, "", "store kernel, <insn>_<width>", .key = KEY_CASE),
 	UINT(width_bytes, "B", "bytes written by one store instruction"),
 	STR(barrier, "", "barrier name as in the ISA, or none", .key = KEY_CASE),
@@ -84,15 +87,24 @@ int status_parse(const char *s, enum row_status *out)
 	return -1;
 }
 
-/* The header, or row r when not NULL, as one CSV line into b: every field as row_field_text
- * gives it, quoted by csv_field where it needs it. */
-static void format_line(struct sbuf *b, const struct row *r)
+int column_in_version(const struct column *c, long version)
+{
+	return version >= (c->added_in ? (long)c->added_in : 1) && version <= SCHEMA_VERSION;
+}
+
+/* The header of schema version `version`, or row r (this version) when not NULL, as one CSV
+ * line into b: every field as row_field_text gives it, quoted by csv_field where it needs it. */
+static void format_line(struct sbuf *b, const struct row *r, long version)
 {
 	char v[512]; /* more than any field: the longest string column is 200 bytes */
+	bool first = true;
 	for (size_t i = 0; i < schema_column_count; i++) {
 		const struct column *c = &schema_columns[i];
-		if (i)
+		if (!column_in_version(c, r ? SCHEMA_VERSION : version))
+			continue;
+		if (!first)
 			sb_printf(b, ",");
+		first = false;
 		csv_field(b, r ? row_field_text(r, c, v, sizeof v) : c->name);
 	}
 	sb_printf(b, "\n");
@@ -109,24 +121,39 @@ static int take_line(struct sbuf *b, char **line, size_t *len)
 	return 0;
 }
 
+int csv_header_line_of_version(long version, char **line, size_t *len)
+{
+	if (version < 1 || version > SCHEMA_VERSION)
+		return -EINVAL;
+	struct sbuf b = { 0 };
+	format_line(&b, NULL, version);
+	return take_line(&b, line, len);
+}
+
 int csv_header_line(char **line, size_t *len)
 {
-	struct sbuf b = { 0 };
-	format_line(&b, NULL);
-	return take_line(&b, line, len);
+	return csv_header_line_of_version(SCHEMA_VERSION, line, len);
 }
 
 int csv_row_line(const struct row *r, char **line, size_t *len)
 {
 	struct sbuf b = { 0 };
-	format_line(&b, r);
+	format_line(&b, r, SCHEMA_VERSION);
 	return take_line(&b, line, len);
+}
+
+void schema_refuse_resume(char *err, size_t n, const char *file, long version)
+{
+	snprintf(err, n, "--resume: %s was written by results schema version %ld, this wcbench writes "
+		 "version %d, and one results.csv cannot mix the two: finish it with the wcbench that started it "
+		 "(`wcbench --version` names its schema), or start a new run with another --out",
+		 file, version, SCHEMA_VERSION);
 }
 
 static int write_line(FILE *f, const struct row *r)
 {
 	struct sbuf b = { 0 };
-	format_line(&b, r);
+	format_line(&b, r, SCHEMA_VERSION);
 	errno = 0;
 	int rc = b.oom ? -ENOMEM : fwrite(b.s, 1, b.len, f) == b.len ? 0 : errno ? -errno : -EIO;
 	sb_free(&b);
@@ -182,12 +209,12 @@ const char *row_field_text(const struct row *r, const struct column *c, char *bu
 
 void schema_write_markdown(FILE *f)
 {
-	fprintf(f, "| # | column | unit | meaning | key |\n|---|---|---|---|---|\n");
+	fprintf(f, "| # | column | unit | meaning | key | since |\n|---|---|---|---|---|---|\n");
 	for (size_t i = 0; i < schema_column_count; i++) {
 		const struct column *c = &schema_columns[i];
 		unsigned k = c->key;
-		fprintf(f, "| %zu | `%s` | %s | %s | %s%s%s |\n", i + 1, c->name, c->unit, c->desc,
+		fprintf(f, "| %zu | `%s` | %s | %s | %s%s%s | %u |\n", i + 1, c->name, c->unit, c->desc,
 			k & KEY_CASE ? "case" : "", (k & KEY_CASE) && (k & KEY_MACHINE) ? ", " : "",
-			k & KEY_MACHINE ? "machine" : "");
+			k & KEY_MACHINE ? "machine" : "", c->added_in ? c->added_in : 1);
 	}
 }

@@ -1,4 +1,8 @@
-/* The results CSV: one row per case, columns declared once in schema.c. */
+/*
+ * The results CSV: one row per case, columns declared once in schema.c. A new column is a new
+ * SCHEMA_VERSION and names it in .added_in; readers take every version up to this one, a row of
+ * an earlier version reading the columns added since as empty.
+ */
 #ifndef WCBENCH_SCHEMA_H
 #define WCBENCH_SCHEMA_H
 
@@ -6,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 enum row_status { STATUS_OK, STATUS_UNSUPPORTED, STATUS_FAULT, STATUS_ERROR };
 
@@ -22,6 +26,7 @@ struct row {
 	char map[24];
 	char memtype[24];
 	char memtype_seen[24];
+	char memtype_effective[16]; /* Device, Normal, or "" when not probed */
 	char kernel[24];
 	unsigned width_bytes;
 	char barrier[16];
@@ -56,6 +61,7 @@ struct column {
 	const char *fmt;         /* printf format for doubles */
 	size_t size;             /* bytes of a COL_STR field (readers bound their copies by it) */
 	unsigned key;            /* KEY_CASE, KEY_MACHINE: which keys this column is part of */
+	unsigned added_in;       /* the schema version that added it; 0: there from version 1 */
 };
 
 /* Key columns (results/keys.h builds the keys from these flags). */
@@ -78,6 +84,13 @@ int csv_header_line(char **line, size_t *len);
 int csv_row_line(const struct row *r, char **line, size_t *len);
 /* A field of r as it appears in the CSV (numbers not measured: ""). Returns buf. */
 const char *row_field_text(const struct row *r, const struct column *c, char *buf, size_t len);
+/* Whether column c is part of the rows of schema version `version`. */
+int column_in_version(const struct column *c, long version);
+/* The header line of an earlier schema version (1 <= version <= SCHEMA_VERSION), for telling an
+ * earlier run's results.csv apart from a foreign file. 0 or -errno. */
+int csv_header_line_of_version(long version, char **line, size_t *len);
+/* The one-line refusal to continue a run that another schema version wrote (file: what says so). */
+void schema_refuse_resume(char *err, size_t n, const char *file, long version);
 /* Column by name, or NULL. */
 const struct column *schema_column(const char *name);
 /* Write the column table as Markdown (results/SCHEMA.md is generated from this). */

@@ -25,4 +25,7 @@ void test_parse(void);    /* bench/common/parse.c */
 void test_results(void);  /* bench/results/: keys, readers */
 void test_window(void);   /* parse_window and target_window_fit */
 void test_measure(void);  /* bench/measure/: stop flag, faults outside the kernels */
+void test_model(void);    /* bench/check/model.c: stage 1 x stage 2 */
+void test_verdict(void);  /* bench/check/verdict.c on synthetic evidence, check/link.c */
+void test_verdict_io(void); /* bench/check/verdict_io.c, the strict JSON reader */
 #endif

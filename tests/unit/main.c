@@ -13,6 +13,9 @@ int main(void)
 	test_results();
 	test_window();
 	test_measure();
+	test_model();
+	test_verdict();
+	test_verdict_io();
 	printf("%d passed, %d failed\n", check_passed, check_failed);
 	return check_failed ? 1 : 0;
 }

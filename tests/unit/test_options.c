@@ -40,6 +40,7 @@ static const struct option_example option_examples[] = {
 	{ .name = "target", .good = "ram", .bad = "", .needle = "--target needs a value" },
 	{ .name = "window", .good = "0:4K", .bad = "100", .needle = "OFF:LEN" },
 	{ .name = "force" },
+	{ .name = "probe" },
 	{ .name = "kernel", .good = "c_8", .bad = "nope_8", .needle = "unknown kernel" },
 	{ .name = "barrier", .good = "none", .bad = "lfence", .needle = "unknown barrier" },
 	{ .name = "barrier-every", .good = "burst", .bad = "32", .needle = "not one of 64, burst, sample" },

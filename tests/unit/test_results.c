@@ -1,11 +1,17 @@
-/* Results I/O: case and machine keys (bench/results/keys.c). */
+/* Results I/O: case and machine keys (bench/results/keys.c), result sets of every schema version
+ * (resultset.c), the lists metadata.json gains after the start (metadata.c). */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "common/util.h"
 #include "results/keys.h"
+#include "results/metadata.h"
+#include "results/resultset.h"
 
 static void sample_row(struct row *r)
 {
@@ -26,6 +32,136 @@ static void sample_row(struct row *r)
 	r->threads = 1;
 	strcpy(r->drain, "fence");
 	r->gb_per_s_median = NAN;
+}
+
+/* The columns a reader needs by default (case key, status, statistics), and memtype_effective. */
+#define READER_HEADER "schema_version,env,target,target_kind,map,memtype,kernel,barrier,barrier_every," \
+	"burst_bytes,threads,drain,status,samples,ns_per_burst_median,gb_per_s_median,gb_per_s_p10,gb_per_s_p90"
+#define READER_ROW "host,ram,ram,anon,WB,c_8,none,64,64,1,fence,ok,5,3.0,21.3,20.1,22.0"
+
+static char csv_path[] = "/tmp/wcbench-rs-XXXXXX";
+
+/* rs_load of a file holding text: its return code, the result set and the message */
+static int load_text(const char *text, struct result_set *rs, char *err, size_t n)
+{
+	FILE *f = fopen(csv_path, "w");
+	if (!f)
+		return -EIO;
+	fputs(text, f);
+	fclose(f);
+	err[0] = '\0';
+	return rs_load(csv_path, NULL, rs, err, n);
+}
+
+/* Every schema version up to this one reads; a row of an earlier one has the later columns empty. */
+static void test_versions(void)
+{
+	int fd = mkstemp(csv_path);
+	if (fd >= 0)
+		close(fd);
+	struct result_set rs;
+	char err[512];
+	int rc = load_text(READER_HEADER "\n1," READER_ROW "\n", &rs, err, sizeof err);
+	CHECK(rc == 0 && rs.nrows == 1 && !rs.rows[0].memtype_effective[0] && rs.rows[0].gb_per_s_median == 21.3,
+	      "rs_load: a version-1 file (no memtype_effective column) reads, the column empty (%s)", err);
+	rs_free(&rs);
+	rc = load_text(READER_HEADER ",memtype_effective\n2," READER_ROW ",Normal\n", &rs, err, sizeof err);
+	CHECK(rc == 0 && rs.nrows == 1 && !strcmp(rs.rows[0].memtype_effective, "Normal"),
+	      "rs_load: a version-2 row reads memtype_effective (%s)", err);
+	rs_free(&rs);
+	rc = load_text(READER_HEADER ",memtype_effective\n1," READER_ROW ",Device\n2," READER_ROW ",Normal\n",
+		       &rs, err, sizeof err);
+	CHECK(rc == 0 && rs.nrows == 2 && !rs.rows[0].memtype_effective[0] &&
+	      !strcmp(rs.rows[1].memtype_effective, "Normal"),
+	      "rs_load: versions mixed in one file: the version-1 row has no memtype_effective whatever the header says (%s)", err);
+	rs_free(&rs);
+	static const struct {
+		const char *version, *needle;
+	} bad[] = {
+		{ "0", "schema version 0 does not exist" },
+		{ "3", "schema version 3 is later" },
+		{ "99999999999999999999", "is later" },
+		{ "", "is not a number" },
+		{ "2x", "is not a number" },
+		{ "+2", "is not a number" },
+		{ " 2", "is not a number" },
+		{ "-1", "is not a number" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char text[1024];
+		snprintf(text, sizeof text, READER_HEADER "\n2," READER_ROW "\n%s," READER_ROW "\n", bad[i].version);
+		rc = load_text(text, &rs, err, sizeof err);
+		CHECK(rc == -EINVAL && strstr(err, csv_path) && strstr(err, "line 3") && strstr(err, bad[i].needle) &&
+		      !strchr(err, '\n') && rs.nrows == 0 && !rs.rows,
+		      "rs_load: schema_version '%s' refused in one line naming file, line and why (%s)", bad[i].version, err);
+		rs_free(&rs);
+	}
+	unlink(csv_path);
+}
+
+/* metadata.json read as a hostile file: appends land inside the named list, or are refused. */
+static void test_metadata_lists(void)
+{
+	char dir[] = "/tmp/wcbench-md-XXXXXX", path[64], err[512] = "";
+	if (!mkdtemp(dir)) {
+		CHECK(0, "metadata: a temporary directory");
+		return;
+	}
+	snprintf(path, sizeof path, "%s/metadata.json", dir);
+	/* strings holding brackets, quotes and the list's own name must not be taken for structure */
+	static const char start[] =
+		"{\n  \"schema_version\": 2,\n  \"run_id\": \"r\",\n"
+		"  \"command_line\": [\"a]b\", \"\\\"memtype_probes\\\": [\", \"c\\\\\"],\n"
+		"  \"sampling\": {\"x\": [1, {\"y\": \"}\"}]},\n"
+		"  \"memtype_probes\": [],\n  \"resumes\": []\n}\n";
+	FILE *f = fopen(path, "w");
+	fputs(start, f);
+	fclose(f);
+	int rc = metadata_add_memtype_probe(dir, "file:/x]\"y", "Normal", "how, with ] and \\", err, sizeof err);
+	int rc2 = metadata_add_memtype_probe(dir, "ram", "", "not probed", err, sizeof err);
+	char *text = read_regular_file(path, 1 << 20, NULL, err, sizeof err);
+	const char *list = text ? strstr(text, "\"memtype_probes\": [\n    {\"target\": \"file:/x]\\\"y\"") : NULL;
+	CHECK(rc == 0 && rc2 == 0 && list && strstr(list, "\"how\": \"how, with ] and \\\\\"") &&
+	      strstr(list, "},\n    {\"target\": \"ram\", \"memtype_effective\": \"\"") &&
+	      strstr(list, "\"}\n  ],\n  \"resumes\": []\n}\n") && !memcmp(text, start, (size_t)(strstr(start, "  \"memtype_probes") - start)),
+	      "metadata: two probes appended inside memtype_probes, escaped, the rest as it was (%s)", err);
+	free(text);
+	struct run_metadata md = { .argc = 1, .argv = (char *[]){ "run", NULL } };
+	rc = metadata_add_resume(dir, &md, err, sizeof err);
+	text = read_regular_file(path, 1 << 20, NULL, err, sizeof err);
+	CHECK(rc == 0 && text && strstr(text, "\"resumes\": [\n    {\"utc\": \"") && strstr(text, "\"command_line\": [\"run\"]}\n  ]\n}\n"),
+	      "metadata: a resume is appended to resumes (%s)", err);
+	free(text);
+	char run_id[64];
+	rc = metadata_check_resume(dir, &md, run_id, sizeof run_id, err, sizeof err);
+	CHECK(rc == 0 && !strcmp(run_id, "r"), "metadata: a run of this schema version may resume (%s)", err);
+
+	static const char *const damaged[] = {
+		"{\"schema_version\": 2, \"resumes\": []}",          /* no memtype_probes list */
+		"{\"schema_version\": 2, \"memtype_probes\": \"[]\"}", /* not a list */
+		"{\"schema_version\": 2, \"memtype_probes\": [",       /* cut short */
+		"{\"a\": \"\\",                                      /* cut inside an escape */
+		"[\"memtype_probes\", []]",                           /* not an object */
+		"",
+	};
+	for (size_t i = 0; i < sizeof damaged / sizeof damaged[0]; i++) {
+		f = fopen(path, "w");
+		fputs(damaged[i], f);
+		fclose(f);
+		rc = metadata_add_memtype_probe(dir, "ram", "", "x", err, sizeof err);
+		text = read_regular_file(path, 1 << 20, NULL, err + 256, 256);
+		CHECK(rc == -EINVAL && strstr(err, "memtype_probes") && text && !strcmp(text, damaged[i]),
+		      "metadata: damaged file %zu refused, left as it was (%s)", i, err);
+		free(text);
+	}
+	f = fopen(path, "w");
+	fputs("{\n  \"schema_version\": 1,\n  \"run_id\": \"r\",\n  \"resumes\": []\n}\n", f);
+	fclose(f);
+	rc = metadata_check_resume(dir, &md, run_id, sizeof run_id, err, sizeof err);
+	CHECK(rc == -EINVAL && strstr(err, "version 1") && strstr(err, "version 2") && strstr(err, "metadata.json"),
+	      "metadata: a run of schema version 1 is not resumed: both versions named (%s)", err);
+	unlink(path);
+	rmdir(dir);
 }
 
 void test_results(void)
@@ -71,4 +207,10 @@ void test_results(void)
 	char list[256];
 	key_column_list(KEY_CASE, list, sizeof list);
 	CHECK(strstr(list, "target, target_kind") && strstr(list, "drain"), "keys: case key columns listed (%s)", list);
+	b = a;
+	strcpy(b.memtype_effective, "Normal");
+	CHECK(same_case(&a, &b, 0) && !case_key_bit("memtype_effective"),
+	      "keys: memtype_effective is an observation, not part of the case key");
+	test_versions();
+	test_metadata_lists();
 }

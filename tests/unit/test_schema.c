@@ -38,6 +38,44 @@ void test_schema(void)
 	}
 	CHECK(unique && described, "schema: names unique, each described");
 
+	/* versions: memtype_effective came with version 2, after memtype_seen, outside every key */
+	const struct column *eff = schema_column("memtype_effective");
+	CHECK(eff && eff > schema_columns && !strcmp(eff[-1].name, "memtype_seen") && eff->key == 0 &&
+	      eff->added_in == 2 && SCHEMA_VERSION >= 2,
+	      "schema: memtype_effective follows memtype_seen, is in no key, and came with version 2");
+	CHECK(!column_in_version(eff, 1) && column_in_version(eff, 2) &&
+	      column_in_version(&schema_columns[0], 1) && column_in_version(&schema_columns[0], SCHEMA_VERSION) &&
+	      !column_in_version(&schema_columns[0], 0) && !column_in_version(&schema_columns[0], SCHEMA_VERSION + 1),
+	      "schema: a column is in the versions from the one that added it to this one");
+	/* the header as version 1 wrote it (a fact of the past: it never changes) */
+	static const char v1_header[] =
+		"schema_version,run_id,env,arch,cpu_model,os_release,target,target_kind,device,map,memtype,"
+		"memtype_seen,kernel,width_bytes,barrier,barrier_every,burst_bytes,window_bytes,threads,cpus,"
+		"nodes,packages,drain,timer,timer_ns,samples,bursts_per_sample,ns_per_burst_median,"
+		"ns_per_burst_p10,ns_per_burst_p90,ns_per_burst_min,gb_per_s_median,gb_per_s_p10,gb_per_s_p90,"
+		"cv,verify,status,reason\n";
+	char *h1 = NULL, *hnow = NULL, *hcur = NULL;
+	size_t l1 = 0, lnow = 0, lcur = 0;
+	int rc1 = csv_header_line_of_version(1, &h1, &l1);
+	CHECK(rc1 == 0 && l1 == strlen(v1_header) && !memcmp(h1, v1_header, l1),
+	      "schema: the version-1 header is rebuilt exactly from the table");
+	CHECK(csv_header_line_of_version(SCHEMA_VERSION, &hnow, &lnow) == 0 && csv_header_line(&hcur, &lcur) == 0 &&
+	      lnow == lcur && !memcmp(hnow, hcur, lcur) && strstr(hcur, ",memtype_seen,memtype_effective,kernel,"),
+	      "schema: this version's header holds memtype_effective after memtype_seen");
+	free(h1);
+	free(hnow);
+	free(hcur);
+	char *hbad = NULL;
+	size_t lbad = 0;
+	CHECK(csv_header_line_of_version(0, &hbad, &lbad) == -EINVAL &&
+	      csv_header_line_of_version(SCHEMA_VERSION + 1, &hbad, &lbad) == -EINVAL && !hbad,
+	      "schema: no header for version 0 or a later version");
+	char refusal[512];
+	schema_refuse_resume(refusal, sizeof refusal, "d/results.csv", 1);
+	CHECK(strstr(refusal, "d/results.csv") && strstr(refusal, "version 1") && strstr(refusal, "version 2") &&
+	      strstr(refusal, "--out") && !strchr(refusal, '\n'),
+	      "schema: a resume across versions is refused in one line naming the file, both versions and what to do");
+
 	/* write a row with awkward text and read it back by name */
 	char path[] = "/tmp/wcbench-schema-XXXXXX";
 	int fd = mkstemp(path);
@@ -50,6 +88,7 @@ void test_schema(void)
 	r.gb_per_s_median = 12.5;
 	r.ns_per_burst_p10 = NAN;
 	r.status = STATUS_FAULT;
+	strcpy(r.memtype_effective, "Device");
 	csv_write_header(f);
 	csv_write_row(f, &r);
 	csv_write_row(f, &r);
@@ -62,6 +101,7 @@ void test_schema(void)
 		CHECK(!strcmp(t.rows[1][csv_col(&t, "reason")], r.reason), "csv: quoted field round-trips");
 		CHECK(!strcmp(t.rows[0][csv_col(&t, "status")], "fault"), "csv: status by name");
 		CHECK(atoi(t.rows[0][csv_col(&t, "schema_version")]) == SCHEMA_VERSION, "csv: version column");
+		CHECK(!strcmp(t.rows[0][csv_col(&t, "memtype_effective")], "Device"), "csv: memtype_effective written");
 		CHECK(!strcmp(t.rows[0][csv_col(&t, "burst_bytes")], "4096") &&
 		      atof(t.rows[0][csv_col(&t, "gb_per_s_median")]) == 12.5, "csv: numbers by name");
 		CHECK(!strcmp(t.rows[0][csv_col(&t, "ns_per_burst_p10")], ""), "csv: unmeasured is empty");
