@@ -95,6 +95,8 @@ launch() { # arch: boots the guest, leaves $TMPROOT/$arch/{out,launch.log,launch
 	# then: run --probe, its rows in DIR/probe-run/; then the bad targets
 	ex+=(--exec "wcbench run --probe --target vfio:@dev:bar2 --target sysfs:@dev:bar2 --target sysfs-wc:@dev:bar2 --window 4K:64K $ONE --out \$WC_OUT/probe-run")
 	for b in "${BAD[@]}"; do i=$((i + 1)); ex+=(--exec "$(bad_exec $i "${b#*|}")"); done
+	# last: BDF:barN, every mapping path of the BAR at once (and the WC/UC ratio between them)
+	ex+=(--exec "wcbench check @dev:bar2 --window 4K:64K --out \$WC_OUT/all-paths")
 	local start=$SECONDS
 	"$WCBENCH" guest --arch "$a" --accel tcg --device "ivshmem:1M:$d/bar.bin" --out "$d/out" --timeout 300 \
 		--console "${ex[@]}" -- check $TARGETS --window 4K:64K > "$d/launch.log" 2>&1
@@ -275,6 +277,19 @@ check_arch() {
 			fail "$a: check ${b#*|}" "exit $erc, want 2${msg:+ and '$msg'} and nothing written: $(echo "$eout" | tail -2 | tr '\n' ' ')"
 		fi
 	done
+
+	# d) BDF:barN expands to the paths this kernel offers; the WC path is paired with an uncached one
+	local all=$o/all-paths/verdict.json kinds
+	if [ ! -s "$all" ]; then
+		fail "$a: check @dev:bar2 (BDF:barN)" "no verdict.json: $(tail -2 "$o/guest/exec-$((pn + i + 1)).out" 2>/dev/null | tr '\n' ' ')"
+	else
+		kinds=$(verdicts "$all" | cut -d'|' -f1 | LC_ALL=C sort | paste -sd' ')
+		[ "$kinds" = "sysfs sysfs-wc vfio" ] && pass "$a: check BDF:barN checks every path of the BAR ($kinds)" ||
+			fail "$a: check BDF:barN paths" "got '$kinds', want 'sysfs sysfs-wc vfio'"
+		verdicts "$all" | grep '^sysfs-wc|' | cut -d'|' -f4 | grep -q 'wc-uc-ratio' &&
+			pass "$a: check BDF:barN: the sysfs-wc path carries the WC/UC ratio against an uncached path" ||
+			fail "$a: check BDF:barN: WC/UC ratio" "$(verdicts "$all" | grep '^sysfs-wc|')"
+	fi
 }
 
 for a in $ARCHS; do check_arch "$a"; done
