@@ -110,34 +110,6 @@ static const struct entry_field entry_fields[] = {
 
 /* --- writing whole files --- */
 
-/* path.tmp.PID written whole and synced, then renamed over path: readers see the old file or
- * the new one, never a part. */
-static int replace_file(const char *path, const char *data, size_t len, char *err, size_t errlen)
-{
-	char tmp[PATH_MAX];
-	int rc = 0, fd = -1;
-	if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp) {
-		rc = -ENAMETOOLONG;
-	} else {
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-		if (fd < 0 && errno == EEXIST && !unlink(tmp)) /* left by a process of the same pid */
-			fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-		rc = fd < 0 ? -errno : write_all(fd, data, len);
-	}
-	if (!rc && fsync(fd))
-		rc = -errno;
-	if (fd >= 0 && close(fd) && !rc)
-		rc = -errno;
-	if (!rc && rename(tmp, path))
-		rc = -errno;
-	if (rc) {
-		if (fd >= 0)
-			unlink(tmp);
-		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
-	}
-	return rc;
-}
-
 /* Close a memory stream and put its text in path. */
 static int finish_file(FILE *mem, char **text, size_t *len, const char *path, char *err, size_t errlen)
 {

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,4 +157,30 @@ int cli_error(const char *cmd, const char *fmt, ...)
 	fputc('\n', stderr);
 	va_end(ap);
 	return EXIT_USAGE;
+}
+
+int replace_file(const char *path, const char *data, size_t len, char *err, size_t errlen)
+{
+	char tmp[PATH_MAX];
+	int rc = 0, fd = -1;
+	if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp) {
+		rc = -ENAMETOOLONG;
+	} else {
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd < 0 && errno == EEXIST && !unlink(tmp)) /* left by a process of the same pid */
+			fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		rc = fd < 0 ? -errno : write_all(fd, data, len);
+	}
+	if (!rc && fsync(fd))
+		rc = -errno;
+	if (fd >= 0 && close(fd) && !rc)
+		rc = -errno;
+	if (!rc && rename(tmp, path))
+		rc = -errno;
+	if (rc) {
+		if (fd >= 0)
+			unlink(tmp);
+		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
+	}
+	return rc;
 }

@@ -28,6 +28,9 @@ char *read_regular_file(const char *path, size_t max, size_t *len, char *err, si
 /* All len bytes to fd, across short writes and EINTR. 0 or -errno (-EIO when write makes no
  * progress). */
 int write_all(int fd, const void *buf, size_t len);
+/* path.tmp.PID written whole and synced, then renamed over path: readers see the old file or the
+ * new one, never a part (metadata.json, verdict.json). 0, or -errno with "PATH: why" in err. */
+int replace_file(const char *path, const char *data, size_t len, char *err, size_t errlen);
 /* mkdir -p. 0 or -errno (-ENOENT for "", -ENOTDIR when path is something else). */
 int make_dirs(const char *path);
 

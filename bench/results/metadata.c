@@ -37,26 +37,6 @@ static void write_command_line(FILE *f, const struct run_metadata *md)
 	fputc(']', f);
 }
 
-/* path.tmp written whole and synced, then renamed over path: readers see the old or the new. */
-static int replace_file(const char *path, const char *data, size_t len, char *err, size_t errlen)
-{
-	char tmp[PATH_MAX];
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	int rc = fd < 0 ? -errno : write_all(fd, data, len);
-	if (!rc && fsync(fd))
-		rc = -errno;
-	if (fd >= 0 && close(fd) && !rc)
-		rc = -errno;
-	if (!rc && rename(tmp, path))
-		rc = -errno;
-	if (rc) {
-		unlink(tmp);
-		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
-	}
-	return rc;
-}
-
 /* A memory stream's text, or -ENOMEM. */
 static int close_text(FILE *mem, char **text, char *err, size_t errlen)
 {
