@@ -6,14 +6,9 @@
 #if defined(__x86_64__)
 #include <cpuid.h>
 #endif
-#if defined(__aarch64__)
-#include <sys/auxv.h>
-#ifndef HWCAP_CPUID
-#define HWCAP_CPUID (1 << 11)
-#endif
-#endif
 
 #include "check/platform.h"
+#include "core/machine.h"
 
 #if defined(__aarch64__)
 static bool file_has(const char *path, const char *needle)
@@ -43,16 +38,12 @@ static void detect_arch(struct platform *p)
 		p->vendor = !strcmp(vendor, "GenuineIntel") ? X86_VENDOR_INTEL
 			  : !strcmp(vendor, "AuthenticAMD") ? X86_VENDOR_AMD : X86_VENDOR_UNKNOWN;
 	}
-	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 31))) {
+	char sig[13];
+	cpu_hypervisor_signature(sig);
+	if (!sig[0]) {
 		snprintf(p->how, sizeof p->how, "CPUID.1:ECX bit 31 (hypervisor present) clear: a host");
 		return;
 	}
-	char sig[13] = "";
-	__cpuid(0x40000000, a, b, c, d);
-	memcpy(sig, &b, 4), memcpy(sig + 4, &c, 4), memcpy(sig + 8, &d, 4);
-	for (int i = 0; i < 12; i++)
-		if (sig[i] && (sig[i] < 0x20 || sig[i] > 0x7e))
-			sig[i] = '?';
 	if (!strcmp(sig, "TCGTCGTCGTCG")) {
 		p->env = MODEL_EMULATED;
 		p->emulated = true;
@@ -73,10 +64,8 @@ static void detect_arch(struct platform *p)
 	bool qemu_virt = file_has("/sys/firmware/devicetree/base/compatible", "linux,dummy-virt") ||
 			 file_has("/sys/class/dmi/id/sys_vendor", "QEMU");
 	bool xen = file_has("/sys/hypervisor/type", "xen");
-	uint64_t midr = 0;
-	bool have_midr = getauxval(AT_HWCAP) & HWCAP_CPUID;
-	if (have_midr)
-		__asm__ volatile("mrs %0, midr_el1" : "=r"(midr));
+	uint64_t midr = cpu_midr();
+	bool have_midr = midr != 0;
 	unsigned implementer = (unsigned)(midr >> 24) & 0xff, part = (unsigned)(midr >> 4) & 0xfff;
 	if (have_midr && implementer == 0 && part == 0x051) {
 		/* QEMU's -cpu max: implementer 0 ("reserved for software use"), part 'Q' */

@@ -87,14 +87,10 @@ void machine_probe(struct machine *m)
 	snprintf(m->cpu_id, sizeof m->cpu_id, "family 0x%x model 0x%x stepping %u", family, model,
 		 stepping);
 	snprintf(m->cpu_model, sizeof m->cpu_model, "%s", *p ? p : "unknown x86_64");
-	if (c & (1u << 31)) {
-		unsigned v[3];
-		__cpuid(0x40000000, a, v[0], v[1], v[2]);
-		char vendor[13];
-		memcpy(vendor, v, 12);
-		vendor[12] = '\0';
-		snprintf(m->hypervisor, sizeof m->hypervisor, "cpuid hypervisor bit set (%s)", vendor);
-	}
+	char sig[13];
+	cpu_hypervisor_signature(sig);
+	if (sig[0])
+		snprintf(m->hypervisor, sizeof m->hypervisor, "cpuid hypervisor bit set (%s)", sig);
 	/* the flags that decide which kernels run */
 	unsigned c7 = 0, b7 = 0, d7 = 0;
 	__get_cpuid_count(7, 0, &a, &b7, &c7, &d7);
@@ -103,13 +99,8 @@ void machine_probe(struct machine *m)
 		 (c7 & (1u << 27)) ? " movdiri" : "", (c7 & (1u << 28)) ? " movdir64b" : "",
 		 (d7 & (1u << 18)) ? " pconfig" : "");
 #elif defined(__aarch64__)
-	uint64_t midr = 0;
+	uint64_t midr = cpu_midr();
 	char buf[64];
-	read_line("/sys/devices/system/cpu/cpu0/regs/identification/midr_el1", buf, sizeof buf);
-	if (buf[0])
-		midr = strtoull(buf, NULL, 16);
-	else if (getauxval(AT_HWCAP) & (1UL << 11)) /* HWCAP_CPUID: the kernel emulates MRS */
-		__asm__ volatile("mrs %0, midr_el1" : "=r"(midr));
 	unsigned impl = (unsigned)(midr >> 24) & 0xff, part = (unsigned)(midr >> 4) & 0xfff;
 	const char *pname = NULL;
 	for (size_t i = 0; i < sizeof arm_parts / sizeof arm_parts[0]; i++)
@@ -130,6 +121,36 @@ void machine_probe(struct machine *m)
 	snprintf(m->cpu_model, sizeof m->cpu_model, "unknown");
 #endif
 	tidy(m->cpu_model);
+}
+
+void cpu_hypervisor_signature(char sig[13])
+{
+	sig[0] = '\0';
+#if defined(__x86_64__)
+	unsigned a, b, c, d;
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 31)))
+		return;
+	__cpuid(0x40000000, a, b, c, d);
+	memcpy(sig, &b, 4), memcpy(sig + 4, &c, 4), memcpy(sig + 8, &d, 4);
+	sig[12] = '\0';
+	for (int i = 0; i < 12 && sig[i]; i++)
+		if (sig[i] < 0x20 || sig[i] > 0x7e)
+			sig[i] = '?';
+#endif
+}
+
+uint64_t cpu_midr(void)
+{
+	uint64_t midr = 0;
+#if defined(__aarch64__)
+	char buf[64];
+	read_line("/sys/devices/system/cpu/cpu0/regs/identification/midr_el1", buf, sizeof buf);
+	if (buf[0])
+		midr = strtoull(buf, NULL, 16);
+	else if (getauxval(AT_HWCAP) & (1UL << 11)) /* HWCAP_CPUID: the kernel emulates MRS */
+		__asm__ volatile("mrs %0, midr_el1" : "=r"(midr));
+#endif
+	return midr;
 }
 
 void make_run_id(char *buf, size_t n, const char *hostname)

@@ -17,6 +17,14 @@ struct machine {
 
 void machine_probe(struct machine *m);
 
+/* x86_64: the 12-character CPUID 0x40000000 signature ("KVMKVMKVM", "TCGTCGTCGTCG"; bytes that
+ * do not print as '?') when CPUID.1:ECX bit 31 says a hypervisor is present; "" otherwise, and on
+ * other architectures. */
+void cpu_hypervisor_signature(char sig[13]);
+/* arm64: MIDR_EL1 from sysfs, else by MRS where the kernel emulates it (HWCAP_CPUID); 0 when
+ * unreadable, and on other architectures. */
+uint64_t cpu_midr(void);
+
 /* Longest run_id plus its NUL: a row's run_id field (results/schema.h) holds 40 bytes. */
 #define RUN_ID_MAX 40
 /* run_id: UTC time to the millisecond, host (shortened when long) and pid, unique per run on a
