@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "check/link.h"
+#include "pcisys.h"
 
 /* Per lane: transfer rate and line coding, by generation (PCIe base spec). Gen6 runs in flit
  * mode (1b/1b, 242 of every 256 flit bytes carry TLPs): its ceilings are approximate. */
@@ -105,12 +106,11 @@ static unsigned speed_gen(const char *speed, double *gt_s)
 	return 0;
 }
 
-void link_from_sysfs(const char *sysfs_root, const char *bdf, struct link_info *l)
+void link_from_sysfs(const char *bdf, struct link_info *l)
 {
 	memset(l, 0, sizeof *l);
 	char path[PATH_MAX], real[PATH_MAX];
-	snprintf(path, sizeof path, "%s/bus/pci/devices/%s", sysfs_root, bdf);
-	if (!realpath(path, real)) {
+	if (pci_dev_path(path, sizeof path, bdf, "") || !realpath(path, real)) {
 		snprintf(l->source, sizeof l->source, "sysfs: no PCI device %.16s: link unknown (give --link)", bdf);
 		return;
 	}

@@ -22,11 +22,11 @@ struct link_info {
 /* "gen4x16", "Gen3x8", "gen5x4": 0, or -EINVAL with one line in err. */
 int link_parse(const char *s, struct link_info *l, char *err, size_t n);
 
-/* The current link of PCI device BDF (DDDD:BB:DD.F) from sysfs under sysfs_root (normally
- * "/sys"; tests pass a fake tree): the device's own current_link_speed/_width, or the first
- * bridge above it with a real link (width > 0, a known speed). known=false with the reason in
- * source when there is none (a root-complex integrated device, an emulated bus). */
-void link_from_sysfs(const char *sysfs_root, const char *bdf, struct link_info *l);
+/* The current link of PCI device BDF (DDDD:BB:DD.F) from sysfs (under pcisys_root(), as every
+ * PCI read): the device's own current_link_speed/_width, or the first bridge above it with a real
+ * link (width > 0, a known speed). known=false with the reason in source when there is none (a
+ * root-complex integrated device, an emulated bus). */
+void link_from_sysfs(const char *bdf, struct link_info *l);
 
 /* What the link can carry, in GB/s (10^9 B/s) of payload, and the assumptions behind it. */
 struct link_ceilings {

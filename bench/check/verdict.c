@@ -128,12 +128,6 @@ static bool is(const char *a, const char *b)
 	return a && !strcmp(a, b);
 }
 
-/* The effective class the model predicts, when it is definite. */
-static enum memclass model_class(const struct check_facts *f)
-{
-	return f->model.cls;
-}
-
 static const char *sixty_four_advice(enum model_arch a)
 {
 	return a == MODEL_ARM64 ? "use one 64-byte store: NEON ST1 {4 x Q} (st1_q64) or ST64B where the "
@@ -195,7 +189,7 @@ void verdict_decide(const struct check_facts *f, struct target_verdict *v)
 	bool host = f->platform.env == MODEL_HOST;
 	bool timing = !f->platform.emulated;
 	enum memclass probe = f->probe.probed ? f->probe.effective : MEMCLASS_UNKNOWN;
-	enum memclass predicted = model_class(f);
+	enum memclass predicted = f->model.cls; /* UNKNOWN unless definite */
 	/* what the OS reports it gave: x86 PAT; arm64 has no such report */
 	bool pat_known = f->arch == MODEL_X86_64 && f->memtype_os[0] && !is(f->memtype_os, "unknown");
 

@@ -5,7 +5,6 @@
  * verdict.json; --junit and --tap for CI dashboards.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -33,6 +32,7 @@
 #include "results/resultset.h"
 #include "results/run_dir.h"
 #include "targets/target.h"
+#include "pcisys.h"
 
 #define CHECK_MAX_TARGETS 16
 #define STREAM_BURST 4096 /* bytes per burst of the streamed cases */
@@ -112,43 +112,6 @@ struct checked {
 	unsigned nnotes;
 };
 
-static bool parse_bdf_bar(const char *s, char *bdf, size_t n, int *bar)
-{
-	unsigned d = 0, b, dev, fn, nbar;
-	int used = 0;
-	if (sscanf(s, "%4x:%2x:%2x.%1u:bar%1u%n", &d, &b, &dev, &fn, &nbar, &used) == 5 && !s[used]) {
-	} else if (used = 0, d = 0, sscanf(s, "%2x:%2x.%1u:bar%1u%n", &b, &dev, &fn, &nbar, &used) == 4 && !s[used]) {
-	} else {
-		return false;
-	}
-	if (fn > 7 || nbar > 5)
-		return false;
-	snprintf(bdf, n, "%04x:%02x:%02x.%u", d, b, dev, fn);
-	*bar = (int)nbar;
-	return true;
-}
-
-/* PCI resource flags of BAR `bar` from sysfs `resource` (one "start end flags" line per BAR). */
-static bool bar_flags(const char *bdf, int bar, unsigned long long *flags)
-{
-	char path[PATH_MAX], line[128];
-	snprintf(path, sizeof path, "/sys/bus/pci/devices/%s/resource", bdf);
-	FILE *fp = fopen(path, "re");
-	if (!fp)
-		return false;
-	bool ok = false;
-	for (int i = 0; fgets(line, sizeof line, fp); i++)
-		if (i == bar) {
-			unsigned long long s, e;
-			ok = sscanf(line, "%llx %llx %llx", &s, &e, flags) == 3;
-			break;
-		}
-	fclose(fp);
-	return ok;
-}
-
-#define IORESOURCE_PREFETCH 0x2000ULL
-
 /*
  * BDF:barN -> every mapping path this kernel offers, each a target in out[], with a note for each
  * path it does not offer. Paths that run would refuse (a device owned by a host driver, without
@@ -157,26 +120,30 @@ static bool bar_flags(const char *bdf, int bar, unsigned long long *flags)
 static int expand_bar(const char *spec, const struct check_opts *o, struct checked *out, unsigned *n,
 		      char *err, size_t errlen)
 {
-	char bdf[16], path[PATH_MAX], notes[3][200] = { "", "", "" };
-	int bar;
-	if (!parse_bdf_bar(spec, bdf, sizeof bdf, &bar)) {
+	char bdf[PCI_BDF_LEN], head[32], notes[3][200] = { "", "", "" };
+	const char *colon = strrchr(spec, ':');
+	int bar = -EINVAL;
+	if (colon && !strncmp(colon + 1, "bar", 3) && (size_t)(colon - spec) < sizeof head) {
+		snprintf(head, sizeof head, "%.*s", (int)(colon - spec), spec);
+		if (!pci_bdf_parse(head, bdf))
+			bar = pci_bar_parse(colon + 1);
+	}
+	if (bar < 0) {
 		snprintf(err, errlen, "'%s': not a target (KIND:... as `wcbench list targets` shows, or BDF:barN)", spec);
 		return -EINVAL;
 	}
-	snprintf(path, sizeof path, "/sys/bus/pci/devices/%s", bdf);
-	if (access(path, F_OK)) {
-		snprintf(err, errlen, "%s: no PCI device %s (lspci -D lists them)", spec, bdf);
+	struct pci_dev_info info;
+	char why[TARGET_ERR_LEN];
+	if (pci_dev_read(bdf, &info, why, sizeof why)) {
+		snprintf(err, errlen, "%s: %s", spec, why);
 		return -EINVAL;
 	}
-	unsigned long long flags = 0;
-	bool have_flags = bar_flags(bdf, bar, &flags);
-	snprintf(path, sizeof path, "/sys/bus/pci/devices/%s/resource%d_wc", bdf, bar);
-	bool wc_file = !access(path, F_OK);
+	bool wc_file = pci_resource_exists(bdf, bar, true);
 	const char *kinds[3] = { "vfio", "sysfs", "sysfs-wc" };
 	unsigned added = 0, nn = 0;
 	for (int k = 0; k < 3; k++) {
 		if (k == 2 && !wc_file) {
-			if (have_flags && !(flags & IORESOURCE_PREFETCH))
+			if (info.bar[bar].size && !(info.bar[bar].flags & PCI_RES_PREFETCH))
 				snprintf(notes[nn++], sizeof notes[0], "BAR %d is not prefetchable: the kernel offers no "
 					 "resource%d_wc (write combining needs a prefetchable BAR)", bar, bar);
 			else
@@ -190,7 +157,6 @@ static int expand_bar(const char *spec, const struct check_opts *o, struct check
 		}
 		struct checked *c = &out[*n];
 		snprintf(c->spec, sizeof c->spec, "%s:%s:bar%d", kinds[k], bdf, bar);
-		char why[TARGET_ERR_LEN];
 		if (target_probe(&c->t, c->spec, &o->topts, why)) {
 			if (c->t.ops && c->t.priv)
 				c->t.ops->unmap(&c->t);
@@ -377,8 +343,7 @@ struct check_ctx {
 	const struct machine *m;
 	int csv_fd;
 	size_t rows, faults;
-	double time_s;
-	bool quick;
+	struct sampling sampling;    /* every case's; --time is its budget */
 	int write_rc;
 	int cpu;                     /* the one CPU every case runs on */
 	char effective[16];          /* the target's memtype_effective column */
@@ -399,9 +364,10 @@ static void time_case(struct check_ctx *x, struct target *t, const struct store_
 	}
 	struct case_spec cs = {
 		.kernel = k, .barrier = b, .every = EVERY_BURST, .burst = burst, .threads = 1,
-		.drain = DRAIN_READBACK, .budget_s = x->time_s,
-		.min_sample_s = x->quick ? 0.0002 : 0.001, .min_samples = x->quick ? 5 : 10,
-		.max_samples = 1000, .cv_target = 0.01, .stop = &check_stop,
+		.drain = DRAIN_READBACK, .budget_s = x->sampling.budget_s,
+		.min_sample_s = x->sampling.min_sample_s, .min_samples = x->sampling.min_samples,
+		.max_samples = x->sampling.max_samples, .cv_target = x->sampling.cv_target,
+		.stop = &check_stop,
 	};
 	struct case_result *res = calloc(1, sizeof *res);
 	if (!res) {
@@ -570,22 +536,20 @@ int cmd_check(int argc, char **argv)
 		goto out;
 	}
 	const char *env = pf.env == MODEL_HOST ? "host" : "guest";
-	double time_s = o.time_s > 0 ? o.time_s : pf.emulated ? 0.05 : 0.5;
+	struct sampling smp = *(pf.emulated ? &sampling_quick : &sampling_default);
+	if (o.time_s > 0)
+		smp.budget_s = o.time_s;
 	struct resume_option ropts[] = { { .name = "env", .value = env } };
 	struct run_metadata md = {
-		.run_id = run_id, .env = env, .machine = &m, .budget_s = time_s,
-		.min_sample_s = pf.emulated ? 0.0002 : 0.001, .cv_target = 0.01,
-		.min_samples = pf.emulated ? 5 : 10, .max_samples = 1000,
+		.run_id = run_id, .env = env, .machine = &m, .budget_s = smp.budget_s,
+		.min_sample_s = smp.min_sample_s, .cv_target = smp.cv_target,
+		.min_samples = smp.min_samples, .max_samples = smp.max_samples,
 		.options = ropts, .noptions = 1, .argc = argc, .argv = argv, .probe = true,
 	};
 	exit_code = 1;
 	int rc = metadata_write(dir, &md, err, sizeof err);
-	if (!rc && (csv_fd = open(csv_path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0) {
-		rc = -errno;
-		snprintf(err, sizeof err, "%s: %s", csv_path, strerror(-rc));
-	}
-	if (!rc && (rc = run_dir_append_header(csv_fd)))
-		snprintf(err, sizeof err, "%s: %s", csv_path, strerror(-rc));
+	if (!rc && (csv_fd = run_dir_create_results(csv_path, err, sizeof err)) < 0)
+		rc = csv_fd;
 	if (rc) {
 		fprintf(stderr, "wcbench check: %s\n", err);
 		goto out;
@@ -594,7 +558,7 @@ int cmd_check(int argc, char **argv)
 	struct check_kernels ck;
 	pick_kernels(&ck);
 	struct check_ctx x = { .o = &o, .run_id = run_id, .env = env, .m = &m, .csv_fd = csv_fd,
-			       .time_s = time_s, .quick = pf.emulated };
+			       .sampling = smp };
 	if (place_pick(1, &x.cpu))
 		x.cpu = 0;
 	struct sigaction sa = { .sa_handler = on_check_signal }, old_int, old_term;
@@ -603,7 +567,7 @@ int cmd_check(int argc, char **argv)
 	sigaction(SIGTERM, &sa, &old_term);
 	const struct timer_info *ti = timer_init();
 	fprintf(stderr, "wcbench check: %u target(s) into %s (%s; timer %s; %.2f s per case, readback drain)\n",
-		n, dir, platform_env_name(&pf), ti->name, time_s);
+		n, dir, platform_env_name(&pf), ti->name, smp.budget_s);
 	uint64_t t_start = mono_raw_ns();
 	double secs_map = 0, secs_cases = 0;
 	for (unsigned i = 0; i < n && !check_stop && !x.write_rc; i++) {
@@ -649,7 +613,7 @@ int cmd_check(int argc, char **argv)
 			} else {
 				char bdf[32];
 				bdf_of(f->device, bdf, sizeof bdf);
-				link_from_sysfs("/sys", bdf, &f->link);
+				link_from_sysfs(bdf, &f->link);
 			}
 		} else {
 			snprintf(f->link.source, sizeof f->link.source, "memory, not behind a PCIe link");

@@ -183,20 +183,19 @@ static void resume_options(const struct run_options *o, const struct target *tar
 /* --probe: the effective memory type of target t (mapped unless map_err is set) into effective,
  * as the memtype_effective column spells it, and how it was decided into metadata.json and onto
  * stderr. 0, or -errno with one line in err (metadata.json could not be written). */
-static int probe_memtype(const char *dir, struct target *t, const char *map_err, bool tty,
+static int probe_memtype(const char *dir, struct target *t, const struct platform *pf,
+			 const char *map_err, bool tty,
 			 char *effective, size_t n, char *err, size_t errlen)
 {
 	struct memtype_probe p;
-	struct platform pf;
-	platform_detect(&pf);
 	if (map_err[0]) {
 		memset(&p, 0, sizeof p);
 		snprintf(p.how, sizeof p.how, "not probed: the target did not map (%s)", map_err);
-	} else if (memtype_probe_risks_vm(t, under_hypervisor(&pf))) {
+	} else if (memtype_probe_risks_vm(t, under_hypervisor(pf))) {
 		memset(&p, 0, sizeof p);
 		snprintf(p.how, sizeof p.how, "not probed: in a %s a Normal mapping that stage 2 made Device "
 			 "would stop the VM (KVM cannot handle the alignment fault); wcbench check "
-			 "--probe-in-guest probes anyway", platform_env_name(&pf));
+			 "--probe-in-guest probes anyway", platform_env_name(pf));
 	} else {
 		memtype_probe(t, &p);
 	}
@@ -316,11 +315,10 @@ int cmd_run(int argc, char **argv)
 	exit_code = 1;
 	size_t on_disk = prev.nrows;
 	int rc = resuming ? metadata_add_resume(dir, &md, err, sizeof err) : metadata_write(dir, &md, err, sizeof err);
-	if (!rc && !resuming && (csv_fd = open(csv_path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0) {
-		rc = -errno;
-		snprintf(err, sizeof err, "%s: %s", csv_path, strerror(-rc));
-	}
-	if (!rc && need_header) {
+	if (!rc && !resuming) {
+		csv_fd = run_dir_create_results(csv_path, err, sizeof err);
+		rc = csv_fd < 0 ? csv_fd : 0;
+	} else if (!rc && need_header) { /* a resume whose header was cut short */
 		rc = run_dir_append_header(csv_fd);
 		if (rc)
 			snprintf(err, sizeof err, "%s: %s", csv_path, strerror(-rc));
@@ -341,6 +339,9 @@ int cmd_run(int argc, char **argv)
 	int write_rc = 0;
 	char stop_err[PATH_MAX + TARGET_ERR_LEN] = ""; /* what stopped the run, when write_rc */
 	best = calloc(o->ntargets, sizeof *best);
+	struct platform pf = { .env = MODEL_HOST }; /* --probe: could a probe stop the VM we run in */
+	if (o->probe)
+		platform_detect(&pf);
 	uint64_t t0 = mono_raw_ns();
 	fprintf(stderr, "wcbench: %zu cases into %s (timer %s %.3f GHz, read cost %.1f ns; budget %.2f s per case)\n",
 		total, dir, ti->name, ti->hz / 1e9, ti->cost_ns, o->time_s);
@@ -380,7 +381,7 @@ int cmd_run(int argc, char **argv)
 			}
 			if (!probed) {
 				probed = true;
-				write_rc = probe_memtype(dir, t, map_rc ? map_err : "", tty, effective,
+				write_rc = probe_memtype(dir, t, &pf, map_rc ? map_err : "", tty, effective,
 							 sizeof effective, stop_err, sizeof stop_err);
 				if (write_rc)
 					break;

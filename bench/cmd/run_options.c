@@ -644,13 +644,14 @@ int options_parse(int argc, char **argv, struct run_options *o, char *err, size_
 		for (unsigned i = 0; i < k; i++)
 			o->sizes[o->nsizes++] = s[i];
 	}
-	o->time_s = time_s > 0 ? time_s : o->quick ? 0.05 : 0.5;
-	o->min_sample_s = sample_ms > 0 ? sample_ms / 1000 : o->quick ? 0.0002 : 0.001;
-	o->min_samples = min_samples ? min_samples : o->quick ? 5 : 10;
-	o->max_samples = max_samples ? max_samples : 1000;
+	const struct sampling *d = o->quick ? &sampling_quick : &sampling_default;
+	o->time_s = time_s > 0 ? time_s : d->budget_s;
+	o->min_sample_s = sample_ms > 0 ? sample_ms / 1000 : d->min_sample_s;
+	o->min_samples = min_samples ? min_samples : d->min_samples;
+	o->max_samples = max_samples ? max_samples : d->max_samples;
 	if (o->max_samples < o->min_samples)
 		return fail(err, n, "--max-samples %u is below --min-samples %u", o->max_samples, o->min_samples);
-	o->cv_target = cv > 0 ? cv : 0.01;
+	o->cv_target = cv > 0 ? cv : d->cv_target;
 
 	/* Threads need CPUs: explicit ones, or the allowed set. */
 	unsigned max_threads = 0;

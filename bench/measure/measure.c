@@ -12,6 +12,13 @@
 
 #define GUARD_CHECK 4096UL
 
+const struct sampling sampling_default = {
+	.budget_s = 0.5, .min_sample_s = 0.001, .cv_target = 0.01, .min_samples = 10, .max_samples = 1000,
+};
+const struct sampling sampling_quick = {
+	.budget_s = 0.05, .min_sample_s = 0.0002, .cv_target = 0.01, .min_samples = 5, .max_samples = 1000,
+};
+
 const char *const every_names[3] = { [EVERY_64] = "64", [EVERY_BURST] = "burst",
 				     [EVERY_SAMPLE] = "sample" };
 

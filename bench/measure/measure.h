@@ -17,6 +17,15 @@ const char *drain_name(enum drain_mode d);
 /* "64", "burst", "sample": the barrier-every values as the CSV and the options spell them */
 extern const char *const every_names[3];
 
+/* How a case is sampled unless the user says otherwise (the fields of case_spec of that name):
+ * the default, and quick (a smoke run, and any run under an emulator, where timing means
+ * nothing). run and check both start from these. */
+struct sampling {
+	double budget_s, min_sample_s, cv_target;
+	unsigned min_samples, max_samples;
+};
+extern const struct sampling sampling_default, sampling_quick;
+
 struct case_spec {
 	const struct store_kernel *kernel;
 	const struct barrier_desc *barrier;

@@ -73,6 +73,19 @@ int run_dir_append_header(int fd)
 	return rc;
 }
 
+int run_dir_create_results(const char *csv_path, char *err, size_t n)
+{
+	int fd = open(csv_path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	int rc = fd < 0 ? -errno : run_dir_append_header(fd);
+	if (rc) {
+		snprintf(err, n, "%s: %s", csv_path, strerror(-rc));
+		if (fd >= 0)
+			close(fd);
+		return rc;
+	}
+	return fd;
+}
+
 int run_dir_append_row(int fd, const struct row *row)
 {
 	char *line;

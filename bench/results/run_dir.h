@@ -23,6 +23,10 @@ int run_dir_append_line(int fd, const char *line, size_t len);
 /* Append the CSV header of this schema. 0 or -errno. */
 int run_dir_append_header(int fd);
 
+/* A new run's results.csv: created (never over an existing one) with the header of this schema.
+ * The open fd (append mode), or -errno with "PATH: why" in err. */
+int run_dir_create_results(const char *csv_path, char *err, size_t n);
+
 /* Append one finished row. On a full disk (ENOSPC, EFBIG, EDQUOT) the partial line is cut off
  * again, so the file ends with a whole row. 0 or -errno. */
 int run_dir_append_row(int fd, const struct row *row);
