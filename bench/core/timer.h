@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "timestamp.h"
+
 struct timer_info {
 	const char *name;        /* tsc, cntvct, clock_gettime */
 	double hz;               /* ticks per second */
@@ -26,14 +28,8 @@ static inline uint64_t mono_raw_ns(void)
 /* Timestamp before / after the timed region: fences keep the region's work inside. */
 static inline uint64_t timer_start(void)
 {
-#if defined(__x86_64__)
-	uint32_t lo, hi, aux;
-	__asm__ volatile("lfence\n\trdtscp\n\tlfence" : "=a"(lo), "=d"(hi), "=c"(aux) : : "memory");
-	return ((uint64_t)hi << 32) | lo;
-#elif defined(__aarch64__)
-	uint64_t v;
-	__asm__ volatile("isb\n\tmrs %0, cntvct_el0\n\tisb" : "=r"(v) : : "memory");
-	return v;
+#if arch_timestamp_available
+	return arch_timestamp();
 #else
 	return mono_raw_ns();
 #endif

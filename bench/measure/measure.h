@@ -62,6 +62,31 @@ struct case_result {
 /* Decide whether the case can run at all (gates, sizes); false with reason and status set. */
 bool case_feasible(const struct target *t, const struct case_spec *c, struct case_result *r);
 
+/*
+ * Who runs the rounds of a case: measure_case's host threads, or a microVM (bench/vm/). The
+ * sampling around them (calibration, warm-up, samples, the stop rule, --verify's fill, check and
+ * the look around the window through the host mapping t->base) is the same for both.
+ */
+struct case_runner {
+	void *ctx;
+	/* Every thread's job runs `bursts` bursts on from where its last round stopped, drained as
+	 * the case says, timed. true with the round's time in *ns (> 0); false when it faulted or
+	 * failed: then it has set r->status and r->reason. */
+	bool (*round)(void *ctx, uint64_t bursts, double *ns, struct case_result *r);
+	/* The next round starts at offset 0 of every thread's part of the window. */
+	void (*rewind)(void *ctx);
+	/* The clock the rounds are timed with: calibration makes samples >= 1000x both. */
+	double resolution_ns, cost_ns;
+};
+
+/* Sample one case with a runner whose thread i cycles through part i of the window (parts of
+ * case_part_len bytes, one after the other from the window's start). Same contract as
+ * measure_case, which is this with the host's threads. */
+int measure_case_with(struct target *t, const struct case_spec *c, const struct case_runner *run,
+		      struct case_result *r);
+/* The bytes of the window each of the case's threads cycles through. */
+size_t case_part_len(const struct target *t, const struct case_spec *c);
+
 /* Run one case. Never crashes on a fault: every access to target memory (the kernels, --verify's
  * fill, read-back and the look around the window) runs armed, and a fault becomes status fault
  * with the decoded signal as reason. A thread that cannot be started or pinned: status error.
