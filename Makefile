@@ -53,7 +53,7 @@ endif
 
 KERNEL_SRC := kernels/kernels.c kernels/generic/store_c.c $(wildcard kernels/$(ARCH)/*.c)
 LIB_SRC := $(filter-out bench/cmd/main.c,$(wildcard bench/*/*.c)) $(wildcard vfio/*.c) $(KERNEL_SRC)
-LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/bench/vm/payload/blob.o
 MAIN_OBJ := $(BUILD)/bench/cmd/main.o
 UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
@@ -68,6 +68,33 @@ $(BIN): $(LIB_OBJ) $(MAIN_OBJ)
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# The microVM's payload (wcbench vm): bench/vm/payload/ and this arch's store kernels, built
+# freestanding, linked at VM_RAM_IPA, embedded as a raw image. Its own flags: no sanitizer, no
+# libc, no PIC; the compiler's FP/SIMD is allowed (the kernels need it; the entry enables it).
+PAYLOAD_DIR := bench/vm/payload/$(ARCH)
+OBJCOPY := $(if $(CROSS_COMPILE),$(CROSS_COMPILE)objcopy,objcopy)
+ifneq ($(wildcard $(PAYLOAD_DIR)/payload.ld),)
+PAYLOAD_SRC := $(wildcard $(PAYLOAD_DIR)/*.S) $(wildcard $(PAYLOAD_DIR)/*.c) bench/vm/payload/payload.c \
+	kernels/kernels.c $(wildcard kernels/$(ARCH)/*.c)
+PAYLOAD_OBJ := $(addsuffix .o,$(PAYLOAD_SRC:%=$(BUILD)/payload/%))
+PAYLOAD_CFLAGS := -O2 -g $(WARN) -std=gnu11 -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
+	-fno-asynchronous-unwind-tables -fno-exceptions -DWC_FREESTANDING -Ikernels -Ibench \
+	$(if $(filter x86_64,$(ARCH)),-mno-red-zone)
+$(BUILD)/payload/%.o: %
+	@mkdir -p $(dir $@)
+	$(CC) $(PAYLOAD_CFLAGS) -MMD -MP -c -o $@ $<
+$(BUILD)/payload.elf: $(PAYLOAD_OBJ) $(PAYLOAD_DIR)/payload.ld
+	$(CC) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-T,$(PAYLOAD_DIR)/payload.ld -o $@ $(PAYLOAD_OBJ) -lgcc
+$(BUILD)/payload.bin: $(BUILD)/payload.elf
+	$(OBJCOPY) -O binary $< $@
+$(BUILD)/bench/vm/payload/blob.o: $(BUILD)/payload.bin
+PAYLOAD_DEF := -DPAYLOAD_BIN='"$(BUILD)/payload.bin"'
+-include $(PAYLOAD_OBJ:.o=.d)
+endif
+$(BUILD)/bench/vm/payload/blob.o: bench/vm/payload/blob.S
+	@mkdir -p $(dir $@)
+	$(CC) $(PAYLOAD_DEF) -c -o $@ $<
 
 -include $(LIB_OBJ:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(KTEST_OBJ:.o=.d)
 

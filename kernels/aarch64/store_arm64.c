@@ -4,8 +4,9 @@
  * would make the compiler reload the pattern every chunk); volatile asm is never reordered
  * against the barriers, which do clobber memory. */
 #include <arm_neon.h>
-#include <string.h>
+#ifndef WC_FREESTANDING
 #include <sys/auxv.h>
+#endif
 
 #include "../store_loop.h"
 
@@ -282,7 +283,8 @@ FLATTEN size_t k_c_8(const struct store_job *j)
 	return store_by_barrier(j, chunk_c_8, &r);
 }
 
-/* ---- run-time gates ---- */
+/* ---- run-time gates (the host's: the microVM payload asks none) ---- */
+#ifndef WC_FREESTANDING
 bool arm64_has_ls64(const char **why)
 {
 	if (!(getauxval(AT_HWCAP3) & WC_HWCAP3_LS64)) {
@@ -300,3 +302,4 @@ bool arm64_has_dgh(const char **why)
 	}
 	return true;
 }
+#endif
