@@ -19,6 +19,27 @@ missing() {
 }
 # col FILE NAME: a CSV column's values by header name, one per line (no quoted commas there)
 col() { awk -F, -v n="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == n) c = i; next } { print $c }' "$1"; }
+# cols FILE NAME...: the named CSV columns of each row, joined by '|' (RFC 4180 quotes understood)
+cols() {
+	local f=$1; shift
+	awk -v want="$*" '
+	function split_csv(line, out,   n, i, c, q, f) {
+		n = 0; f = ""; q = 0
+		for (i = 1; i <= length(line); i++) {
+			c = substr(line, i, 1)
+			if (q) { if (c == "\"") { if (substr(line, i + 1, 1) == "\"") { f = f c; i++ } else q = 0 } else f = f c }
+			else if (c == "\"") q = 1
+			else if (c == ",") { out[++n] = f; f = "" }
+			else f = f c
+		}
+		out[++n] = f
+		return n
+	}
+	BEGIN { nw = split(want, w, " ") }
+	{ sub(/\r$/, ""); n = split_csv($0, v) }
+	NR == 1 { for (i = 1; i <= n; i++) idx[v[i]] = i; next }
+	{ o = ""; for (k = 1; k <= nw; k++) o = o (k > 1 ? "|" : "") ((w[k] in idx) ? v[idx[w[k]]] : "?"); print o }' "$f"
+}
 # is_png FILE: has the PNG signature; png_size FILE: WxH from the IHDR chunk
 is_png() { [ "$(od -An -tx1 -N8 "$1" 2>/dev/null | tr -d ' ')" = 89504e470d0a1a0a ]; }
 png_size() {

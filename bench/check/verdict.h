@@ -55,6 +55,17 @@ struct check_facts {
 	 * the kernel offers no resource0_wc"), copied into the advice */
 	char path_notes[2][200];
 	unsigned npath_notes;
+	/* This machine's KVM seen through wcbench's microVM (bench/vm/): the target's window mapped
+	 * into a VM whose stage 1 is Normal-NC, as a guest driver maps a BAR to combine stores; and
+	 * what this kernel's KVM rules predict for that memslot. For a guest's view, not this path's
+	 * verdict. */
+	struct {
+		bool ran;                /* the microVM's probe ran (ran or not, how says) */
+		enum memclass effective, stage2;
+		char how[200];
+		char kernel[64];         /* this kernel: the KVM host of that VM */
+		struct model_prediction model;
+	} microvm;
 };
 void check_facts_init(struct check_facts *f);
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "check/link.h"
@@ -32,6 +33,7 @@
 #include "results/resultset.h"
 #include "results/run_dir.h"
 #include "targets/target.h"
+#include "vm/microvm.h"
 #include "pcisys.h"
 
 #define CHECK_MAX_TARGETS 16
@@ -79,6 +81,10 @@ static const char check_help[] =
 	"  --probe-in-guest       arm64, in a KVM guest: probe Normal mappings of a BAR too. If stage 2\n"
 	"                         made one Device, the alignment fault goes to the host, which cannot\n"
 	"                         handle it: the VM stops (seed 003). Without it they are not probed\n"
+	"  --no-microvm           do not map device targets into wcbench's own VM. By default, where\n"
+	"                         /dev/kvm can run it (arm64), each BAR path is also probed from a VM\n"
+	"                         with a Normal-NC stage 1 (wcbench vm): the evidence says what the\n"
+	"                         stage 2 this kernel builds gives a guest's write-combining mapping\n"
 	"  --rules                print the verdict rules and the model's tables, and exit\n"
 	"\n"
 	"Exit: 0 every target works (unknown ones skipped, as in JUnit), 1 any degraded or broken (or a\n"
@@ -97,7 +103,7 @@ struct check_opts {
 	const char *specs[CHECK_MAX_TARGETS];
 	unsigned nspecs;
 	const char *out, *junit, *host_kernel, *env;
-	bool tap, rules, force, probe_in_guest;
+	bool tap, rules, force, probe_in_guest, no_microvm;
 	struct link_info link;       /* --link */
 	struct target_opts topts;
 	double time_s;
@@ -180,7 +186,7 @@ static int expand_bar(const char *spec, const struct check_opts *o, struct check
 
 static int parse_args(int argc, char **argv, struct check_opts *o, char *err, size_t n)
 {
-	enum { O_LINK = 256, O_HOST_KERNEL, O_ENV, O_JUNIT, O_TAP, O_FORCE, O_TIME, O_RULES, O_PROBE_GUEST };
+	enum { O_LINK = 256, O_HOST_KERNEL, O_ENV, O_JUNIT, O_TAP, O_FORCE, O_TIME, O_RULES, O_PROBE_GUEST, O_NO_MICROVM };
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },        { "out", required_argument, NULL, 'o' },
 		{ "window", required_argument, NULL, 'w' }, { "link", required_argument, NULL, O_LINK },
@@ -189,6 +195,7 @@ static int parse_args(int argc, char **argv, struct check_opts *o, char *err, si
 		{ "tap", no_argument, NULL, O_TAP },        { "force", no_argument, NULL, O_FORCE },
 		{ "time", required_argument, NULL, O_TIME }, { "rules", no_argument, NULL, O_RULES },
 		{ "probe-in-guest", no_argument, NULL, O_PROBE_GUEST },
+		{ "no-microvm", no_argument, NULL, O_NO_MICROVM },
 		{ 0 },
 	};
 	memset(o, 0, sizeof *o);
@@ -231,6 +238,7 @@ static int parse_args(int argc, char **argv, struct check_opts *o, char *err, si
 		case O_FORCE: o->topts.force = true; break;
 		case O_RULES: o->rules = true; break;
 		case O_PROBE_GUEST: o->probe_in_guest = true; break;
+		case O_NO_MICROVM: o->no_microvm = true; break;
 		case O_TIME: {
 			char *end;
 			errno = 0;
@@ -460,6 +468,51 @@ static void predict(struct check_facts *f)
 	model_predict(&q, &f->model);
 }
 
+/* A device target as a guest of this machine would see it: mapped into wcbench's microVM with a
+ * Normal-NC stage 1 (where /dev/kvm can run it and the arch has the probe), and what this
+ * kernel's KVM rules say of such a memslot. */
+static void microvm_view(struct checked *ct, const char *kvm_err, const volatile int *stop)
+{
+	struct check_facts *f = &ct->f;
+	struct utsname u;
+	if (!uname(&u))
+		snprintf(f->microvm.kernel, sizeof f->microvm.kernel, "%s", u.release);
+	const struct stage1_type *nc = stage1_find("normal-nc");
+	char why[200];
+	if (kvm_err[0]) {
+		snprintf(f->microvm.how, sizeof f->microvm.how, "not run: %s", kvm_err);
+		return;
+	}
+	if (!nc || !memtype_probe_available()) {
+		snprintf(f->microvm.how, sizeof f->microvm.how, "not run: this arch has no microVM probe");
+		return;
+	}
+	if (microvm_window_ok(&ct->t, why, sizeof why)) {
+		snprintf(f->microvm.how, sizeof f->microvm.how, "not run: %s", why);
+		return;
+	}
+	struct microvm mv;
+	struct memtype_probe p;
+	microvm_init(&mv, &ct->t, nc, stop);
+	microvm_probe(&mv, &p, &f->microvm.stage2);
+	microvm_fini(&mv);
+	f->microvm.ran = p.probed;
+	f->microvm.effective = p.effective;
+	snprintf(f->microvm.how, sizeof f->microvm.how, "%s", p.how);
+
+	struct model_query q;
+	model_query_init(&q, f->arch, MT_NORMAL_NC, MODEL_KVM_GUEST);
+	unsigned ma, mi;
+	if (!kernel_version_parse(f->microvm.kernel, &ma, &mi)) {
+		q.host_major = ma;
+		q.host_minor = mi;
+	}
+	q.vma = !strcmp(ct->t.map, "vfio")		? VMA_PFNMAP_VFIO
+		: !strncmp(ct->t.map, "sysfs", 5)	? VMA_PFNMAP_OTHER
+							: VMA_RAM;
+	model_predict(&q, &f->microvm.model);
+}
+
 /* Pair each path that may combine with the uncached path of the same BAR, for the WC/UC ratio. */
 static void pair_paths(struct checked *c, unsigned n)
 {
@@ -515,6 +568,9 @@ int cmd_check(int argc, char **argv)
 
 	struct platform pf;
 	platform_detect(&pf);
+	char kvm_err[VM_ERR_LEN] = ""; /* why wcbench's microVM cannot run here, or "" */
+	if (!o.no_microvm && vm_kvm_usable(kvm_err) == 0)
+		kvm_err[0] = '\0';
 	if (o.env)
 		platform_state_env(&pf, o.env);
 	if (o.host_kernel)
@@ -602,6 +658,8 @@ int cmd_check(int argc, char **argv)
 				fprintf(stderr, "wcbench check: %s\n", err);
 				goto out;
 			}
+			if (f->device[0] && !o.no_microvm)
+				microvm_view(ct, kvm_err, &check_stop);
 			uint64_t t1 = mono_raw_ns();
 			secs_map += (double)(t1 - t0) / 1e9;
 			measure_target(&x, ct, &ck);

@@ -15,4 +15,5 @@ int cmd_guest(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_vm(int argc, char **argv);
 #endif

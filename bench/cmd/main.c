@@ -19,6 +19,8 @@ static const char help[] =
 	"  report    -o DIR RUN...: an HTML/Markdown report comparing machines\n"
 	"  check     TARGET...: does write combining work there, and if not, why (a verdict with\n"
 	"            its evidence; verdict.json, JUnit, TAP)\n"
+	"  vm        [run options] --stage1 LIST TARGET...: run's sweep inside wcbench's own KVM\n"
+	"            microVM, per stage-1 memory type: what a guest's stores get on this host\n"
 	"  probe     SPEC...: what a target maps to (memtype, regions, IOMMU, DMA) without storing\n"
 	"  plot      RUN: draw the plots of a results directory (again) from its CSV\n"
 	"  guest     boot a Linux guest with QEMU and run wcbench inside it\n"
@@ -50,6 +52,8 @@ int main(int argc, char **argv)
 		return cmd_report(argc - 1, argv + 1);
 	if (!strcmp(cmd, "check"))
 		return cmd_check(argc - 1, argv + 1);
+	if (!strcmp(cmd, "vm"))
+		return cmd_vm(argc - 1, argv + 1);
 	if (!strcmp(cmd, "probe"))
 		return cmd_probe(argc - 1, argv + 1);
 	if (!strcmp(cmd, "plot"))

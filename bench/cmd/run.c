@@ -15,6 +15,7 @@
 #include "check/memtype.h"
 #include "cmd/commands.h"
 #include "cmd/run_options.h"
+#include "cmd/run_sweep.h"
 #include "check/platform.h"
 #include "common/util.h"
 #include "core/machine.h"
@@ -158,7 +159,7 @@ static void print_best(const struct run_options *o, struct best (*best)[MAX_LIST
  * targets' defaults), so "the same run" means the same cases measuring the same bytes. */
 struct resume_texts {
 	char targets[MAX_TARGETS * 164], windows[MAX_TARGETS * 44];
-	struct resume_option opts[5];
+	struct resume_option opts[6]; /* the last: the command's own (vm: stage1), or none */
 };
 
 static void resume_options(const struct run_options *o, const struct target *targets,
@@ -180,13 +181,29 @@ static void resume_options(const struct run_options *o, const struct target *tar
 	rt->opts[4] = (struct resume_option){ .name = "probe", .value = o->probe ? "on" : "off" };
 }
 
-/* --probe: the effective memory type of target t (mapped unless map_err is set) into effective,
- * as the memtype_effective column spells it, and how it was decided into metadata.json and onto
- * stderr. 0, or -errno with one line in err (metadata.json could not be written). */
-static int probe_memtype(const char *dir, struct target *t, const struct platform *pf,
-			 const char *map_err, bool tty,
-			 char *effective, size_t n, char *err, size_t errlen)
+/* --probe: could a probe stop the VM we run in (detected before the first probe) */
+struct run_platform {
+	struct platform pf;
+	bool detected;
+};
+
+/* run's view of a target (the only one): with --probe, the effective memory type of target t
+ * (mapped unless map_err is set), as the memtype_effective column spells it, and how it was
+ * decided into metadata.json and onto stderr. 0, or -errno with one line in err (metadata.json
+ * could not be written). */
+static int run_begin_view(void *ctx, const struct run_options *o, const char *dir, struct target *t,
+			  unsigned view, const char *map_err, bool tty, struct view_columns *vc, char *err,
+			  size_t errlen)
 {
+	struct run_platform *rp = ctx;
+	struct platform *pf = &rp->pf;
+	(void)view;
+	if (!o->probe)
+		return 0;
+	if (!rp->detected) { /* once per run, not per target */
+		platform_detect(pf);
+		rp->detected = true;
+	}
 	struct memtype_probe p;
 	if (map_err[0]) {
 		memset(&p, 0, sizeof p);
@@ -195,14 +212,40 @@ static int probe_memtype(const char *dir, struct target *t, const struct platfor
 		memset(&p, 0, sizeof p);
 		snprintf(p.how, sizeof p.how, "not probed: in a %s a Normal mapping that stage 2 made Device "
 			 "would stop the VM (KVM cannot handle the alignment fault); wcbench check "
-			 "--probe-in-guest probes anyway", platform_env_name(pf));
+			 "--probe-in-guest probes anyway (wcbench vm shows the stage 2 safely)",
+			 platform_env_name(pf));
 	} else {
 		memtype_probe(t, &p);
 	}
-	snprintf(effective, n, "%s", memclass_name(p.effective));
-	fprintf(stderr, "%swcbench run: %s: memtype_effective %s: %s\n", tty ? "\r\033[K" : "", t->spec,
-		effective[0] ? effective : "not decided", p.how);
-	return metadata_add_memtype_probe(dir, t->spec, effective, p.how, err, errlen);
+	return view_columns_report("run", dir, t, &p, MEMCLASS_UNKNOWN, tty, vc, err, errlen);
+}
+
+int view_columns_report(const char *cmd, const char *dir, const struct target *t,
+			const struct memtype_probe *p, enum memclass stage2, bool tty,
+			struct view_columns *vc, char *err, size_t errlen)
+{
+	snprintf(vc->effective, sizeof vc->effective, "%s", memclass_name(p->effective));
+	snprintf(vc->stage2, sizeof vc->stage2, "%s", memclass_name(stage2));
+	fprintf(stderr, "%swcbench %s: %s: memtype_effective %s: %s\n", tty ? "\r\033[K" : "", cmd,
+		t->spec, vc->effective[0] ? vc->effective : "not decided", p->how);
+	return metadata_add_memtype_probe(dir, t->spec, vc->effective, p->how, err, errlen);
+}
+
+static int run_measure(void *ctx, struct target *t, unsigned view, const struct case_spec *cs,
+		       struct case_result *r)
+{
+	(void)ctx;
+	(void)view;
+	return measure_case(t, cs, r);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_platform rp = { .detected = false };
+	struct sweep_hooks h = {
+		.cmd = "run", .ctx = &rp, .begin_view = run_begin_view, .measure = run_measure,
+	};
+	return run_sweep(argc, argv, &h);
 }
 
 static void unmap_targets(struct target *targets, unsigned n)
@@ -232,7 +275,7 @@ static int probe_targets(const struct run_options *o, struct target *targets, ch
 	return 0;
 }
 
-int cmd_run(int argc, char **argv)
+int run_sweep(int argc, char **argv, const struct sweep_hooks *h)
 {
 	struct run_options *o = calloc(1, sizeof *o);
 	char err[PATH_MAX + TARGET_ERR_LEN];
@@ -244,18 +287,26 @@ int cmd_run(int argc, char **argv)
 	if (!o)
 		return 1;
 	if (options_parse(argc, argv, o, err, sizeof err)) {
-		fprintf(stderr, "wcbench run: %s\n", err);
+		fprintf(stderr, "wcbench %s: %s\n", h->cmd, err);
 		free(o);
 		return EXIT_USAGE;
 	}
 	if (o->help || o->man) {
+		if (h->write_help && o->help)
+			h->write_help(stdout);
 		(o->help ? options_write_help : options_write_man)(stdout);
 		free(o);
 		return 0;
 	}
+	if (h->env)
+		o->env = h->env;
 	targets = calloc(o->ntargets, sizeof *targets);
-	if (!targets || probe_targets(o, targets, err)) {
-		fprintf(stderr, "wcbench run: %s\n", targets ? err : "out of memory");
+	int prc = targets ? probe_targets(o, targets, err) : -ENOMEM;
+	for (unsigned i = 0; !prc && h->target_ok && i < o->ntargets; i++)
+		if ((prc = h->target_ok(h->ctx, &targets[i], err, sizeof err)))
+			unmap_targets(targets, o->ntargets);
+	if (prc) {
+		fprintf(stderr, "wcbench %s: %s\n", h->cmd, targets ? err : "out of memory");
 		free(targets);
 		free(o);
 		return targets ? EXIT_USAGE : 1;
@@ -272,11 +323,12 @@ int cmd_run(int argc, char **argv)
 	snprintf(csv_path, sizeof csv_path, "%s/results.csv", dir);
 	struct resume_texts rt;
 	resume_options(o, targets, &rt);
+	rt.opts[5] = h->resume_extra;
 	struct run_metadata md = {
 		.run_id = run_id, .env = o->env, .machine = &m, .budget_s = o->time_s,
 		.min_sample_s = o->min_sample_s, .cv_target = o->cv_target,
 		.min_samples = o->min_samples, .max_samples = o->max_samples,
-		.options = rt.opts, .noptions = sizeof rt.opts / sizeof rt.opts[0],
+		.options = rt.opts, .noptions = sizeof rt.opts / sizeof rt.opts[0] - !h->resume_extra.name,
 		.argc = argc, .argv = argv, .probe = o->probe,
 	};
 
@@ -334,14 +386,12 @@ int cmd_run(int argc, char **argv)
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	bool tty = isatty(2);
-	size_t per_target = sweep_count(o), total = per_target * o->ntargets, n_done = 0;
+	unsigned views = h->views ? h->views : 1;
+	size_t per_target = sweep_count(o), total = per_target * o->ntargets * views, n_done = 0;
 	size_t counts[4] = { 0 }, skipped = 0;
 	int write_rc = 0;
 	char stop_err[PATH_MAX + TARGET_ERR_LEN] = ""; /* what stopped the run, when write_rc */
 	best = calloc(o->ntargets, sizeof *best);
-	struct platform pf = { .env = MODEL_HOST }; /* --probe: could a probe stop the VM we run in */
-	if (o->probe)
-		platform_detect(&pf);
 	uint64_t t0 = mono_raw_ns();
 	fprintf(stderr, "wcbench: %zu cases into %s (timer %s %.3f GHz, read cost %.1f ns; budget %.2f s per case)\n",
 		total, dir, ti->name, ti->hz / 1e9, ti->cost_ns, o->time_s);
@@ -350,74 +400,83 @@ int cmd_run(int argc, char **argv)
 		char map_err[TARGET_ERR_LEN] = "";
 		int map_rc = t->ops->map(t, map_err);
 		if (map_rc)
-			fprintf(stderr, "wcbench run: %s\n", map_err);
-		char effective[16] = ""; /* the memtype_effective of this target's rows */
-		bool probed = !o->probe; /* before the first case that runs, not on a resume's skips */
-		for (size_t i = 0; i < per_target && !stop_signal && !write_rc; i++) {
-			struct sweep_point p;
-			sweep_point(o, i, &p);
-			struct case_spec cs = {
-				.kernel = o->kernels[p.kernel],
-				.barrier = o->barriers[p.barrier],
-				.every = o->every[p.every],
-				.burst = o->sizes[p.size],
-				.threads = o->threads[p.threads],
-				.drain = o->drains[p.drain],
-				.verify = o->verify,
-				.budget_s = o->time_s,
-				.min_sample_s = o->min_sample_s,
-				.min_samples = o->min_samples,
-				.max_samples = o->max_samples,
-				.cv_target = o->cv_target,
-				.stop = &stop_signal,
-			};
-			memcpy(cs.cpus, o->cpus, sizeof cs.cpus);
-			struct row row;
-			case_row_fill_case(&row, o->env, run_id, &m, t, &cs);
-			if (case_key_set_has(&done, &row)) {
-				skipped++;
-				n_done++;
-				continue;
-			}
-			if (!probed) {
-				probed = true;
-				write_rc = probe_memtype(dir, t, &pf, map_rc ? map_err : "", tty, effective,
-							 sizeof effective, stop_err, sizeof stop_err);
-				if (write_rc)
+			fprintf(stderr, "wcbench %s: %s\n", h->cmd, map_err);
+		for (unsigned v = 0; v < views && !stop_signal && !write_rc; v++) {
+			struct view_columns vc = { "", "" }; /* what the view's probe found */
+			bool begun = false; /* before the first case that runs, not on a resume's skips */
+			for (size_t i = 0; i < per_target && !stop_signal && !write_rc; i++) {
+				struct sweep_point p;
+				sweep_point(o, i, &p);
+				struct case_spec cs = {
+					.kernel = o->kernels[p.kernel],
+					.barrier = o->barriers[p.barrier],
+					.every = o->every[p.every],
+					.burst = o->sizes[p.size],
+					.threads = o->threads[p.threads],
+					.drain = o->drains[p.drain],
+					.verify = o->verify,
+					.budget_s = o->time_s,
+					.min_sample_s = o->min_sample_s,
+					.min_samples = o->min_samples,
+					.max_samples = o->max_samples,
+					.cv_target = o->cv_target,
+					.stop = &stop_signal,
+				};
+				memcpy(cs.cpus, o->cpus, sizeof cs.cpus);
+				struct row row;
+				case_row_fill_case(&row, o->env, run_id, &m, t, &cs);
+				if (h->view_row)
+					h->view_row(h->ctx, t, v, &row);
+				if (case_key_set_has(&done, &row)) {
+					skipped++;
+					n_done++;
+					continue;
+				}
+				if (!begun) {
+					begun = true;
+					write_rc = h->begin_view(h->ctx, o, dir, t, v, map_rc ? map_err : "", tty, &vc,
+								 stop_err, sizeof stop_err);
+					if (write_rc)
+						break;
+				}
+				struct case_result *res = calloc(1, sizeof *res);
+				if (!res) {
+					write_rc = -ENOMEM;
 					break;
-			}
-			struct case_result *res = calloc(1, sizeof *res);
-			if (!res) {
-				write_rc = -ENOMEM;
-				break;
-			}
-			if (map_rc) {
-				case_result_unmapped(res, &cs, map_rc, map_err);
-			} else {
-				measure_case(t, &cs, res);
-			}
-			if (res->interrupted) { /* not a finished case: a resume runs it again */
+				}
+				if (map_rc) {
+					case_result_unmapped(res, &cs, map_rc, map_err);
+				} else {
+					h->measure(h->ctx, t, v, &cs, res);
+				}
+				if (res->interrupted) { /* not a finished case: a resume runs it again */
+					free(res);
+					break;
+				}
+				case_row_fill(&row, o->env, run_id, &m, t, &cs, res);
+				if (h->view_row)
+					h->view_row(h->ctx, t, v, &row);
+				snprintf(row.memtype_effective, sizeof row.memtype_effective, "%s", vc.effective);
+				snprintf(row.memtype_stage2, sizeof row.memtype_stage2, "%s", vc.stage2);
 				free(res);
-				break;
+				write_rc = run_dir_append_row(csv_fd, &row);
+				if (write_rc) {
+					snprintf(stop_err, sizeof stop_err, "%s: %s", csv_path, strerror(-write_rc));
+					break;
+				}
+				on_disk++;
+				counts[row.status]++;
+				struct best *b = &best[ti_][p.kernel];
+				if (row.status == STATUS_OK && (!b->set || row.gb_per_s_median > b->gbps))
+					*b = (struct best){ true, row.gb_per_s_median, row.gb_per_s_p10, row.gb_per_s_p90,
+							    cs.burst, cs.barrier->name, every_names[cs.every],
+							    drain_name(cs.drain) };
+				n_done++;
+				if (tty)
+					progress(n_done, total, &row, (double)(mono_raw_ns() - t0) / 1e9);
 			}
-			case_row_fill(&row, o->env, run_id, &m, t, &cs, res);
-			snprintf(row.memtype_effective, sizeof row.memtype_effective, "%s", effective);
-			free(res);
-			write_rc = run_dir_append_row(csv_fd, &row);
-			if (write_rc) {
-				snprintf(stop_err, sizeof stop_err, "%s: %s", csv_path, strerror(-write_rc));
-				break;
-			}
-			on_disk++;
-			counts[row.status]++;
-			struct best *b = &best[ti_][p.kernel];
-			if (row.status == STATUS_OK && (!b->set || row.gb_per_s_median > b->gbps))
-				*b = (struct best){ true, row.gb_per_s_median, row.gb_per_s_p10, row.gb_per_s_p90,
-						    cs.burst, cs.barrier->name, every_names[cs.every],
-						    drain_name(cs.drain) };
-			n_done++;
-			if (tty)
-				progress(n_done, total, &row, (double)(mono_raw_ns() - t0) / 1e9);
+			if (h->end_view)
+				h->end_view(h->ctx, v);
 		}
 		t->ops->unmap(t); /* also frees what probe kept when map failed */
 	}
