@@ -303,9 +303,18 @@ int vm_arch_vcpu_setup(struct vm *vm, char *err)
 		return rc;
 	}
 	const struct kvm_cpuid_entry2 *leaf1 = cpuid_leaf(cpuid, 1, 0);
+	const struct kvm_cpuid_entry2 *ext1 = cpuid_leaf(cpuid, 0x80000001, 0);
 	bool xsave = leaf1 && (leaf1->ecx & (1u << 26)); /* CPUID.1:ECX.XSAVE */
+	bool rdtscp = ext1 && (ext1->edx & (1u << 27)); /* CPUID.80000001H:EDX.RDTSCP */
 	uint64_t xcr0 = xcr0_for(cpuid);
 	free(cpuid);
+	/* The payload times its rounds with RDTSCP (kernels/timestamp.h): without it every round
+	 * would end in #UD or, on some KVMs, an emulation failure. Say so once, here. */
+	if (!rdtscp) {
+		snprintf(err, VM_ERR_LEN, "vm: this KVM does not offer RDTSCP to its guests "
+			 "(KVM_GET_SUPPORTED_CPUID 0x80000001:EDX bit 27), and the payload times with it");
+		return -ENOTSUP;
+	}
 
 	struct kvm_sregs sregs;
 	if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
