@@ -1,78 +1,174 @@
 #!/usr/bin/env bash
-# Results of every schema version read back: a run as version 1 wrote it (tests/fixtures/v1) goes
-# through plot, report and compare, alone and against rows of this version; versions that do not
-# exist or that are later are refused. (A resume across versions: tests/t_resume.sh.)
+# Results of every schema version read back: runs as versions 1 and 2 wrote them (tests/fixtures/v1,
+# v2) go through plot, report and compare, alone, against each other and against rows of this
+# version (microvm rows with memtype_stage2 among them); versions that do not exist or that are
+# later are refused; a run of an earlier version is not resumed (more in tests/t_resume.sh).
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 V1=tests/fixtures/v1/x86-host
+V2=tests/fixtures/v2/x86-host
 now=$("$WCBENCH" --version | sed -n 's/.*results schema \([0-9]*\).*/\1/p')
 have_gnuplot=1
 command -v gnuplot >/dev/null || have_gnuplot=0
+# header_of VERSION: the header that version wrote, from the column table (its "since" column)
+header_of() { "$WCBENCH" schema | awk -F'|' -v v="$1" 'NR > 2 && $7 + 0 <= v { gsub(/[` ]/, "", $3); printf "%s%s", s, $3; s = "," }'; }
+NOWHDR=$(header_of "${now:-0}")
 
-# the fixture is what version 1 wrote, and this wcbench writes a later version
+# --- the fixtures are what versions 1 and 2 wrote, and this wcbench writes a later version ---
 v1rows=$(($(wc -l <"$V1/results.csv") - 1))
-if [ "$(col "$V1/results.csv" schema_version | sort -u)" = 1 ] && ! head -1 "$V1/results.csv" | grep -q memtype_effective \
-	&& grep -q '"schema_version": 1,' "$V1/metadata.json" && [ "$v1rows" -gt 0 ] && [ "${now:-0}" -ge 2 ]; then
-	pass "fixture: a version-1 run ($v1rows rows, no memtype_effective); this wcbench writes version $now"
+v2rows=$(($(wc -l <"$V2/results.csv") - 1))
+if [ "$(col "$V1/results.csv" schema_version | sort -u)" = 1 ] && [ "$(head -1 "$V1/results.csv")" = "$(header_of 1)" ] \
+	&& grep -q '"schema_version": 1,' "$V1/metadata.json" && [ "$v1rows" -gt 0 ] && [ "${now:-0}" -ge 3 ]; then
+	pass "fixture: a version-1 run ($v1rows rows, the version-1 header); this wcbench writes version $now"
 else
 	fail "fixture: a version-1 run; this wcbench writes a later version" "wcbench --version: '$now'"
 fi
+if [ "$(col "$V2/results.csv" schema_version | sort -u)" = 2 ] && [ "$(head -1 "$V2/results.csv")" = "$(header_of 2)" ] \
+	&& head -1 "$V2/results.csv" | grep -q ',memtype_effective,' && ! head -1 "$V2/results.csv" | grep -q memtype_stage2 \
+	&& grep -q '"schema_version": 2,' "$V2/metadata.json" && [ "$v2rows" -gt 0 ]; then
+	pass "fixture: a version-2 run ($v2rows rows, memtype_effective, no memtype_stage2)"
+else
+	fail "fixture: a version-2 run" "header: $(head -1 "$V2/results.csv" | cut -c1-200)"
+fi
+echo "$NOWHDR" | grep -q ',memtype_seen,memtype_effective,memtype_stage2,kernel,' \
+	&& pass "this version's header: memtype_stage2 after memtype_effective" \
+	|| fail "this version's header: memtype_stage2 after memtype_effective" "$NOWHDR"
 
-# --- compare: version 1 with itself, and with the same rows as this version writes them ---
-# v1_as_now: the fixture's rows in this version's header (memtype_effective after memtype_seen)
-awk -F, -v v="$now" 'BEGIN{OFS=","} NR==1{for(i=1;i<=NF;i++) if($i=="memtype_seen") s=i; $s=$s",memtype_effective"; print; next}
-	{$1=v; $s=$s",Normal"; print}' "$V1/results.csv" >"$TMPROOT/now.csv"
-[ "$(head -1 "$TMPROOT/now.csv")" = "$("$WCBENCH" schema | awk -F'`' 'NR>2{printf "%s%s", sep, $2; sep=","}')" ] \
-	&& pass "the fixture rewritten in this version's header" || fail "the fixture rewritten in this version's header" "$(head -1 "$TMPROOT/now.csv")"
+# as_now SRC OUT [NAME=VALUE...]: SRC's rows in this version's header, columns taken by name;
+# NAME=VALUE sets a column (one SRC lacks, or one to change); schema_version says this version
+as_now() {
+	local src=$1 out=$2
+	shift 2
+	awk -F, -v hdr="$NOWHDR" -v v="$now" -v sets="$*" 'BEGIN {
+		OFS = ","; n = split(hdr, H, ","); m = split(sets, S, " ")
+		for (i = 1; i <= m; i++) { k = S[i]; sub(/=.*/, "", k); val = S[i]; sub(/^[^=]*=/, "", val); set[k] = val }
+	}
+	NR == 1 { for (i = 1; i <= NF; i++) at[$i] = i; print hdr; next }
+	{ line = ""
+	  for (i = 1; i <= n; i++) {
+		c = H[i]; f = c == "schema_version" ? v : (c in set) ? set[c] : (c in at) ? $at[c] : ""
+		line = line (i > 1 ? "," : "") f
+	  }
+	  print line }' "$src" >"$out"
+}
+as_now "$V1/results.csv" "$TMPROOT/v1now.csv" memtype_effective=Normal
+as_now "$V2/results.csv" "$TMPROOT/v2now.csv" memtype_stage2=Device
+# rows as `wcbench vm` writes them: env microvm, the stage-2 type its probe inferred
+as_now "$V2/results.csv" "$TMPROOT/microvm.csv" env=microvm memtype_effective=Normal memtype_stage2=Normal
+[ "$(col "$TMPROOT/microvm.csv" env | sort -u)" = microvm ] && [ "$(col "$TMPROOT/microvm.csv" memtype_stage2 | sort -u)" = Normal ] \
+	&& [ "$(col "$TMPROOT/v2now.csv" schema_version | sort -u)" = "$now" ] \
+	&& pass "the fixtures' rows rewritten as version $now (microvm rows with memtype_stage2)" \
+	|| fail "the fixtures' rows rewritten as version $now" "$(sed -n 2p "$TMPROOT/microvm.csv" | cut -c1-200)"
+
+# --- compare: each version with itself and with the same rows as the others write them ---
 summary_of() { grep '^summary:' "$1" | cut -c1-90; }
-for pair in "v1 v1:$V1:$V1" "v1 vs $now:$V1:$TMPROOT/now.csv" "$now vs v1:$TMPROOT/now.csv:$V1"; do
+for pair in "v1 v1:$V1:$V1" "v2 v2:$V2:$V2" "v1 vs $now:$V1:$TMPROOT/v1now.csv" "$now vs v1:$TMPROOT/v1now.csv:$V1" \
+	"v2 vs $now:$V2:$TMPROOT/v2now.csv" "$now vs v2:$TMPROOT/v2now.csv:$V2"; do
 	name=${pair%%:*}; rest=${pair#*:}; base=${rest%%:*}; new=${rest#*:}
+	rows=$v1rows
+	case "$name" in *v2*) rows=$v2rows ;; esac
 	"$WCBENCH" compare "$base" "$new" >"$TMPROOT/c.out" 2>"$TMPROOT/c.err"
 	rc=$?
-	[ $rc -eq 0 ] && grep -q "^summary: $v1rows cases in both: 0 regressions, 0 status regressions" "$TMPROOT/c.out" \
+	[ $rc -eq 0 ] && grep -q "^summary: $rows cases in both: 0 regressions, 0 status regressions" "$TMPROOT/c.out" \
 		&& pass "compare $name: every case paired, nothing changed (exit 0)" \
 		|| fail "compare $name" "exit $rc: $(summary_of "$TMPROOT/c.out") $(head -c 300 "$TMPROOT/c.err")"
 done
+# the two fixtures ran the same sweep on different days: every case pairs, the timings may differ
+"$WCBENCH" compare "$V1" "$V2" >"$TMPROOT/c.out" 2>"$TMPROOT/c.err"
+rc=$?
+[ $rc -le 1 ] && grep -q "^summary: $v1rows cases in both" "$TMPROOT/c.out" \
+	&& pass "compare v1 vs v2: the $v1rows cases pair (exit $rc)" \
+	|| fail "compare v1 vs v2" "exit $rc: $(summary_of "$TMPROOT/c.out") $(head -c 300 "$TMPROOT/c.err")"
+# env is part of the case key: microvm rows pair with host rows only with --ignore env
+"$WCBENCH" compare "$V2" "$TMPROOT/microvm.csv" >"$TMPROOT/c.out" 2>"$TMPROOT/c.err"
+rc=$?
+"$WCBENCH" compare --ignore env "$V2" "$TMPROOT/microvm.csv" >"$TMPROOT/ci.out" 2>"$TMPROOT/ci.err"
+rci=$?
+[ $rc -ne 0 ] && ! grep -q "^summary: $v2rows cases in both" "$TMPROOT/c.out" \
+	&& [ $rci -eq 0 ] && grep -q "^summary: $v2rows cases in both: 0 regressions" "$TMPROOT/ci.out" \
+	&& pass "compare v2 vs microvm rows: distinct cases (exit $rc), all paired with --ignore env (exit 0)" \
+	|| fail "compare v2 vs microvm rows" "exit $rc / $rci: $(summary_of "$TMPROOT/c.out") | $(summary_of "$TMPROOT/ci.out") $(head -c 300 "$TMPROOT/ci.err")"
 # against a real run of this wcbench: c_8 without barrier is on every arch (--ignore memtype: WB or Normal-WB)
 if "$WCBENCH" run --quick --no-plot -k c_8 -b none -s 64,4K,64K --out "$TMPROOT/real" >/dev/null 2>&1; then
-	"$WCBENCH" compare --ignore memtype "$V1" "$TMPROOT/real" >"$TMPROOT/c.out" 2>"$TMPROOT/c.err"
-	rc=$?
-	# exit 0 or 1: the timings are this machine's, a regression against the fixture is no error here
-	[ $rc -le 1 ] && grep -q '^summary: 3 cases in both' "$TMPROOT/c.out" \
-		&& pass "compare a version-1 run with a real run of version $now: the 3 common cases pair (exit $rc)" \
-		|| fail "compare a version-1 run with a real run of version $now" "exit $rc: $(summary_of "$TMPROOT/c.out") $(head -c 300 "$TMPROOT/c.err")"
+	[ "$(head -1 "$TMPROOT/real/results.csv")" = "$NOWHDR" ] && [ "$(col "$TMPROOT/real/results.csv" memtype_stage2 | sort -u)" = "" ] \
+		&& pass "a real run writes version $now, memtype_stage2 empty on host rows" \
+		|| fail "a real run writes version $now, memtype_stage2 empty" "$(head -2 "$TMPROOT/real/results.csv" | cut -c1-200)"
+	for old in "$V1" "$V2"; do
+		"$WCBENCH" compare --ignore memtype "$old" "$TMPROOT/real" >"$TMPROOT/c.out" 2>"$TMPROOT/c.err"
+		rc=$?
+		# exit 0 or 1: the timings are this machine's, a regression against the fixture is no error here
+		[ $rc -le 1 ] && grep -q '^summary: 3 cases in both' "$TMPROOT/c.out" \
+			&& pass "compare $old with a real run of version $now: the 3 common cases pair (exit $rc)" \
+			|| fail "compare $old with a real run of version $now" "exit $rc: $(summary_of "$TMPROOT/c.out") $(head -c 300 "$TMPROOT/c.err")"
+	done
 else
 	fail "a quick run for the mixed compare" "run failed"
 fi
 
-# --- report: a version-1 run beside a run of this version, its metadata.json read ---
-"$WCBENCH" report -o "$TMPROOT/rep" "$V1" tests/fixtures/report/arm64-guest >"$TMPROOT/rep.out" 2>"$TMPROOT/rep.err"
+# --- report: runs of versions 1 and 2 beside rows of this version, machines named ---
+"$WCBENCH" report -o "$TMPROOT/rep" "$V1" "$V2" "$TMPROOT/microvm.csv" tests/fixtures/report/arm64-guest \
+	>"$TMPROOT/rep.out" 2>"$TMPROOT/rep.err"
 rc=$?
 [ $rc -eq 0 ] && grep -q "v1fixture, wcbench " "$TMPROOT/rep/index.html" && grep -q "v1fixture .* $v1rows rows)" "$TMPROOT/rep.out" \
-	&& pass "report: a version-1 run beside a version-$now run, its machine named from metadata.json" \
-	|| fail "report of a version-1 run" "exit $rc: $(head -c 300 "$TMPROOT/rep.err")"
+	&& grep -q "v2fixture, wcbench " "$TMPROOT/rep/index.html" && grep -q "v2fixture .* $v2rows rows)" "$TMPROOT/rep.out" \
+	&& grep -qF '| M3: x86\_64 microvm |' "$TMPROOT/rep/report.md" \
+	&& pass "report: version-1 and version-2 runs beside version-$now rows (microvm among them), machines named" \
+	|| fail "report of version-1 and version-2 runs" "exit $rc: $(head -c 300 "$TMPROOT/rep.err")"
 
-# --- plot: a version-1 run's figures ---
-if [ $have_gnuplot = 1 ]; then
-	"$WCBENCH" plot "$V1" -o "$TMPROOT/plot" >/dev/null 2>"$TMPROOT/plot.err"
-	rc=$?
-	[ $rc -eq 0 ] && is_png "$TMPROOT/plot/gbps_vs_size.png" && grep -q movnti_8 "$TMPROOT/plot/gbps_vs_size.svg" \
-		&& pass "plot: a version-1 run's figures" || fail "plot of a version-1 run" "exit $rc: $(head -c 300 "$TMPROOT/plot.err")"
-else
-	missing "plot: a version-1 run's figures" "gnuplot not installed"
-fi
+# --- plot: each earlier version's figures ---
+for old in "$V1" "$V2"; do
+	if [ $have_gnuplot = 1 ]; then
+		rm -rf "$TMPROOT/plot"
+		"$WCBENCH" plot "$old" -o "$TMPROOT/plot" >/dev/null 2>"$TMPROOT/plot.err"
+		rc=$?
+		[ $rc -eq 0 ] && is_png "$TMPROOT/plot/gbps_vs_size.png" && grep -q movnti_8 "$TMPROOT/plot/gbps_vs_size.svg" \
+			&& pass "plot: $old's figures" || fail "plot of $old" "exit $rc: $(head -c 300 "$TMPROOT/plot.err")"
+	else
+		missing "plot: $old's figures" "gnuplot not installed"
+	fi
+done
 
 # --- versions that do not exist, later ones and garbage: exit 2, one line naming file and line ---
-for v in 0 $((now + 1)) x; do
-	sed "3s/^1,/$v,/" "$V1/results.csv" >"$TMPROOT/bad-$v.csv"
-	for cmd in "compare $V1 $TMPROOT/bad-$v.csv" "plot $TMPROOT/bad-$v.csv -o $TMPROOT/bad-plot" \
-		"report -o $TMPROOT/bad-rep $TMPROOT/bad-$v.csv"; do
-		"$WCBENCH" $cmd >/dev/null 2>"$TMPROOT/bad.err"
-		rc=$?
-		if [ $rc -eq 2 ] && [ "$(wc -l <"$TMPROOT/bad.err")" -eq 1 ] && grep -q "bad-$v.csv: line 3: schema.version" "$TMPROOT/bad.err"; then
-			pass "${cmd%% *}: schema_version '$v' refused (exit 2, file and line named)"
-		else
-			fail "${cmd%% *}: schema_version '$v' refused" "exit $rc: $(head -c 300 "$TMPROOT/bad.err")"
-		fi
+for fx in "1:$V1" "2:$V2"; do
+	was=${fx%%:*}; dir=${fx#*:}
+	for v in 0 $((now + 1)) x; do
+		sed "3s/^$was,/$v,/" "$dir/results.csv" >"$TMPROOT/bad-$v.csv"
+		for cmd in "compare $dir $TMPROOT/bad-$v.csv" "plot $TMPROOT/bad-$v.csv -o $TMPROOT/bad-plot" \
+			"report -o $TMPROOT/bad-rep $TMPROOT/bad-$v.csv"; do
+			"$WCBENCH" $cmd >/dev/null 2>"$TMPROOT/bad.err"
+			rc=$?
+			if [ $rc -eq 2 ] && [ "$(wc -l <"$TMPROOT/bad.err")" -eq 1 ] && grep -q "bad-$v.csv: line 3: schema.version" "$TMPROOT/bad.err"; then
+				pass "${cmd%% *}: in a version-$was file, schema_version '$v' refused (exit 2, file and line named)"
+			else
+				fail "${cmd%% *}: in a version-$was file, schema_version '$v' refused" "exit $rc: $(head -c 300 "$TMPROOT/bad.err")"
+			fi
+		done
 	done
 done
+
+# --- resume: a version-2 run is refused by name, as a version-1 run is (tests/t_resume.sh) ---
+v2run="$TMPROOT/v2run"
+cp -r "$V2" "$v2run"
+before=$(cat "$v2run/results.csv" "$v2run/metadata.json" | md5sum)
+"$WCBENCH" run --quick --no-plot --probe -k c_8,mov_8,movnti_8 -b none,sfence -s 64,4K,64K --out "$v2run" --resume \
+	>/dev/null 2>"$TMPROOT/v2.err"
+rc=$?
+[ $rc -eq 2 ] && [ "$(wc -l <"$TMPROOT/v2.err")" -eq 1 ] && grep -q "schema version 2, this wcbench writes version $now" "$TMPROOT/v2.err" \
+	&& grep -q "finish it with the wcbench that started it.*another --out" "$TMPROOT/v2.err" \
+	&& [ "$(cat "$v2run/results.csv" "$v2run/metadata.json" | md5sum)" = "$before" ] \
+	&& pass "--resume of a version-2 run: exit 2, one line naming both versions and what to do, files untouched" \
+	|| fail "--resume of a version-2 run" "exit $rc: $(cat "$TMPROOT/v2.err")"
+# a version-2 results.csv under a run of this version: the header says which version
+if [ -s "$TMPROOT/real/metadata.json" ]; then
+	cp "$V2/results.csv" "$TMPROOT/real/results.csv"
+	before=$(md5sum <"$TMPROOT/real/results.csv")
+	"$WCBENCH" run --quick --no-plot -k c_8 -b none -s 64,4K,64K --out "$TMPROOT/real" --resume >/dev/null 2>"$TMPROOT/v2csv.err"
+	rc=$?
+	[ $rc -eq 2 ] && [ "$(wc -l <"$TMPROOT/v2csv.err")" -eq 1 ] \
+		&& grep -q "results.csv was written by results schema version 2, this wcbench writes version $now.*--out" "$TMPROOT/v2csv.err" \
+		&& [ "$(md5sum <"$TMPROOT/real/results.csv")" = "$before" ] \
+		&& pass "--resume over a version-2 results.csv: exit 2, the header's version named, file untouched" \
+		|| fail "--resume over a version-2 results.csv" "exit $rc: $(cat "$TMPROOT/v2csv.err")"
+else
+	fail "--resume over a version-2 results.csv" "no run of this version to resume"
+fi

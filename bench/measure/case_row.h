@@ -8,7 +8,7 @@
 #include "targets/target.h"
 
 /* Everything a row says that does not come from measuring: the case and where it ran (the case
- * key, for resume's lookup). env: host or guest. */
+ * key, for resume's lookup). env: host, guest or microvm. */
 void case_row_fill_case(struct row *row, const char *env, const char *run_id, const struct machine *m,
 			const struct target *t, const struct case_spec *cs);
 /* The whole row of a measured case. */

@@ -60,6 +60,7 @@ struct crew {
 	_Atomic unsigned done;
 	_Atomic int stop;
 	_Atomic unsigned ready;
+	const struct timer_info *ti;  /* converts the round's ticks for the runner */
 	struct worker w[64];
 };
 
@@ -192,6 +193,13 @@ static void outside_free(struct outside *o)
 	free(o->copy[1]);
 }
 
+size_t case_part_len(const struct target *t, const struct case_spec *c)
+{
+	/* whole 64-byte lines at least, so no two threads share a line */
+	size_t unit = c->burst > 64 ? c->burst : 64;
+	return c->threads ? t->win_len / c->threads / unit * unit : 0;
+}
+
 bool case_feasible(const struct target *t, const struct case_spec *c, struct case_result *r)
 {
 	const char *why = NULL;
@@ -217,9 +225,7 @@ bool case_feasible(const struct target *t, const struct case_spec *c, struct cas
 			 c->kernel->width, c->kernel->name);
 		return false;
 	}
-	size_t unit = c->burst > 64 ? c->burst : 64;
-	size_t part = t->win_len / c->threads / unit * unit;
-	if (part < c->burst) {
+	if (case_part_len(t, c) < c->burst) {
 		r->status = STATUS_ERROR;
 		snprintf(r->reason, sizeof r->reason,
 			 "window of %zu B is too small for %u thread(s) x %zu-byte bursts", t->win_len,
@@ -252,10 +258,36 @@ static void set_fault(struct case_result *r, const struct fault_info *fi, const 
 	set_reason(r, "%s", d);
 }
 
-/* --verify's pass over every thread's part of the window. */
+/* The crew as a case_runner: a round is crew_round, a faulted thread's signal the status. */
+static bool crew_runner_round(void *ctx, uint64_t bursts, double *ns, struct case_result *r)
+{
+	struct crew *c = ctx;
+	uint64_t ticks = crew_round(c, bursts);
+	if (ticks) {
+		*ns = ticks_to_ns(c->ti, ticks);
+		return true;
+	}
+	for (unsigned i = 0; i < c->n; i++)
+		if (c->w[i].fault) {
+			set_fault(r, &c->w[i].fi, "in the store kernel");
+			break;
+		}
+	return false;
+}
+
+static void crew_runner_rewind(void *ctx)
+{
+	struct crew *c = ctx;
+	for (unsigned i = 0; i < c->n; i++)
+		c->w[i].job.start = 0;
+}
+
+/* --verify's pass over every thread's part of the window, through the host mapping (whoever
+ * runs the rounds). */
 struct verify_pass {
-	const struct crew *c;
-	size_t part;
+	uint8_t *base;      /* the window's start */
+	unsigned parts;
+	size_t part, burst;
 	bool mismatch;
 	char detail[120];   /* on a mismatch: where, what was found and what was expected */
 };
@@ -264,14 +296,13 @@ struct verify_pass {
 static void verify_fill(void *arg)
 {
 	struct verify_pass *v = arg;
-	size_t burst = v->c->w[0].job.burst;
-	for (unsigned i = 0; i < v->c->n; i++) {
-		volatile uint64_t *q = (volatile uint64_t *)v->c->w[i].job.base;
+	for (unsigned i = 0; i < v->parts; i++) {
+		volatile uint64_t *q = (volatile uint64_t *)(v->base + i * v->part);
 		for (size_t x = 0; x < v->part; x += 8) {
 			uint64_t word;
 			uint8_t b[8];
 			for (int k = 0; k < 8; k++)
-				b[k] = (uint8_t)~expected_byte(store_pattern, burst, x + (size_t)k);
+				b[k] = (uint8_t)~expected_byte(store_pattern, v->burst, x + (size_t)k);
 			memcpy(&word, b, 8);
 			q[x / 8] = word;
 		}
@@ -281,15 +312,14 @@ static void verify_fill(void *arg)
 static void verify_check(void *arg)
 {
 	struct verify_pass *v = arg;
-	size_t burst = v->c->w[0].job.burst;
-	for (unsigned i = 0; i < v->c->n; i++) {
-		const volatile uint64_t *q = (const volatile uint64_t *)v->c->w[i].job.base;
+	for (unsigned i = 0; i < v->parts; i++) {
+		const volatile uint64_t *q = (const volatile uint64_t *)(v->base + i * v->part);
 		for (size_t x = 0; x < v->part; x += 8) {
 			uint64_t word = q[x / 8];
 			uint8_t b[8];
 			memcpy(b, &word, 8);
 			for (int k = 0; k < 8; k++) {
-				uint8_t want = expected_byte(store_pattern, burst, x + (size_t)k);
+				uint8_t want = expected_byte(store_pattern, v->burst, x + (size_t)k);
 				if (b[k] != want) {
 					v->mismatch = true;
 					snprintf(v->detail, sizeof v->detail,
@@ -302,33 +332,59 @@ static void verify_check(void *arg)
 	}
 }
 
-/* Fill, one pass over every part, then compare each byte. A worker's fault is left in its
- * worker for the caller; a fault of the fill or the check is set here. */
-static void verify_case(struct crew *c, size_t part, struct case_result *r)
+/* One round through the runner. false: the case ends, its status and reason set (by the runner,
+ * or here when the runner broke its contract). */
+static bool run_round(const struct case_runner *run, uint64_t bursts, double *ns, struct case_result *r)
 {
-	struct verify_pass v = { .c = c, .part = part };
+	*ns = NAN;
+	if (!run->round(run->ctx, bursts, ns, r)) {
+		if (r->status == STATUS_OK) {
+			r->status = STATUS_ERROR;
+			set_reason(r, "%s", "a round of the store kernel failed without saying why");
+		}
+		return false;
+	}
+	if (!(*ns > 0) || isinf(*ns)) {
+		char d[48];
+		snprintf(d, sizeof d, "%g", *ns);
+		r->status = STATUS_ERROR;
+		set_reason(r, "a round was timed at %s ns: no time to sample", d);
+		return false;
+	}
+	return true;
+}
+
+/* Fill, one round over every part from offset 0, then compare each byte. false when the case
+ * ends here (a fault, or the round failed: status and reason set); a mismatch is true with
+ * status error. */
+static bool verify_case(struct target *t, const struct case_spec *cs, const struct case_runner *run,
+			size_t part, struct case_result *r)
+{
+	struct verify_pass v = { .base = t->base + t->win_off, .parts = cs->threads, .part = part,
+				 .burst = cs->burst };
 	struct fault_info fi;
 	if (fault_call(verify_fill, &v, &fi)) {
 		set_fault(r, &fi, "while filling the window for --verify");
-		return;
+		return false;
 	}
-	for (unsigned i = 0; i < c->n; i++)
-		c->w[i].job.start = 0;
+	run->rewind(run->ctx);
 	drain_fence();
-	if (!crew_round(c, part / c->w[0].job.burst))
-		return;
+	double ns;
+	if (!run_round(run, part / cs->burst, &ns, r))
+		return false;
 	drain_fence();
 	if (fault_call(verify_check, &v, &fi)) {
 		set_fault(r, &fi, "while reading the window back for --verify");
-		return;
+		return false;
 	}
 	if (v.mismatch) {
 		r->status = STATUS_ERROR;
 		snprintf(r->verify, sizeof r->verify, "mismatch");
 		set_reason(r, "verify: %s", v.detail);
-		return;
+		return true;
 	}
 	snprintf(r->verify, sizeof r->verify, "ok");
+	return true;
 }
 
 static bool stop_requested(const struct case_spec *cs)
@@ -336,7 +392,8 @@ static bool stop_requested(const struct case_spec *cs)
 	return cs->stop && *cs->stop;
 }
 
-int measure_case(struct target *t, const struct case_spec *cs, struct case_result *r)
+/* The result before anything runs, and whether the case can run (window_used set then). */
+static bool case_begin(const struct target *t, const struct case_spec *cs, struct case_result *r)
 {
 	memset(r, 0, sizeof *r);
 	r->ns.median = r->ns.p10 = r->ns.p90 = r->ns.min = NAN;
@@ -346,22 +403,154 @@ int measure_case(struct target *t, const struct case_spec *cs, struct case_resul
 	for (unsigned i = 0; i < cs->threads; i++)
 		place_describe(cs->cpus[i], &r->place[i]);
 	if (!case_feasible(t, cs, r))
-		return 0;
+		return false;
+	r->window_used = case_part_len(t, cs) * cs->threads;
+	return true;
+}
 
-	const struct timer_info *ti = timer_init();
-	fault_install();
+/* Everything once the runner's threads run: measure_case_with after case_begin. */
+static void sample_case(struct target *t, const struct case_spec *cs, const struct case_runner *run,
+			struct case_result *r)
+{
 	uint64_t case_start = mono_raw_ns();
 	uint64_t budget_ns = (uint64_t)(cs->budget_s * 1e9);
-	size_t unit = cs->burst > 64 ? cs->burst : 64;
-	size_t part = t->win_len / cs->threads / unit * unit;
-	r->window_used = part * cs->threads;
+	size_t part = case_part_len(t, cs);
+	struct outside outside = { 0 };
+	double *ns_per_burst = NULL;
+	double ns;
+	if (cs->verify) {
+		struct fault_info fi;
+		outside_plan(t, r->window_used, &outside);
+		if (fault_call(outside_copy, &outside, &fi)) {
+			set_fault(r, &fi, "while reading around the window for --verify");
+			goto out;
+		}
+	}
 
+	/* Calibrate: grow the bursts per sample until a sample lasts min_sample_s and >= 1000x the
+	 * timer's resolution and cost. These rounds also warm up caches and TLBs (the target has
+	 * faulted its pages in when it was mapped). */
+	double target_ns = cs->min_sample_s * 1e9;
+	if (target_ns < 1000 * run->resolution_ns)
+		target_ns = 1000 * run->resolution_ns;
+	if (target_ns < 1000 * run->cost_ns)
+		target_ns = 1000 * run->cost_ns;
+	/* Size from the fastest round seen, so one stall of the machine cannot end calibration
+	 * early and leave samples too short. */
+	uint64_t n = 1;
+	bool short_samples = false;
+	double best_per_burst = INFINITY;
+	for (;;) {
+		if (stop_requested(cs))
+			goto interrupted;
+		if (!run_round(run, n, &ns, r))
+			goto out;
+		double per = ns / (double)n;
+		if (per < best_per_burst)
+			best_per_burst = per;
+		if ((double)n * best_per_burst >= target_ns)
+			break;
+		if (mono_raw_ns() - case_start > budget_ns / 2) {
+			short_samples = true;
+			break;
+		}
+		double want = ceil(target_ns / best_per_burst * 1.05);
+		uint64_t next = want > (double)(16 * n) ? 16 * n : (uint64_t)want;
+		n = next > 2 * n ? next : 2 * n;
+	}
+	/* one more untimed round at the final size, so the first sample starts warm */
+	if (stop_requested(cs))
+		goto interrupted;
+	if (!run_round(run, n, &ns, r))
+		goto out;
+	r->bursts_per_sample = n;
+
+	/* Samples: until stable (at least min_samples), max_samples, or the budget is spent. */
+	ns_per_burst = malloc(cs->max_samples * sizeof *ns_per_burst);
+	unsigned s = 0;
+	while (ns_per_burst && s < cs->max_samples) {
+		if (!run_round(run, n, &ns, r))
+			goto out;
+		ns_per_burst[s++] = ns / (double)n;
+		if (stop_requested(cs))
+			goto interrupted;
+		if (stats_stable(ns_per_burst, s, cs->min_samples, cs->cv_target))
+			break;
+		if (mono_raw_ns() - case_start >= budget_ns)
+			break;
+	}
+	if (!ns_per_burst || s == 0) {
+		r->status = STATUS_ERROR;
+		set_reason(r, "%s", "no sample taken");
+		goto out;
+	}
+	r->samples = s;
+	summarize(ns_per_burst, s, &r->ns);
+	double bytes = (double)cs->burst * cs->threads; /* per "burst time" across all threads */
+	r->gbps_median = bytes / r->ns.median;
+	r->gbps_p10 = bytes / r->ns.p90;
+	r->gbps_p90 = bytes / r->ns.p10;
+	if (s < cs->min_samples) {
+		char d[64];
+		snprintf(d, sizeof d, "%u of %u", s, cs->min_samples);
+		set_reason(r, "time budget reached after %s samples", d);
+	}
+	if (short_samples) {
+		char d[64];
+		snprintf(d, sizeof d, "%.0f", target_ns / 1e3);
+		set_reason(r, "samples shorter than the %s us wanted: raise --time", d);
+	}
+
+	if (cs->verify) {
+		if (stop_requested(cs))
+			goto interrupted;
+		if (!verify_case(t, cs, run, part, r))
+			goto out;
+		struct fault_info fi;
+		if (r->status == STATUS_OK && fault_call(outside_compare, &outside, &fi)) {
+			set_fault(r, &fi, "while reading around the window for --verify");
+		} else if (r->status == STATUS_OK && outside.changed) {
+			char d[96];
+			snprintf(d, sizeof d, "%+lld", outside.where);
+			r->status = STATUS_ERROR;
+			snprintf(r->verify, sizeof r->verify, "mismatch");
+			set_reason(r, "verify: a byte outside the written part changed, at window%s", d);
+		}
+	}
+	goto out;
+
+interrupted:
+	/* the caller stops the run and keeps no row of this case */
+	r->interrupted = true;
+	r->status = STATUS_ERROR;
+	set_reason(r, "%s", "interrupted before the case finished");
+out:
+	free(ns_per_burst);
+	if (cs->verify)
+		outside_free(&outside);
+}
+
+int measure_case_with(struct target *t, const struct case_spec *cs, const struct case_runner *run,
+		      struct case_result *r)
+{
+	if (case_begin(t, cs, r))
+		sample_case(t, cs, run, r);
+	return 0;
+}
+
+int measure_case(struct target *t, const struct case_spec *cs, struct case_result *r)
+{
+	if (!case_begin(t, cs, r))
+		return 0;
 	struct crew *c = calloc(1, sizeof *c);
 	if (!c) {
 		r->status = STATUS_ERROR;
 		set_reason(r, "%s", "out of memory");
 		return 0;
 	}
+	c->ti = timer_init();
+	fault_install();
+	size_t part = case_part_len(t, cs);
 	c->k = cs->kernel;
 	c->drain = cs->drain;
 	c->n = cs->threads;
@@ -380,18 +569,9 @@ int measure_case(struct target *t, const struct case_spec *cs, struct case_resul
 			.pattern = store_pattern,
 		};
 	}
-	struct outside outside = { 0 };
-	unsigned started = 1;        /* threads running: the caller and those created */
-	if (cs->verify) {
-		struct fault_info fi;
-		outside_plan(t, r->window_used, &outside);
-		if (fault_call(outside_copy, &outside, &fi)) {
-			set_fault(r, &fi, "while reading around the window for --verify");
-			goto out;
-		}
-	}
 
 	char why[160] = "";
+	unsigned started = 1;        /* threads running: the caller and those created */
 	int rc = place_bind_self(cs->cpus[0]);
 	if (rc)
 		snprintf(why, sizeof why, "cannot pin thread 1 to CPU %d: %s", cs->cpus[0], strerror(-rc));
@@ -414,131 +594,20 @@ int measure_case(struct target *t, const struct case_spec *cs, struct case_resul
 	if (rc) {
 		r->status = STATUS_ERROR;
 		set_reason(r, "%s", why);
-		goto out;
+	} else {
+		const struct case_runner run = {
+			.ctx = c,
+			.round = crew_runner_round,
+			.rewind = crew_runner_rewind,
+			.resolution_ns = c->ti->resolution_ns,
+			.cost_ns = c->ti->cost_ns,
+		};
+		sample_case(t, cs, &run, r);
 	}
-
-	/* Calibrate: grow the bursts per sample until a sample lasts min_sample_s and >= 1000x the
-	 * timer's resolution and cost. These rounds also warm up caches and TLBs (the target has
-	 * faulted its pages in when it was mapped). */
-	double target_ns = cs->min_sample_s * 1e9;
-	if (target_ns < 1000 * ti->resolution_ns)
-		target_ns = 1000 * ti->resolution_ns;
-	if (target_ns < 1000 * ti->cost_ns)
-		target_ns = 1000 * ti->cost_ns;
-	/* Size from the fastest round seen, so one stall of the machine cannot end calibration
-	 * early and leave samples too short. */
-	uint64_t n = 1;
-	bool short_samples = false;
-	double best_per_burst = INFINITY;
-	for (;;) {
-		if (stop_requested(cs))
-			goto interrupted;
-		uint64_t ticks = crew_round(c, n);
-		if (!ticks)
-			goto faulted;
-		double per = ticks_to_ns(ti, ticks) / (double)n;
-		if (per < best_per_burst)
-			best_per_burst = per;
-		if ((double)n * best_per_burst >= target_ns)
-			break;
-		if (mono_raw_ns() - case_start > budget_ns / 2) {
-			short_samples = true;
-			break;
-		}
-		double want = ceil(target_ns / best_per_burst * 1.05);
-		uint64_t next = want > (double)(16 * n) ? 16 * n : (uint64_t)want;
-		n = next > 2 * n ? next : 2 * n;
-	}
-	/* one more untimed round at the final size, so the first sample starts warm */
-	if (stop_requested(cs))
-		goto interrupted;
-	if (!crew_round(c, n))
-		goto faulted;
-	r->bursts_per_sample = n;
-
-	/* Samples: until stable (at least min_samples), max_samples, or the budget is spent. */
-	double *ns_per_burst = malloc(cs->max_samples * sizeof *ns_per_burst);
-	unsigned s = 0;
-	while (ns_per_burst && s < cs->max_samples) {
-		uint64_t ticks = crew_round(c, n);
-		if (!ticks) {
-			free(ns_per_burst);
-			goto faulted;
-		}
-		ns_per_burst[s++] = ticks_to_ns(ti, ticks) / (double)n;
-		if (stop_requested(cs)) {
-			free(ns_per_burst);
-			goto interrupted;
-		}
-		if (stats_stable(ns_per_burst, s, cs->min_samples, cs->cv_target))
-			break;
-		if (mono_raw_ns() - case_start >= budget_ns)
-			break;
-	}
-	if (!ns_per_burst || s == 0) {
-		free(ns_per_burst);
-		r->status = STATUS_ERROR;
-		set_reason(r, "%s", "no sample taken");
-		goto out;
-	}
-	r->samples = s;
-	summarize(ns_per_burst, s, &r->ns);
-	free(ns_per_burst);
-	double bytes = (double)cs->burst * cs->threads; /* per "burst time" across all threads */
-	r->gbps_median = bytes / r->ns.median;
-	r->gbps_p10 = bytes / r->ns.p90;
-	r->gbps_p90 = bytes / r->ns.p10;
-	if (s < cs->min_samples) {
-		char d[64];
-		snprintf(d, sizeof d, "%u of %u", s, cs->min_samples);
-		set_reason(r, "time budget reached after %s samples", d);
-	}
-	if (short_samples) {
-		char d[64];
-		snprintf(d, sizeof d, "%.0f", target_ns / 1e3);
-		set_reason(r, "samples shorter than the %s us wanted: raise --time", d);
-	}
-
-	if (cs->verify) {
-		if (stop_requested(cs))
-			goto interrupted;
-		verify_case(c, part, r);
-		for (unsigned i = 0; i < c->n; i++)
-			if (c->w[i].fault)
-				goto faulted;
-		struct fault_info fi;
-		if (r->status == STATUS_OK && fault_call(outside_compare, &outside, &fi)) {
-			set_fault(r, &fi, "while reading around the window for --verify");
-		} else if (r->status == STATUS_OK && outside.changed) {
-			char d[96];
-			snprintf(d, sizeof d, "%+lld", outside.where);
-			r->status = STATUS_ERROR;
-			snprintf(r->verify, sizeof r->verify, "mismatch");
-			set_reason(r, "verify: a byte outside the written part changed, at window%s", d);
-		}
-	}
-	goto out;
-
-interrupted:
-	/* the caller stops the run and keeps no row of this case */
-	r->interrupted = true;
-	r->status = STATUS_ERROR;
-	set_reason(r, "%s", "interrupted before the case finished");
-	goto out;
-
-faulted:
-	for (unsigned i = 0; i < c->n; i++)
-		if (c->w[i].fault) {
-			set_fault(r, &c->w[i].fi, "in the store kernel");
-			break;
-		}
-out:
 	atomic_store(&c->stop, 1);
 	atomic_fetch_add(&c->gen, 1);
 	for (unsigned i = 1; i < started; i++)
 		pthread_join(c->w[i].th, NULL);
-	if (cs->verify)
-		outside_free(&outside);
 	free(c);
 	return 0;
 }

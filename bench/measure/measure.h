@@ -71,7 +71,8 @@ struct case_runner {
 	void *ctx;
 	/* Every thread's job runs `bursts` bursts on from where its last round stopped, drained as
 	 * the case says, timed. true with the round's time in *ns (> 0); false when it faulted or
-	 * failed: then it has set r->status and r->reason. */
+	 * failed: then it has set r->status and r->reason. (A false without a status, or a time
+	 * that is not > 0, ends the case as an error all the same.) No round follows a false. */
 	bool (*round)(void *ctx, uint64_t bursts, double *ns, struct case_result *r);
 	/* The next round starts at offset 0 of every thread's part of the window. */
 	void (*rewind)(void *ctx);
@@ -80,11 +81,13 @@ struct case_runner {
 };
 
 /* Sample one case with a runner whose thread i cycles through part i of the window (parts of
- * case_part_len bytes, one after the other from the window's start). Same contract as
- * measure_case, which is this with the host's threads. */
+ * case_part_len bytes, one after the other from the window's start), its threads already
+ * running. Same contract as measure_case, which is this with the host's threads: r is filled from
+ * scratch, and --verify fills, checks and looks around the window through t->base. */
 int measure_case_with(struct target *t, const struct case_spec *c, const struct case_runner *run,
 		      struct case_result *r);
-/* The bytes of the window each of the case's threads cycles through. */
+/* The bytes of the window each of the case's threads cycles through: win_len / threads rounded
+ * down to whole max(burst, 64) bytes (0 for no threads; below burst the case is infeasible). */
 size_t case_part_len(const struct target *t, const struct case_spec *c);
 
 /* Run one case. Never crashes on a fault: every access to target memory (the kernels, --verify's

@@ -10,13 +10,13 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION 3
 
 enum row_status { STATUS_OK, STATUS_UNSUPPORTED, STATUS_FAULT, STATUS_ERROR };
 
 struct row {
 	char run_id[40];
-	char env[16];            /* host, guest */
+	char env[16];            /* host, guest, microvm */
 	char arch[16];
 	char cpu_model[96];
 	char os_release[64];
@@ -27,6 +27,7 @@ struct row {
 	char memtype[24];
 	char memtype_seen[24];
 	char memtype_effective[16]; /* Device, Normal, or "" when not probed */
+	char memtype_stage2[16]; /* Device, Normal: a microVM's stage 2 as probed; "" elsewhere */
 	char kernel[24];
 	unsigned width_bytes;
 	char barrier[16];

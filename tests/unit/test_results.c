@@ -34,10 +34,15 @@ static void sample_row(struct row *r)
 	r->gb_per_s_median = NAN;
 }
 
-/* The columns a reader needs by default (case key, status, statistics), and memtype_effective. */
+/* The columns a reader needs by default (case key, status, statistics); the tests add the columns
+ * later versions brought (memtype_effective, memtype_stage2). */
 #define READER_HEADER "schema_version,env,target,target_kind,map,memtype,kernel,barrier,barrier_every," \
 	"burst_bytes,threads,drain,status,samples,ns_per_burst_median,gb_per_s_median,gb_per_s_p10,gb_per_s_p90"
 #define READER_ROW "host,ram,ram,anon,WB,c_8,none,64,64,1,fence,ok,5,3.0,21.3,20.1,22.0"
+
+#define TEXT_OF(x) #x
+#define TEXT_OF_VALUE(x) TEXT_OF(x)
+#define SCHEMA_VERSION_TEXT TEXT_OF_VALUE(SCHEMA_VERSION)
 
 static char csv_path[] = "/tmp/wcbench-rs-XXXXXX";
 
@@ -75,11 +80,36 @@ static void test_versions(void)
 	      !strcmp(rs.rows[1].memtype_effective, "Normal"),
 	      "rs_load: versions mixed in one file: the version-1 row has no memtype_effective whatever the header says (%s)", err);
 	rs_free(&rs);
+	/* version 3: memtype_stage2; rows of versions 1 and 2 read it empty whatever the header says */
+	rc = load_text(READER_HEADER ",memtype_effective,memtype_stage2\n3," READER_ROW ",Normal,Device\n",
+		       &rs, err, sizeof err);
+	CHECK(rc == 0 && rs.nrows == 1 && !strcmp(rs.rows[0].memtype_effective, "Normal") &&
+	      !strcmp(rs.rows[0].memtype_stage2, "Device"),
+	      "rs_load: a version-3 row reads memtype_effective and memtype_stage2 (%s)", err);
+	rs_free(&rs);
+	rc = load_text(READER_HEADER ",memtype_effective\n2," READER_ROW ",Normal\n3," READER_ROW ",Device\n",
+		       &rs, err, sizeof err);
+	CHECK(rc == 0 && rs.nrows == 2 && !rs.rows[0].memtype_stage2[0] && !rs.rows[1].memtype_stage2[0] &&
+	      !strcmp(rs.rows[1].memtype_effective, "Device"),
+	      "rs_load: a version-3 row in a file without memtype_stage2 reads it empty (%s)", err);
+	rs_free(&rs);
+	rc = load_text(READER_HEADER ",memtype_stage2,memtype_effective\n1," READER_ROW ",Device,Device\n2,"
+		       READER_ROW ",Device,Normal\n3," READER_ROW ",Normal,Device\n", &rs, err, sizeof err);
+	CHECK(rc == 0 && rs.nrows == 3 && !rs.rows[0].memtype_stage2[0] && !rs.rows[0].memtype_effective[0] &&
+	      !rs.rows[1].memtype_stage2[0] && !strcmp(rs.rows[1].memtype_effective, "Normal") &&
+	      !strcmp(rs.rows[2].memtype_stage2, "Normal") && !strcmp(rs.rows[2].memtype_effective, "Device"),
+	      "rs_load: versions 1, 2 and 3 mixed: each row reads only its version's columns (%s)", err);
+	rs_free(&rs);
+	rc = load_text(READER_HEADER ",memtype_stage2\n3," READER_ROW ",Normal-and-then-some\n", &rs, err, sizeof err);
+	CHECK(rc == -EINVAL && strstr(err, "line 2") && strstr(err, "memtype_stage2") && strstr(err, "longer than 15") &&
+	      rs.nrows == 0,
+	      "rs_load: a memtype_stage2 longer than its field is refused, naming line and column (%s)", err);
+	rs_free(&rs);
 	static const struct {
 		const char *version, *needle;
 	} bad[] = {
 		{ "0", "schema version 0 does not exist" },
-		{ "3", "schema version 3 is later" },
+		{ "4", "schema version 4 is later" },
 		{ "99999999999999999999", "is later" },
 		{ "", "is not a number" },
 		{ "2x", "is not a number" },
@@ -110,7 +140,7 @@ static void test_metadata_lists(void)
 	snprintf(path, sizeof path, "%s/metadata.json", dir);
 	/* strings holding brackets, quotes and the list's own name must not be taken for structure */
 	static const char start[] =
-		"{\n  \"schema_version\": 2,\n  \"run_id\": \"r\",\n"
+		"{\n  \"schema_version\": " SCHEMA_VERSION_TEXT ",\n  \"run_id\": \"r\",\n"
 		"  \"command_line\": [\"a]b\", \"\\\"memtype_probes\\\": [\", \"c\\\\\"],\n"
 		"  \"sampling\": {\"x\": [1, {\"y\": \"}\"}]},\n"
 		"  \"memtype_probes\": [],\n  \"resumes\": []\n}\n";
@@ -158,8 +188,16 @@ static void test_metadata_lists(void)
 	fputs("{\n  \"schema_version\": 1,\n  \"run_id\": \"r\",\n  \"resumes\": []\n}\n", f);
 	fclose(f);
 	rc = metadata_check_resume(dir, &md, run_id, sizeof run_id, err, sizeof err);
-	CHECK(rc == -EINVAL && strstr(err, "version 1") && strstr(err, "version 2") && strstr(err, "metadata.json"),
+	CHECK(rc == -EINVAL && strstr(err, "version 1,") && strstr(err, "writes version " SCHEMA_VERSION_TEXT ",") &&
+	      strstr(err, "metadata.json"),
 	      "metadata: a run of schema version 1 is not resumed: both versions named (%s)", err);
+	f = fopen(path, "w");
+	fputs("{\n  \"schema_version\": 2,\n  \"run_id\": \"r\",\n  \"memtype_probes\": [],\n  \"resumes\": []\n}\n", f);
+	fclose(f);
+	rc = metadata_check_resume(dir, &md, run_id, sizeof run_id, err, sizeof err);
+	CHECK(rc == -EINVAL && strstr(err, "version 2,") && strstr(err, "writes version " SCHEMA_VERSION_TEXT ",") &&
+	      strstr(err, "metadata.json"),
+	      "metadata: a run of schema version 2 is not resumed either: both versions named (%s)", err);
 	unlink(path);
 	rmdir(dir);
 }

@@ -43,7 +43,19 @@ void test_schema(void)
 	CHECK(eff && eff > schema_columns && !strcmp(eff[-1].name, "memtype_seen") && eff->key == 0 &&
 	      eff->added_in == 2 && SCHEMA_VERSION >= 2,
 	      "schema: memtype_effective follows memtype_seen, is in no key, and came with version 2");
-	CHECK(!column_in_version(eff, 1) && column_in_version(eff, 2) &&
+	/* memtype_stage2 came with version 3, after memtype_effective, outside every key */
+	const struct column *st2 = schema_column("memtype_stage2");
+	CHECK(st2 && st2 > schema_columns && !strcmp(st2[-1].name, "memtype_effective") && st2->key == 0 &&
+	      st2->added_in == 3 && st2->type == COL_STR && st2->size == sizeof(((struct row *)0)->memtype_stage2) &&
+	      SCHEMA_VERSION == 3,
+	      "schema: memtype_stage2 follows memtype_effective, is in no key, and came with version 3 (this one)");
+	const struct column *env = schema_column("env");
+	CHECK(env && strstr(env->desc, "host") && strstr(env->desc, "guest") && strstr(env->desc, "microvm") &&
+	      strstr(env->desc, "wcbench vm") && (env->key & KEY_CASE),
+	      "schema: env names its values host, guest and microvm (the rows of wcbench vm), and is a case key");
+	CHECK(st2 && !column_in_version(st2, 1) && !column_in_version(st2, 2) && column_in_version(st2, 3),
+	      "schema: memtype_stage2 is in the rows of version 3 only");
+	CHECK(!column_in_version(eff, 1) && column_in_version(eff, 2) && column_in_version(eff, 3) &&
 	      column_in_version(&schema_columns[0], 1) && column_in_version(&schema_columns[0], SCHEMA_VERSION) &&
 	      !column_in_version(&schema_columns[0], 0) && !column_in_version(&schema_columns[0], SCHEMA_VERSION + 1),
 	      "schema: a column is in the versions from the one that added it to this one");
@@ -54,15 +66,28 @@ void test_schema(void)
 		"nodes,packages,drain,timer,timer_ns,samples,bursts_per_sample,ns_per_burst_median,"
 		"ns_per_burst_p10,ns_per_burst_p90,ns_per_burst_min,gb_per_s_median,gb_per_s_p10,gb_per_s_p90,"
 		"cv,verify,status,reason\n";
-	char *h1 = NULL, *hnow = NULL, *hcur = NULL;
-	size_t l1 = 0, lnow = 0, lcur = 0;
+	/* and as version 2 wrote it (tests/fixtures/v2 holds a run of it) */
+	static const char v2_header[] =
+		"schema_version,run_id,env,arch,cpu_model,os_release,target,target_kind,device,map,memtype,"
+		"memtype_seen,memtype_effective,kernel,width_bytes,barrier,barrier_every,burst_bytes,window_bytes,"
+		"threads,cpus,nodes,packages,drain,timer,timer_ns,samples,bursts_per_sample,ns_per_burst_median,"
+		"ns_per_burst_p10,ns_per_burst_p90,ns_per_burst_min,gb_per_s_median,gb_per_s_p10,gb_per_s_p90,"
+		"cv,verify,status,reason\n";
+	char *h1 = NULL, *h2 = NULL, *hnow = NULL, *hcur = NULL;
+	size_t l1 = 0, l2 = 0, lnow = 0, lcur = 0;
 	int rc1 = csv_header_line_of_version(1, &h1, &l1);
 	CHECK(rc1 == 0 && l1 == strlen(v1_header) && !memcmp(h1, v1_header, l1),
 	      "schema: the version-1 header is rebuilt exactly from the table");
+	int rc2 = csv_header_line_of_version(2, &h2, &l2);
+	CHECK(rc2 == 0 && l2 == strlen(v2_header) && !memcmp(h2, v2_header, l2),
+	      "schema: the version-2 header is rebuilt exactly from the table");
 	CHECK(csv_header_line_of_version(SCHEMA_VERSION, &hnow, &lnow) == 0 && csv_header_line(&hcur, &lcur) == 0 &&
-	      lnow == lcur && !memcmp(hnow, hcur, lcur) && strstr(hcur, ",memtype_seen,memtype_effective,kernel,"),
-	      "schema: this version's header holds memtype_effective after memtype_seen");
+	      lnow == lcur && !memcmp(hnow, hcur, lcur) &&
+	      strstr(hcur, ",memtype_seen,memtype_effective,memtype_stage2,kernel,") &&
+	      lcur == l2 + strlen("memtype_stage2,"),
+	      "schema: this version's header is version 2's with memtype_stage2 after memtype_effective");
 	free(h1);
+	free(h2);
 	free(hnow);
 	free(hcur);
 	char *hbad = NULL;
@@ -71,10 +96,15 @@ void test_schema(void)
 	      csv_header_line_of_version(SCHEMA_VERSION + 1, &hbad, &lbad) == -EINVAL && !hbad,
 	      "schema: no header for version 0 or a later version");
 	char refusal[512];
-	schema_refuse_resume(refusal, sizeof refusal, "d/results.csv", 1);
-	CHECK(strstr(refusal, "d/results.csv") && strstr(refusal, "version 1") && strstr(refusal, "version 2") &&
-	      strstr(refusal, "--out") && !strchr(refusal, '\n'),
-	      "schema: a resume across versions is refused in one line naming the file, both versions and what to do");
+	for (long v = 1; v < SCHEMA_VERSION; v++) {
+		char was[32], now[32];
+		snprintf(was, sizeof was, "version %ld,", v);
+		snprintf(now, sizeof now, "writes version %d,", SCHEMA_VERSION);
+		schema_refuse_resume(refusal, sizeof refusal, "d/results.csv", v);
+		CHECK(strstr(refusal, "d/results.csv") && strstr(refusal, was) && strstr(refusal, now) &&
+		      strstr(refusal, "--out") && !strchr(refusal, '\n'),
+		      "schema: a resume of a version-%ld run is refused in one line naming the file, both versions and what to do", v);
+	}
 
 	/* write a row with awkward text and read it back by name */
 	char path[] = "/tmp/wcbench-schema-XXXXXX";
@@ -89,6 +119,7 @@ void test_schema(void)
 	r.ns_per_burst_p10 = NAN;
 	r.status = STATUS_FAULT;
 	strcpy(r.memtype_effective, "Device");
+	strcpy(r.memtype_stage2, "Normal");
 	csv_write_header(f);
 	csv_write_row(f, &r);
 	csv_write_row(f, &r);
@@ -101,7 +132,10 @@ void test_schema(void)
 		CHECK(!strcmp(t.rows[1][csv_col(&t, "reason")], r.reason), "csv: quoted field round-trips");
 		CHECK(!strcmp(t.rows[0][csv_col(&t, "status")], "fault"), "csv: status by name");
 		CHECK(atoi(t.rows[0][csv_col(&t, "schema_version")]) == SCHEMA_VERSION, "csv: version column");
-		CHECK(!strcmp(t.rows[0][csv_col(&t, "memtype_effective")], "Device"), "csv: memtype_effective written");
+		CHECK(!strcmp(t.rows[0][csv_col(&t, "memtype_effective")], "Device") &&
+		      !strcmp(t.rows[0][csv_col(&t, "memtype_stage2")], "Normal") &&
+		      csv_col(&t, "memtype_stage2") == csv_col(&t, "memtype_effective") + 1,
+		      "csv: memtype_effective and, after it, memtype_stage2 written");
 		CHECK(!strcmp(t.rows[0][csv_col(&t, "burst_bytes")], "4096") &&
 		      atof(t.rows[0][csv_col(&t, "gb_per_s_median")]) == 12.5, "csv: numbers by name");
 		CHECK(!strcmp(t.rows[0][csv_col(&t, "ns_per_burst_p10")], ""), "csv: unmeasured is empty");
