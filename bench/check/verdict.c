@@ -260,12 +260,14 @@ void verdict_decide(const struct check_facts *f, struct target_verdict *v)
 		add_evidence(v, "microvm", VERDICT_UNKNOWN,
 			     "wcbench vm: an unaligned store from a VM; EFAULT from KVM_RUN means stage 2 Device",
 			     m->stage2 != MT_UNKNOWN ? mt_name(m->stage2) : "",
-			     "in a VM on this host (kernel %s), stage 1 Normal-NC: %s; this kernel's KVM rules: %s",
-			     f->microvm.kernel[0] ? f->microvm.kernel : "unknown", f->microvm.how, m->rule);
+			     "in a VM on this host (kernel %s): %s",
+			     f->microvm.kernel[0] ? f->microvm.kernel : "unknown", f->microvm.how);
+		add_evidence(v, "microvm-model", VERDICT_UNKNOWN, "check/model.c rule table", NULL,
+			     "what this kernel's KVM gives such a VM: %s", m->rule);
 		if (f->microvm.ran && f->microvm.stage2 == MEMCLASS_DEVICE)
 			add_advice(v, "in a guest, this BAR is Device at stage 2 (host kernel %s, seen from "
-				   "wcbench's own VM): no write combining in VMs on this host (%.120s)",
-				   f->microvm.kernel, m->rule);
+				   "wcbench's own VM): no write combining in VMs on this host (evidence "
+				   "microvm-model names the rule)", f->microvm.kernel);
 		else if (f->microvm.ran && f->microvm.stage2 == MEMCLASS_NORMAL)
 			add_advice(v, "in a guest, this BAR is Normal at stage 2 (host kernel %s, seen from "
 				   "wcbench's own VM): a guest that maps it Normal-NC can combine stores",

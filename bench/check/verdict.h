@@ -74,7 +74,8 @@ void check_facts_init(struct check_facts *f);
 
 struct evidence {
 	char kind[24];          /* memtype-probe, memtype-os, model, emulation, link, throughput-8B,
-				 * fingerprint, throughput-64B, wc-uc-ratio, conflict */
+				 * fingerprint, throughput-64B, wc-uc-ratio, microvm, microvm-model,
+				 * conflict */
 	char observed[700];     /* long enough for the model's derivation */
 	char expected[300];     /* what the rule expected, or "" */
 	char source[200];       /* the rule or reference it rests on */

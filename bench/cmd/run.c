@@ -329,7 +329,7 @@ int run_sweep(int argc, char **argv, const struct sweep_hooks *h)
 		.min_sample_s = o->min_sample_s, .cv_target = o->cv_target,
 		.min_samples = o->min_samples, .max_samples = o->max_samples,
 		.options = rt.opts, .noptions = sizeof rt.opts / sizeof rt.opts[0] - !h->resume_extra.name,
-		.argc = argc, .argv = argv, .probe = o->probe,
+		.argc = argc, .argv = argv, .probe = o->probe || h->probes,
 	};
 
 	/* Usage errors first (bad --out, a busy directory, a run that is not this one): exit 2 with
@@ -376,7 +376,7 @@ int run_sweep(int argc, char **argv, const struct sweep_hooks *h)
 			snprintf(err, sizeof err, "%s: %s", csv_path, strerror(-rc));
 	}
 	if (rc) {
-		fprintf(stderr, "wcbench run: %s; %zu rows are on disk in %s\n", err, on_disk, csv_path);
+		fprintf(stderr, "wcbench %s: %s; %zu rows are on disk in %s\n", h->cmd, err, on_disk, csv_path);
 		goto out;
 	}
 
@@ -487,8 +487,8 @@ int run_sweep(int argc, char **argv, const struct sweep_hooks *h)
 	if (!best || write_rc) {
 		if (!stop_err[0])
 			snprintf(stop_err, sizeof stop_err, "%s: %s", csv_path, strerror(best ? -write_rc : ENOMEM));
-		fprintf(stderr, "wcbench run: %s: stopped; %zu rows are on disk (continue with "
-				"--resume --out %s once that is fixed)\n", stop_err, on_disk, dir);
+		fprintf(stderr, "wcbench %s: %s: stopped; %zu rows are on disk (continue with "
+				"--resume --out %s once that is fixed)\n", h->cmd, stop_err, on_disk, dir);
 		goto out;
 	}
 	exit_code = 0;
@@ -502,14 +502,14 @@ int run_sweep(int argc, char **argv, const struct sweep_hooks *h)
 	if (counts[STATUS_FAULT] + counts[STATUS_ERROR])
 		exit_code = 1;
 	if (stop_signal) {
-		fprintf(stderr, "wcbench run: interrupted (%s); %zu finished rows are in %s: continue with "
-				"--resume --out %s\n", stop_signal == SIGTERM ? "SIGTERM" : "SIGINT",
+		fprintf(stderr, "wcbench %s: interrupted (%s); %zu finished rows are in %s: continue with "
+				"--resume --out %s\n", h->cmd, stop_signal == SIGTERM ? "SIGTERM" : "SIGINT",
 			on_disk, csv_path, dir);
 		exit_code = 128 + stop_signal;
 	} else if (!o->no_plot) {
 		char perr[256];
 		if (plot_run_dir(csv_path, dir, perr, sizeof perr)) {
-			fprintf(stderr, "wcbench run: plots not written: %s (the CSV is complete)\n", perr);
+			fprintf(stderr, "wcbench %s: plots not written: %s (the CSV is complete)\n", h->cmd, perr);
 			exit_code = exit_code ? exit_code : 1;
 		} else {
 			char drawn[2 * PATH_MAX];
@@ -519,7 +519,7 @@ int run_sweep(int argc, char **argv, const struct sweep_hooks *h)
 	}
 	goto out;
 fail:
-	fprintf(stderr, "wcbench run: %s\n", err);
+	fprintf(stderr, "wcbench %s: %s\n", h->cmd, err);
 out:
 	unmap_targets(targets, o->ntargets);
 	if (csv_fd >= 0)

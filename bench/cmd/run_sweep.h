@@ -24,6 +24,7 @@ struct sweep_hooks {
 	const char *cmd;                  /* "run", "vm": in messages */
 	const char *env;                  /* the rows' env, NULL: --env's */
 	unsigned views;                   /* views per target; 0 means 1 */
+	bool probes;                      /* every view is probed (vm), not only with --probe */
 	struct resume_option resume_extra; /* one more option a --resume must repeat (.name NULL: none) */
 	void (*write_help)(FILE *f);      /* printed before the run options' --help, or NULL */
 	void *ctx;

@@ -200,6 +200,7 @@ int cmd_vm(int argc, char **argv)
 		.cmd = "vm",
 		.env = "microvm",
 		.views = c->n,
+		.probes = true,
 		.resume_extra = { .name = "stage1", .value = c->list },
 		.write_help = vm_write_help,
 		.ctx = c,
