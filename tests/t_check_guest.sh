@@ -97,6 +97,8 @@ launch() { # arch: boots the guest, leaves $TMPROOT/$arch/{out,launch.log,launch
 	for b in "${BAD[@]}"; do i=$((i + 1)); ex+=(--exec "$(bad_exec $i "${b#*|}")"); done
 	# last: BDF:barN, every mapping path of the BAR at once (and the WC/UC ratio between them)
 	ex+=(--exec "wcbench check @dev:bar2 --window 4K:64K --out \$WC_OUT/all-paths")
+	# and: wcbench vm in a guest without /dev/kvm (no --virt): exit 2, one line, nothing written
+	ex+=(--exec "wcbench vm --target ram --quick --out /tmp/novm; rc=\$?; echo \"written: \$(ls -A /tmp/novm 2>/dev/null | wc -l)\"; exit \$rc")
 	local start=$SECONDS
 	"$WCBENCH" guest --arch "$a" --accel tcg --device "ivshmem:1M:$d/bar.bin" --out "$d/out" --timeout 300 \
 		--console "${ex[@]}" -- check $TARGETS --window 4K:64K > "$d/launch.log" 2>&1
@@ -289,6 +291,15 @@ check_arch() {
 		verdicts "$all" | grep '^sysfs-wc|' | cut -d'|' -f4 | grep -q 'wc-uc-ratio' &&
 			pass "$a: check BDF:barN: the sysfs-wc path carries the WC/UC ratio against an uncached path" ||
 			fail "$a: check BDF:barN: WC/UC ratio" "$(verdicts "$all" | grep '^sysfs-wc|')"
+	fi
+	# e) no /dev/kvm here: wcbench vm says so and stops; check says why it has no microVM evidence
+	local nv=$((pn + i + 2))
+	erc=$(cat "$o/guest/exec-$nv.rc" 2>/dev/null || echo none)
+	eout=$(cat "$o/guest/exec-$nv.out" 2>/dev/null)
+	if [ "$erc" = 2 ] && [[ $eout == *"/dev/kvm is missing"* ]] && [[ $eout == *"written: 0"* ]]; then
+		pass "$a: wcbench vm without /dev/kvm: exit 2, '/dev/kvm is missing', nothing written"
+	else
+		fail "$a: wcbench vm without /dev/kvm" "exit $erc: $(echo "$eout" | head -2 | tr '\n' ' ')"
 	fi
 }
 
