@@ -23,7 +23,10 @@ if [ -n "$missing" ]; then
 fi
 # Test guests need kernels and busybox for both arches, and aarch64 guests a QEMU >= 9 from the
 # release's backports beside the system's (downloaded .debs, unpacked into a cache; see docs/guest.md).
+# The nested-KVM guests (aarch64 at EL2) boot two Debian host kernels: 6.1 and 6.12.
 if [ "$what" = test ] && [ -x guest/setup.sh ]; then
 	guest/setup.sh
+	guest/setup.sh --arch aarch64 --kernel debian:bookworm --kernel debian:bookworm-backports ||
+		echo "setup: the nested-KVM guests' kernels (debian:bookworm, debian:bookworm-backports) are missing: their tests will say so" >&2
 fi
 echo "setup: ready ($what)"

@@ -12,6 +12,61 @@ kernel_file() { # the file QEMU boots for that arch
 	case $1 in x86_64) echo vmlinux ;; aarch64) echo Image ;; esac
 }
 
+# Modules a guest loads (their dependencies come from modules.dep). The cache holds both sets;
+# a guest with --virt also gets the KVM ones (arm64: KVM is built in, nothing to load; x86: the
+# guest loads the vendor module its CPU flags ask for).
+GUEST_MODULES="vfio-pci vfio_iommu_type1"
+virt_modules() { # arch
+	case $1 in x86_64) echo "kvm_amd kvm_intel" ;; aarch64) echo kvm ;; esac
+}
+
+# --- Debian kernels by suite ------------------------------------------------------------------------
+# `debian:SUITE` names the kernel that apt's SUITE offers (linux-image-<arch> there, with SUITE's
+# -security and -updates, whichever is newest). The release's own suite lives in the cache as it
+# always did ($CACHE/<arch>/{abi,kernel}); every other suite in $CACHE/<arch>/suites/SUITE/.
+
+release_codename() { (. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}"); }
+
+suite_valid() { [[ $1 =~ ^[a-z][a-z0-9.+-]{0,40}$ ]]; }
+
+# kernel_cache ARCH [SUITE]: the directory that holds SUITE's kernel (default: the release's own)
+kernel_cache() {
+	local rel
+	rel=$(release_codename)
+	if [ -z "${2:-}" ] || [ "$2" = "$rel" ]; then echo "$(guest_cache)/$1"
+	else echo "$(guest_cache)/$1/suites/$2"; fi
+}
+
+# debian_kernel ARCH SUITE: "VERSION ABI" of linux-image-<arch> in SUITE (or SUITE-security,
+# SUITE-updates: the newest), ABI as in linux-image-ABI-<arch>, e.g. "6.1.192-2 6.1.0-56";
+# nothing (status 1) when apt knows none there. The suite is always named: apt may know newer ones.
+debian_kernel() {
+	local da ver abi best= bestabi=
+	da=$(deb_arch "$1") || return 1
+	# one apt-cache call (each one reads every package list: a second or two)
+	while read -r ver abi; do
+		if [ -z "$best" ] || dpkg --compare-versions "$ver" gt "$best"; then best=$ver bestabi=$abi; fi
+	done < <(apt-cache show --no-all-versions "linux-image-$da:$da/$2" "linux-image-$da:$da/$2-security" \
+			"linux-image-$da:$da/$2-updates" 2>/dev/null | awk -v da="$da" '
+		/^Package:/ { v = ""; a = "" }
+		/^Version:/ { v = $2 }
+		/^Depends:/ { n = split(substr($0, 10), d, /[,|]/)
+			for (i = 1; i <= n; i++) { p = d[i]; sub(/^ +/, "", p); sub(/ .*/, "", p); sub(/:.*/, "", p)
+				if (p ~ ("^linux-image-.*-" da "$")) { a = substr(p, 13, length(p) - 12 - length(da) - 1); break } } }
+		/^$/ { if (v != "" && a != "") print v, a; v = ""; a = "" }
+		END { if (v != "" && a != "") print v, a }')
+	[ -n "$best" ] && echo "$best $bestabi"
+}
+
+# cache_complete DIR ARCH: DIR holds a kernel, its ABI and every module a guest may load
+cache_complete() {
+	local d=$1 abi
+	[ -s "$d/abi" ] && [ -s "$d/kernel/$(kernel_file "$2")" ] || return 1
+	abi=$(cat "$d/abi")
+	# shellcheck disable=SC2046,SC2086
+	module_closure "$d/kernel/modules/lib/modules/$abi" $GUEST_MODULES $(virt_modules "$2") >/dev/null 2>&1
+}
+
 # extract_vmlinux BZIMAGE OUT: the decompressed ELF vmlinux inside an x86 bzImage (xz, gzip or
 # zstd payload), so that QEMU can boot it through PVH (about twice as fast as a bzImage).
 extract_vmlinux() {

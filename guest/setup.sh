@@ -1,64 +1,88 @@
 #!/bin/bash
 # Fetch what the guest launcher needs to boot Debian guests, into the cache:
 #   $CACHE/<arch>/kernel/{vmlinux|Image}  the kernel QEMU boots (x86: decompressed vmlinux, booted via PVH)
-#   $CACHE/<arch>/kernel/modules/lib/modules/<abi>/   the VFIO module closure + modules.dep
-#   $CACHE/<arch>/busybox                 static busybox for the guest's initramfs
+#   $CACHE/<arch>/kernel/modules/lib/modules/<abi>/   the VFIO and KVM module closures + modules.dep
 #   $CACHE/<arch>/abi                     the kernel ABI this was made from
+#   $CACHE/<arch>/suites/SUITE/{kernel,abi}  the same for `--kernel debian:SUITE` (another suite
+#                                         than the release's own, e.g. bookworm-backports)
+#   $CACHE/<arch>/busybox                 static busybox for the guest's initramfs (any kernel)
 #   $CACHE/qemu/<version>/usr/...         (aarch64, when the system QEMU is older than 9) QEMU from
 #   $CACHE/qemu/current -> <version>      <codename>-backports, unpacked beside the system's QEMU
 # CACHE is $WCBENCH_CACHE/guest, default ~/.cache/wcbench/guest. Idempotent: does nothing when the
-# cache already holds the ABI that `apt-cache depends linux-image-<arch>` names and the QEMU version
-# that backports offers.
-# Usage: guest/setup.sh [--arch x86_64|aarch64|all] [--check]
-#   --check: only report whether the cache is complete (exit 0) or not (exit 1).
+# cache already holds the ABI that the suite's linux-image-<arch> names and the QEMU version that
+# backports offers.
+# Usage: guest/setup.sh [--arch x86_64|aarch64|all] [--kernel debian:SUITE]... [--check]
+#   --kernel debian:SUITE  the kernel of that apt suite (repeatable; default: the release's own,
+#                          e.g. debian:bookworm; debian:<codename>-backports adds its apt source)
+#   --check  only report whether the cache is complete (exit 0) or not (exit 1).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$HERE/lib.sh"
 
-archs="x86_64 aarch64" check=0
+archs="x86_64 aarch64" check=0 suites=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--arch) [ "${2:-}" = all ] && archs="x86_64 aarch64" || archs=${2:?--arch needs x86_64, aarch64 or all}; shift 2 ;;
+	--kernel)
+		case ${2:-} in
+		debian:*) suite_valid "${2#debian:}" || { echo "setup.sh: --kernel $2: '${2#debian:}' is not an apt suite name (e.g. debian:bookworm-backports)" >&2; exit 2; } ;;
+		*) echo "setup.sh: --kernel needs debian:SUITE (e.g. debian:bookworm-backports), not '${2:-}'" >&2; exit 2 ;;
+		esac
+		suites+=("${2#debian:}"); shift 2 ;;
 	--check) check=1; shift ;;
-	-h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	*) echo "setup.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
 	esac
 done
-
-# Modules the guest needs (their dependencies come from modules.dep).
-WANT_MODULES="vfio-pci vfio_iommu_type1"
+[ ${#suites[@]} -gt 0 ] || suites=("")   # "": the release's own suite
 
 need() { command -v "$1" >/dev/null 2>&1 || die "setup.sh: '$1' is missing: install the packages in tests/deps/guest.txt (apt-get install --no-install-recommends \$(cat tests/deps/guest.txt))"; }
 
+foreign_ok=" "   # arches found enabled in this run (each apt-cache call takes a second or two)
 ensure_foreign_arch() { # deb-arch
 	local da=$1
 	[ "$da" = "$(dpkg --print-architecture)" ] && return 0
-	dpkg --print-foreign-architectures | grep -qx "$da" && apt-cache show "busybox-static:$da" >/dev/null 2>&1 && return 0
+	case $foreign_ok in *" $da "*) return 0 ;; esac
+	dpkg --print-foreign-architectures | grep -qx "$da" && apt-cache show "busybox-static:$da" >/dev/null 2>&1 &&
+		foreign_ok="$foreign_ok$da " && return 0
 	[ "$(id -u)" = 0 ] || die "setup.sh: Debian architecture $da is not enabled: run as root: dpkg --add-architecture $da && apt-get update"
 	dpkg --add-architecture "$da"
 	apt-get update -qq
 }
 
+# setup_arch ARCH SUITE: the kernel of SUITE ("": the release's own) and busybox for ARCH
 setup_arch() {
-	local arch=$1 da abi dir tmp
+	local arch=$1 suite=$2 da abi ver dir bbdir tmp name found want
 	da=$(deb_arch "$arch")
-	dir=$(guest_cache)/$arch
+	dir=$(kernel_cache "$arch" "$suite")
+	bbdir=$(guest_cache)/$arch
+	if [ -n "$suite" ]; then name=debian:$suite; else name="the release's own suite"; fi
 	if [ $check = 1 ]; then
-		[ -s "$dir/abi" ] && [ -x "$dir/busybox" ] && [ -s "$dir/kernel/$(kernel_file "$arch")" ] && return 0
-		echo "setup.sh: no guest kernel for $arch in $dir" >&2; return 1
+		cache_complete "$dir" "$arch" && [ -x "$bbdir/busybox" ] && return 0
+		echo "setup.sh: no guest kernel for $arch ($name) in $dir" >&2; return 1
 	fi
 	need apt-get; need apt-cache; need dpkg-deb; need depmod; need xz
 	ensure_foreign_arch "$da"
-	# linux-image-amd64 depends on linux-image-<abi>-amd64: that names the ABI.
-	abi=$(apt-cache depends "linux-image-$da:$da" 2>/dev/null | sed -n "s/^ *Depends: linux-image-\(.*\)-$da\(:$da\)\{0,1\}\$/\1/p" | head -1)
-	[ -n "$abi" ] || die "setup.sh: apt-cache depends linux-image-$da names no kernel: run apt-get update"
-	if [ -s "$dir/abi" ] && [ "$(cat "$dir/abi")" = "$abi-$da" ] && [ -x "$dir/busybox" ] &&
-	   [ -s "$dir/kernel/$(kernel_file "$arch")" ]; then
-		echo "guest $arch: kernel $abi-$da already in $dir"
+	case $suite in "$(release_codename)-backports") [ -n "$(release_codename)" ] && ensure_backports_source "$suite" "the $suite kernel" ;; esac
+	# linux-image-<arch> in the suite depends on linux-image-<abi>-<arch>: that names the ABI.
+	found=$(debian_kernel "$arch" "${suite:-$(release_codename)}" || true)
+	if [ -z "$found" ] && [ -z "$suite" ]; then
+		# no codename, or sources that name the release otherwise: apt's candidate
+		abi=$(apt-cache depends "linux-image-$da:$da" 2>/dev/null | sed -n "s/^ *Depends: linux-image-\(.*\)-$da\(:$da\)\{0,1\}\$/\1/p" | head -1)
+		[ -n "$abi" ] && found="? $abi"
+	fi
+	if [ -z "$found" ]; then
+		[ -n "$suite" ] && die "setup.sh: apt knows no linux-image-$da in suite $suite (nor $suite-security, $suite-updates): name a suite of apt's sources (apt-cache policy lists them), or run apt-get update"
+		die "setup.sh: apt-cache depends linux-image-$da names no kernel: run apt-get update"
+	fi
+	read -r ver abi <<< "$found"
+	want="$GUEST_MODULES $(virt_modules "$arch")"
+	if [ -s "$dir/abi" ] && [ "$(cat "$dir/abi")" = "$abi-$da" ] && [ -x "$bbdir/busybox" ] && cache_complete "$dir" "$arch"; then
+		echo "guest $arch: kernel $abi-$da ($name) already in $dir"
 		return 0
 	fi
-	echo "guest $arch: fetching linux-image-$abi-$da-unsigned and busybox-static:$da into $dir"
-	mkdir -p "$dir" || die "setup.sh: cannot create $dir"
+	echo "guest $arch: fetching linux-image-$abi-$da-unsigned ($name, $ver) and busybox-static:$da into $dir"
+	mkdir -p "$dir" "$bbdir" || die "setup.sh: cannot create $dir"
 	tmp=$(mktemp -d "$dir/.fetch.XXXXXX")
 	# shellcheck disable=SC2064
 	trap "rm -rf '$tmp'" RETURN
@@ -71,16 +95,22 @@ setup_arch() {
 	local kabi="$abi-$da"
 	depmod -b "$tmp/k" "$kabi"
 	rm -rf "$dir/kernel.new"; mkdir -p "$dir/kernel.new"
-	copy_modules "$tmp/k/lib/modules/$kabi" "$dir/kernel.new/modules/lib/modules/$kabi" $WANT_MODULES
+	# shellcheck disable=SC2086
+	copy_modules "$tmp/k/lib/modules/$kabi" "$dir/kernel.new/modules/lib/modules/$kabi" $want ||
+		die "setup.sh: $kabi lacks modules a guest needs ($want)"
 	cp "$tmp/k/boot/config-$kabi" "$dir/kernel.new/config"
 	case $arch in
 	x86_64) extract_vmlinux "$tmp/k/boot/vmlinuz-$kabi" "$dir/kernel.new/vmlinux" ;;
 	aarch64) cp "$tmp/k/boot/vmlinuz-$kabi" "$dir/kernel.new/Image" ;;
 	esac
-	install -m 755 "$tmp/bb/bin/busybox" "$dir/busybox"
-	rm -rf "$dir/kernel"; mv "$dir/kernel.new" "$dir/kernel"
+	install -m 755 "$tmp/bb/bin/busybox" "$bbdir/busybox.new" && mv -f "$bbdir/busybox.new" "$bbdir/busybox"
+	# swap in place: a guest starting meanwhile finds one kernel directory or the other
+	rm -rf "$dir/kernel.old"
+	[ -d "$dir/kernel" ] && mv "$dir/kernel" "$dir/kernel.old"
+	mv "$dir/kernel.new" "$dir/kernel"
+	rm -rf "$dir/kernel.old"
 	echo "$kabi" > "$dir/abi"
-	echo "guest $arch: kernel $kabi ready in $dir"
+	echo "guest $arch: kernel $kabi ($name) ready in $dir"
 }
 
 # --- QEMU for aarch64 guests ------------------------------------------------------------------------
@@ -143,13 +173,34 @@ release_source() {
 	return 1
 }
 
+# ensure_backports_source SUITE WHAT: apt has a source for SUITE (<codename>-backports); if not, add
+# /etc/apt/sources.list.d/wcbench-backports.sources with the mirror and keyring of the release's
+# own source (as root) and update apt's lists. WHAT says what it is for.
+ensure_backports_source() {
+	local suite=$1 what=$2 src uri key
+	backports_configured "$suite" && return 0
+	[ "$(id -u)" = 0 ] || die "setup.sh: $what needs apt's $suite source, which is missing: run guest/setup.sh as root once (it adds /etc/apt/sources.list.d/wcbench-backports.sources)"
+	src=$(release_source "${suite%-backports}") || die "setup.sh: no apt source for ${suite%-backports} found to model a $suite source on"
+	uri=${src%% *} key=${src#* }
+	[ "$key" = "$src" ] && key=
+	echo "guest: adding the apt source $suite ($uri${key:+, signed by $key}) for $what"
+	{
+		echo "Types: deb"
+		echo "URIs: $uri"
+		echo "Suites: $suite"
+		echo "Components: main"
+		[ -n "$key" ] && echo "Signed-By: $key"
+	} > /etc/apt/sources.list.d/wcbench-backports.sources || die "setup.sh: cannot write the apt source"
+	apt-get update -qq || die "setup.sh: apt-get update failed after adding $suite"
+}
+
 # backports_version PACKAGE SUITE: the version SUITE offers, or nothing
 backports_version() {
 	apt-cache madison "$1" 2>/dev/null | awk -F'|' -v s="$2" '$3 ~ (" " s "/") { v = $2; gsub(/[ \t]/, "", v); print v; exit }'
 }
 
 setup_qemu() {
-	local sys major codename suite ver dir tmp src uri key lib missing have p
+	local sys major codename suite ver dir tmp lib missing have p
 	sys=$(command -v qemu-system-aarch64 || true)
 	major=${sys:+$(qemu_major "$sys")}
 	dir=$(qemu_cache)
@@ -169,24 +220,10 @@ setup_qemu() {
 		return 1
 	fi
 	need apt-get; need apt-cache; need dpkg-deb
-	codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+	codename=$(release_codename)
 	[ -n "$codename" ] || die "setup.sh: no VERSION_CODENAME in /etc/os-release: cannot name the backports suite for a newer QEMU"
 	suite=$codename-backports
-	if ! backports_configured "$suite"; then
-		[ "$(id -u)" = 0 ] || die "setup.sh: QEMU ${major:-?} raises no Device alignment faults and apt has no $suite source: run guest/setup.sh as root once (it adds /etc/apt/sources.list.d/wcbench-backports.sources)"
-		src=$(release_source "$codename") || die "setup.sh: no apt source for $codename found to model a $suite source on"
-		uri=${src%% *} key=${src#* }
-		[ "$key" = "$src" ] && key=
-		echo "guest aarch64: adding the apt source $suite ($uri${key:+, signed by $key}) for QEMU >= $QEMU_FAULTS_MIN_MAJOR"
-		{
-			echo "Types: deb"
-			echo "URIs: $uri"
-			echo "Suites: $suite"
-			echo "Components: main"
-			[ -n "$key" ] && echo "Signed-By: $key"
-		} > /etc/apt/sources.list.d/wcbench-backports.sources || die "setup.sh: cannot write the apt source"
-		apt-get update -qq || die "setup.sh: apt-get update failed after adding $suite"
-	fi
+	ensure_backports_source "$suite" "QEMU >= $QEMU_FAULTS_MIN_MAJOR (QEMU ${major:-?} raises no Device alignment faults)"
 	ver=$(backports_version qemu-system-arm "$suite")
 	if [ -z "$ver" ]; then
 		[ "$(id -u)" = 0 ] || die "setup.sh: apt knows no qemu-system-arm in $suite: run apt-get update (as root)"
@@ -231,7 +268,7 @@ setup_qemu() {
 rc=0
 for a in $archs; do
 	case $a in x86_64|aarch64) ;; *) die "setup.sh: unknown arch '$a' (x86_64, aarch64 or all)" ;; esac
-	setup_arch "$a" || rc=1
+	for s in "${suites[@]}"; do setup_arch "$a" "$s" || rc=1; done
 	if [ "$a" = aarch64 ]; then setup_qemu || rc=1; fi
 done
 exit $rc

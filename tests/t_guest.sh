@@ -14,6 +14,8 @@
 #    (make STATIC=1; the aarch64 cross build), and takes the run arguments as `-- run ARGS`;
 #  - aarch64: a second ivshmem device added with --qemu-arg and named by its BDF in a target gets
 #    memory decoding enabled and is measured like @dev (its backing file holds the same bytes).
+#  - before booting: launcher usage of --virt, --kernel debian:SUITE (a suite apt knows no kernel
+#    in: exit 2) and -- vm (no --out), guest/setup.sh --kernel, the cache directory per suite.
 # Needs qemu-system-x86/arm (tests/deps/guest.txt), the kernels from guest/setup.sh and, for aarch64,
 # the cross compiler and the QEMU >= 9 that guest/setup.sh unpacks beside the system's (the launcher
 # uses it, with -smp 1,maxcpus=2); what is missing is skipped (a failure under CI, which ran
@@ -41,6 +43,48 @@ if ! command -v qemu-system-x86_64 >/dev/null; then
 else
 	grep -q "no PCI device 0000:7e:1f.7" "$TMPROOT/check.out" && pass "guest: absent host device named" || fail "guest: absent host device message" "$(cat "$TMPROOT/check.out")"
 fi
+
+# --virt, --kernel debian:SUITE, -- vm: usage, before booting anything
+check_exit "guest --virt without --out: exit 2" 2 "$WCBENCH" guest --arch aarch64 --accel tcg --virt --device ivshmem:1M
+grep -q -- "--out DIR is required" "$TMPROOT/check.out" && ! grep -q "unknown option" "$TMPROOT/check.out" &&
+	pass "guest: --virt is an option (the complaint is the missing --out)" || fail "guest: --virt accepted" "$(head -1 "$TMPROOT/check.out")"
+"$WCBENCH" guest --help 2>&1 | grep -q -- "--virt" && "$WCBENCH" guest --help 2>&1 | grep -q -- "-- vm" &&
+	pass "guest --help teaches --virt and -- vm" || fail "guest --help teaches --virt and -- vm" "not in the help"
+check_exit "guest -- vm with --out: exit 2" 2 "$WCBENCH" guest --arch aarch64 --accel tcg --device ivshmem:1M \
+	--out "$TMPROOT/u" -- vm --out /tmp/x --target vfio:@dev:bar2
+grep -q -- "-- vm: leave --out out" "$TMPROOT/check.out" && pass "guest -- vm --out: the message says why" ||
+	fail "guest -- vm --out: message" "$(head -1 "$TMPROOT/check.out")"
+check_exit "guest -- vm with -oDIR: exit 2" 2 "$WCBENCH" guest --arch aarch64 --accel tcg --device ivshmem:1M \
+	--out "$TMPROOT/u" -- vm -o/tmp/x
+check_exit "guest --kernel debian: (no suite): exit 2" 2 "$WCBENCH" guest --arch x86_64 --accel tcg \
+	--device ivshmem:1M --out "$TMPROOT/u" --kernel debian:
+check_exit "guest --kernel 'debian:no such': exit 2" 2 "$WCBENCH" guest --arch x86_64 --accel tcg \
+	--device ivshmem:1M --out "$TMPROOT/u" --kernel "debian:no such"
+check_exit "guest --kernel debian:SUITE with --modules: exit 2" 2 "$WCBENCH" guest --arch x86_64 --accel tcg \
+	--device ivshmem:1M --out "$TMPROOT/u" --kernel debian:bookworm --modules /lib/modules
+HOSTDA=$(dpkg --print-architecture 2>/dev/null)
+if ! command -v apt-cache >/dev/null || [ -z "$(apt-cache show --no-all-versions "linux-image-$HOSTDA" 2>/dev/null | head -1)" ]; then
+	missing "guest --kernel debian:nosuch" "apt knows no linux-image-$HOSTDA here (apt-get update)"
+else
+	# a suite apt knows no kernel in is a bad argument: exit 2, before anything is written
+	check_exit "guest --kernel debian:nosuch: exit 2" 2 "$WCBENCH" guest --arch "$(uname -m)" --accel tcg \
+		--device ivshmem:1M --out "$TMPROOT/nosuch" --kernel debian:nosuch
+	grep -q "apt knows no linux-image-$HOSTDA in suite nosuch" "$TMPROOT/check.out" && [ ! -e "$TMPROOT/nosuch" ] &&
+		pass "guest --kernel debian:nosuch: the message names the suite, nothing written" ||
+		fail "guest --kernel debian:nosuch: message" "$(head -1 "$TMPROOT/check.out")$([ -e "$TMPROOT/nosuch" ] && echo "; $TMPROOT/nosuch was created")"
+fi
+check_exit "guest/setup.sh --kernel without debian:: exit 2" 2 "$TOP/guest/setup.sh" --kernel bookworm --check
+check_exit "guest/setup.sh --kernel debian:Bad: exit 2" 2 "$TOP/guest/setup.sh" --kernel debian:Bad --check
+# each suite has its own cache directory; the release's own stays where the default kernel always was
+got=$(WCBENCH_CACHE=$TMPROOT/c bash -c '. "$1/guest/lib.sh"; kernel_cache aarch64 "$(release_codename)"; kernel_cache aarch64; kernel_cache aarch64 some-backports' _ "$TOP" | paste -sd' ')
+want="$TMPROOT/c/guest/aarch64 $TMPROOT/c/guest/aarch64 $TMPROOT/c/guest/aarch64/suites/some-backports"
+[ "$got" = "$want" ] && pass "guest: kernel cache per suite (the release's own in <arch>/, others in <arch>/suites/SUITE)" ||
+	fail "guest: kernel cache per suite" "got $got, want $want"
+WCBENCH_CACHE=$TMPROOT/c "$TOP/guest/setup.sh" --arch aarch64 --kernel debian:some-backports --check > "$TMPROOT/check.out" 2>&1
+rc=$?
+[ $rc = 1 ] && grep -q "no guest kernel for aarch64 (debian:some-backports) in $TMPROOT/c/guest/aarch64/suites/some-backports" "$TMPROOT/check.out" &&
+	pass "guest/setup.sh --check of an absent suite: exit 1, naming its directory" ||
+	fail "guest/setup.sh --check of an absent suite" "exit $rc: $(head -1 "$TMPROOT/check.out")"
 
 runnable=
 for a in $ARCHS; do
