@@ -54,7 +54,9 @@ struct vm_mailbox {
 	uint64_t magic;          /* VM_MAGIC, set by the VMM */
 	uint32_t abi;            /* VM_ABI_VERSION */
 	uint32_t cmd;            /* enum vm_cmd */
-	/* aarch64: the system registers the payload's entry loads before it turns the MMU on */
+	/* the stage-1 registers the VMM computed: aarch64 MAIR_EL1, TCR_EL1, TTBR0_EL1, SCTLR_EL1,
+	 * which the payload's entry loads before it turns the MMU on; x86_64 mair = IA32_PAT and
+	 * ttbr0 = CR3, which the VMM itself loads into the vCPU */
 	uint64_t mair, tcr, ttbr0, sctlr;
 	/* VM_CMD_ROUND: a struct store_job in guest addresses, the kernel as an index into
 	 * store_kernels[] (the payload links the same table) */
