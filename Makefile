@@ -85,7 +85,7 @@ $(BUILD)/payload/%.o: %
 	@mkdir -p $(dir $@)
 	$(CC) $(PAYLOAD_CFLAGS) -MMD -MP -c -o $@ $<
 $(BUILD)/payload.elf: $(PAYLOAD_OBJ) $(PAYLOAD_DIR)/payload.ld
-	$(CC) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-T,$(PAYLOAD_DIR)/payload.ld -o $@ $(PAYLOAD_OBJ) -lgcc
+	$(CC) -nostdlib -static -Wl,--build-id=none -Wl,-T,$(PAYLOAD_DIR)/payload.ld -o $@ $(PAYLOAD_OBJ) -lgcc
 $(BUILD)/payload.bin: $(BUILD)/payload.elf
 	$(OBJCOPY) -O binary $< $@
 $(BUILD)/bench/vm/payload/blob.o: $(BUILD)/payload.bin

@@ -471,7 +471,14 @@ static void predict(struct check_facts *f)
 /* A device target as a guest of this machine would see it: mapped into wcbench's microVM with a
  * Normal-NC stage 1 (where /dev/kvm can run it and the arch has the probe), and what this
  * kernel's KVM rules say of such a memslot. */
-static void microvm_view(struct checked *ct, const char *kvm_err, const volatile int *stop)
+/* Whether /dev/kvm runs wcbench's microVM: its trial VM is made when the first device target
+ * needs it, once per check. */
+struct kvm_trial {
+	bool tried;
+	char err[VM_ERR_LEN]; /* why it cannot, or "" */
+};
+
+static void microvm_view(struct checked *ct, struct kvm_trial *kvm, const volatile int *stop)
 {
 	struct check_facts *f = &ct->f;
 	struct utsname u;
@@ -479,12 +486,16 @@ static void microvm_view(struct checked *ct, const char *kvm_err, const volatile
 		snprintf(f->microvm.kernel, sizeof f->microvm.kernel, "%s", u.release);
 	const struct stage1_type *nc = stage1_find("normal-nc");
 	char why[200];
-	if (kvm_err[0]) {
-		snprintf(f->microvm.how, sizeof f->microvm.how, "not run: %s", kvm_err);
-		return;
-	}
 	if (!nc || !memtype_probe_available()) {
 		snprintf(f->microvm.how, sizeof f->microvm.how, "not run: this arch has no microVM probe");
+		return;
+	}
+	if (!kvm->tried) {
+		kvm->tried = true;
+		vm_kvm_usable(kvm->err); /* leaves err empty when it can */
+	}
+	if (kvm->err[0]) {
+		snprintf(f->microvm.how, sizeof f->microvm.how, "not run: %s", kvm->err);
 		return;
 	}
 	if (microvm_window_ok(&ct->t, why, sizeof why)) {
@@ -568,9 +579,7 @@ int cmd_check(int argc, char **argv)
 
 	struct platform pf;
 	platform_detect(&pf);
-	char kvm_err[VM_ERR_LEN] = ""; /* why wcbench's microVM cannot run here, or "" */
-	if (!o.no_microvm && vm_kvm_usable(kvm_err) == 0)
-		kvm_err[0] = '\0';
+	struct kvm_trial kvm = { .tried = false };
 	if (o.env)
 		platform_state_env(&pf, o.env);
 	if (o.host_kernel)
@@ -659,7 +668,7 @@ int cmd_check(int argc, char **argv)
 				goto out;
 			}
 			if (f->device[0] && !o.no_microvm)
-				microvm_view(ct, kvm_err, &check_stop);
+				microvm_view(ct, &kvm, &check_stop);
 			uint64_t t1 = mono_raw_ns();
 			secs_map += (double)(t1 - t0) / 1e9;
 			measure_target(&x, ct, &ck);

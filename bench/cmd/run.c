@@ -217,18 +217,18 @@ static int run_begin_view(void *ctx, const struct run_options *o, const char *di
 	} else {
 		memtype_probe(t, &p);
 	}
-	return view_columns_report("run", dir, t, &p, MEMCLASS_UNKNOWN, tty, vc, err, errlen);
+	return view_columns_report("run", dir, t->spec, &p, MEMCLASS_UNKNOWN, tty, vc, err, errlen);
 }
 
-int view_columns_report(const char *cmd, const char *dir, const struct target *t,
+int view_columns_report(const char *cmd, const char *dir, const char *spec,
 			const struct memtype_probe *p, enum memclass stage2, bool tty,
 			struct view_columns *vc, char *err, size_t errlen)
 {
 	snprintf(vc->effective, sizeof vc->effective, "%s", memclass_name(p->effective));
 	snprintf(vc->stage2, sizeof vc->stage2, "%s", memclass_name(stage2));
 	fprintf(stderr, "%swcbench %s: %s: memtype_effective %s: %s\n", tty ? "\r\033[K" : "", cmd,
-		t->spec, vc->effective[0] ? vc->effective : "not decided", p->how);
-	return metadata_add_memtype_probe(dir, t->spec, vc->effective, p->how, err, errlen);
+		spec, vc->effective[0] ? vc->effective : "not decided", p->how);
+	return metadata_add_memtype_probe(dir, spec, vc->effective, p->how, err, errlen);
 }
 
 static int run_measure(void *ctx, struct target *t, unsigned view, const struct case_spec *cs,

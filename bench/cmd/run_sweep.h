@@ -48,8 +48,9 @@ struct sweep_hooks {
 /* argv[0] is the command's name. Returns the exit code. */
 int run_sweep(int argc, char **argv, const struct sweep_hooks *h);
 
-/* A view's probe result into vc, onto stderr, and into metadata.json's memtype_probes. */
-int view_columns_report(const char *cmd, const char *dir, const struct target *t,
+/* A view's probe result into vc, onto stderr, and into metadata.json's memtype_probes under the
+ * name spec (the target's, and for vm its stage-1 type). */
+int view_columns_report(const char *cmd, const char *dir, const char *spec,
 			const struct memtype_probe *p, enum memclass stage2, bool tty,
 			struct view_columns *vc, char *err, size_t errlen);
 #endif

@@ -65,11 +65,9 @@ static int vm_begin_view(void *ctx, const struct run_options *o, const char *dir
 	} else {
 		microvm_probe(&c->mv, &p, &stage2);
 	}
-	char spec[sizeof t->spec + 24];
+	char spec[sizeof t->spec + 24]; /* memtype_probes: one entry per target and stage 1 */
 	snprintf(spec, sizeof spec, "%s stage1=%s", t->spec, c->s1[v]->name);
-	struct target named = *t; /* metadata's memtype_probes: one entry per target and stage 1 */
-	snprintf(named.spec, sizeof named.spec, "%s", spec);
-	return view_columns_report("vm", dir, &named, &p, stage2, tty, vc, err, errlen);
+	return view_columns_report("vm", dir, spec, &p, stage2, tty, vc, err, errlen);
 }
 
 static void vm_view_row(void *ctx, const struct target *t, unsigned v, struct row *row)

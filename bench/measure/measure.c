@@ -533,8 +533,14 @@ out:
 int measure_case_with(struct target *t, const struct case_spec *cs, const struct case_runner *run,
 		      struct case_result *r)
 {
-	if (case_begin(t, cs, r))
-		sample_case(t, cs, run, r);
+	if (!case_begin(t, cs, r))
+		return 0;
+	if (run->max_threads && cs->threads > run->max_threads) {
+		r->status = STATUS_UNSUPPORTED;
+		set_reason(r, "%s", run->threads_why ? run->threads_why : "more threads than the runner has");
+		return 0;
+	}
+	sample_case(t, cs, run, r);
 	return 0;
 }
 

@@ -78,6 +78,10 @@ struct case_runner {
 	void (*rewind)(void *ctx);
 	/* The clock the rounds are timed with: calibration makes samples >= 1000x both. */
 	double resolution_ns, cost_ns;
+	/* The most threads the runner has (0: as many as a case asks); a case wanting more is
+	 * unsupported, with threads_why as its reason. */
+	unsigned max_threads;
+	const char *threads_why;
 };
 
 /* Sample one case with a runner whose thread i cycles through part i of the window (parts of

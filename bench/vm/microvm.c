@@ -7,6 +7,10 @@
 #include "core/timer.h"
 #include "vm/microvm.h"
 
+_Static_assert((int)VM_DRAIN_NONE == (int)DRAIN_NONE && (int)VM_DRAIN_FENCE == (int)DRAIN_FENCE &&
+		       (int)VM_DRAIN_READBACK == (int)DRAIN_READBACK,
+	       "abi.h's vm_drain spells measure's drain_mode");
+
 /* A VM that does not start within this is not going to (TCG nested guests start in ~0.1 s). */
 #define VM_START_MS 5000
 
@@ -54,23 +58,6 @@ static int ensure_vm(struct microvm *mv, char *err)
 	return rc;
 }
 
-/* What stopped the VM, in one line: the payload's exception decoded, or the exit. */
-static void describe_stop(struct microvm *mv, const struct vm_exit *x, char *buf, size_t n,
-			  bool *alignment)
-{
-	*alignment = false;
-	if (x->stop == VM_STOP_REPORT && x->value == VM_REPORT_EXCEPTION) {
-		char e[200];
-		*alignment = vm_arch_exception(mv->vm.mb, e, sizeof e);
-		snprintf(buf, n, "the payload took an exception: %s", e);
-	} else if (x->stop == VM_STOP_REPORT) {
-		snprintf(buf, n, "the payload reported 0x%llx, not done (a command it did not understand)",
-			 (unsigned long long)x->value);
-	} else {
-		snprintf(buf, n, "%s", x->why);
-	}
-}
-
 int microvm_probe(struct microvm *mv, struct memtype_probe *p, enum memclass *stage2)
 {
 	memset(p, 0, sizeof *p);
@@ -97,7 +84,7 @@ int microvm_probe(struct microvm *mv, struct memtype_probe *p, enum memclass *st
 	p->probed = true;
 	char what[240];
 	bool alignment;
-	describe_stop(mv, &x, what, sizeof what, &alignment);
+	vm_exit_describe(&mv->vm, &x, what, sizeof what, &alignment);
 	const char *s1 = mv->s1->memtype;
 	if (x.stop == VM_STOP_REPORT && x.value == VM_REPORT_DONE) {
 		if (mv->s1->device) {
@@ -154,9 +141,7 @@ static bool vm_round(void *ctx, uint64_t bursts, double *ns, struct case_result 
 	mb->kernel = (uint32_t)(cs->kernel - store_kernels);
 	mb->barrier = cs->barrier->id;
 	mb->every = cs->every;
-	mb->drain = cs->drain == DRAIN_READBACK ? VM_DRAIN_READBACK
-		    : cs->drain == DRAIN_FENCE  ? VM_DRAIN_FENCE
-						: VM_DRAIN_NONE;
+	mb->drain = cs->drain;
 	memcpy(mb->pattern, store_pattern, sizeof mb->pattern);
 	/* a round lasts about min_sample_s; anything near the whole budget is a hang */
 	unsigned limit_ms = (unsigned)(cs->budget_s * 2000) + 2000;
@@ -170,7 +155,7 @@ static bool vm_round(void *ctx, uint64_t bursts, double *ns, struct case_result 
 	}
 	char what[240];
 	bool alignment;
-	describe_stop(mv, &x, what, sizeof what, &alignment);
+	vm_exit_describe(&mv->vm, &x, what, sizeof what, &alignment);
 	if (x.stop == VM_STOP_INTERRUPTED) {
 		r->status = STATUS_ERROR;
 		snprintf(r->reason, sizeof r->reason, "interrupted");
@@ -192,13 +177,6 @@ static void vm_rewind(void *ctx)
 
 int microvm_measure(struct microvm *mv, const struct case_spec *cs, struct case_result *r)
 {
-	if (cs->threads != 1) {
-		memset(r, 0, sizeof *r);
-		r->status = STATUS_UNSUPPORTED;
-		snprintf(r->reason, sizeof r->reason, "the microVM has one vCPU: --threads 1 only");
-		snprintf(r->verify, sizeof r->verify, "off");
-		return 0;
-	}
 	const struct timer_info *ti = timer_init();
 	mv->cs = cs;
 	mv->start = 0;
@@ -209,6 +187,8 @@ int microvm_measure(struct microvm *mv, const struct case_spec *cs, struct case_
 		.rewind = vm_rewind,
 		.resolution_ns = ti->resolution_ns,
 		.cost_ns = ti->cost_ns,
+		.max_threads = 1,
+		.threads_why = "the microVM has one vCPU: --threads 1 only",
 	};
 	return measure_case_with(mv->t, cs, &run, r);
 }

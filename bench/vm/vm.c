@@ -101,8 +101,10 @@ int vm_kvm_usable(char *err)
 	struct vm vm;
 	char why[VM_ERR_LEN];
 	int rc = vm_create(&vm, &stage1_types[0], scratch, page, VM_TRIAL_MS, NULL, why);
-	if (rc == 0)
+	if (rc == 0) {
 		vm_destroy(&vm);
+		err[0] = '\0';
+	}
 	else if (rc == -ENOENT || rc == -EACCES || rc == -EPERM)
 		snprintf(err, VM_ERR_LEN, "%s", why);
 	else
@@ -250,6 +252,22 @@ int vm_run(struct vm *vm, unsigned timeout_ms, struct vm_exit *x)
 	return 0;
 }
 
+void vm_exit_describe(const struct vm *vm, const struct vm_exit *x, char *buf, size_t n,
+		      bool *alignment)
+{
+	*alignment = false;
+	if (x->stop == VM_STOP_REPORT && x->value == VM_REPORT_EXCEPTION) {
+		char e[200];
+		*alignment = vm_arch_exception(vm->mb, e, sizeof e);
+		snprintf(buf, n, "the payload took an exception: %s", e);
+	} else if (x->stop == VM_STOP_REPORT) {
+		snprintf(buf, n, "the payload reported 0x%llx (a command it did not understand, or not "
+			 "the report expected)", (unsigned long long)x->value);
+	} else {
+		snprintf(buf, n, "%s", x->why);
+	}
+}
+
 int vm_command(struct vm *vm, enum vm_cmd cmd, unsigned timeout_ms, struct vm_exit *x)
 {
 	vm->mb->cmd = cmd;
@@ -361,21 +379,15 @@ int vm_create(struct vm *vm, const struct stage1_type *s1, uint8_t *window, size
 	vm_run(vm, timeout_ms, &x);
 	if (x.stop == VM_STOP_REPORT && x.value == VM_REPORT_READY)
 		return 0;
-	rc = -EIO;
-	if (x.stop == VM_STOP_REPORT && x.value == VM_REPORT_EXCEPTION) {
-		char e[160];
-		vm_arch_exception(vm->mb, e, sizeof e);
-		snprintf(err, VM_ERR_LEN, "the payload faulted while starting: %s", e);
-	} else if (x.stop == VM_STOP_TIMEOUT) {
-		rc = -ETIMEDOUT;
+	rc = x.stop == VM_STOP_TIMEOUT ? -ETIMEDOUT : x.stop == VM_STOP_INTERRUPTED ? -EINTR : -EIO;
+	if (x.stop == VM_STOP_TIMEOUT) {
 		snprintf(err, VM_ERR_LEN, "KVM ran the payload for %u ms without a word from it: a "
 			 "paravirtual or restricted KVM that cannot run it?", timeout_ms);
-	} else if (x.stop == VM_STOP_INTERRUPTED) {
-		rc = -EINTR;
-		snprintf(err, VM_ERR_LEN, "interrupted");
 	} else {
-		snprintf(err, VM_ERR_LEN, "the payload did not start: %s",
-			 x.stop == VM_STOP_REPORT ? "it reported something else than ready" : x.why);
+		char what[200];
+		bool alignment;
+		vm_exit_describe(vm, &x, what, sizeof what, &alignment);
+		snprintf(err, VM_ERR_LEN, "the payload did not start: %s", what);
 	}
 fail:
 	vm_destroy(vm);

@@ -58,7 +58,8 @@ struct vm {
 	bool faulted;               /* an exception or EFAULT happened: do not run it again */
 };
 
-/* Can this host run the payload? 0, or -errno with one line in err naming the cause: no
+/* Can this host run the payload? A trial VM over one anonymous page, run to the payload's ready
+ * (bounded in time). 0 with err empty, or -errno with one line in err naming the cause: no
  * /dev/kvm, no permission, an API version other than 12, KVM without what the payload needs
  * (arm64: KVM_ARM_PREFERRED_TARGET; x86_64: user memory, a usable vCPU). */
 int vm_kvm_usable(char *err);
@@ -73,6 +74,12 @@ int vm_create(struct vm *vm, const struct stage1_type *s1, uint8_t *window, size
  * VM_REPORT_EXCEPTION, EFAULT and a timeout leave vm->faulted set. 0, or -errno when KVM_RUN
  * could not be called at all (x->why says why). */
 int vm_run(struct vm *vm, unsigned timeout_ms, struct vm_exit *x);
+
+/* How a run of the vCPU that did not end in the report wanted ended, in one line: the payload's
+ * exception decoded (vm_arch_exception; *alignment set when it is the Device alignment fault),
+ * another report, or the exit's why. */
+void vm_exit_describe(const struct vm *vm, const struct vm_exit *x, char *buf, size_t n,
+		      bool *alignment);
 
 /* Tell the payload to do mb->cmd (set by the caller) and wait for its report. */
 int vm_command(struct vm *vm, enum vm_cmd cmd, unsigned timeout_ms, struct vm_exit *x);
