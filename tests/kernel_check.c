@@ -143,7 +143,7 @@ static void check_fault_row(void)
 	struct case_spec cs = {
 		.kernel = kernel_find("c_8"), .barrier = barrier_find("none"), .every = EVERY_64,
 		.burst = 64, .threads = 1, .cpus = { 0 }, .drain = DRAIN_FENCE, .budget_s = 0.05,
-		.min_sample_s = 0.0001, .min_samples = 3, .max_samples = 10, .cv_target = 0.01,
+		.min_sample_s = 0.0001, .min_samples = 3, .max_samples = 10, .precision = 0.01,
 	};
 	int allowed[PLACE_MAX_CPUS];
 	if (place_allowed(allowed, PLACE_MAX_CPUS) > 0)

@@ -374,7 +374,7 @@ static void time_case(struct check_ctx *x, struct target *t, const struct store_
 		.kernel = k, .barrier = b, .every = EVERY_BURST, .burst = burst, .threads = 1,
 		.drain = DRAIN_READBACK, .budget_s = x->sampling.budget_s,
 		.min_sample_s = x->sampling.min_sample_s, .min_samples = x->sampling.min_samples,
-		.max_samples = x->sampling.max_samples, .cv_target = x->sampling.cv_target,
+		.max_samples = x->sampling.max_samples, .precision = x->sampling.precision,
 		.stop = &check_stop,
 	};
 	struct case_result *res = calloc(1, sizeof *res);
@@ -607,7 +607,7 @@ int cmd_check(int argc, char **argv)
 	struct resume_option ropts[] = { { .name = "env", .value = env } };
 	struct run_metadata md = {
 		.run_id = run_id, .env = env, .machine = &m, .budget_s = smp.budget_s,
-		.min_sample_s = smp.min_sample_s, .cv_target = smp.cv_target,
+		.min_sample_s = smp.min_sample_s, .precision = smp.precision,
 		.min_samples = smp.min_samples, .max_samples = smp.max_samples,
 		.options = ropts, .noptions = 1, .argc = argc, .argv = argv, .probe = true,
 	};

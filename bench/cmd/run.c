@@ -326,7 +326,7 @@ int run_sweep(int argc, char **argv, const struct sweep_hooks *h)
 	rt.opts[5] = h->resume_extra;
 	struct run_metadata md = {
 		.run_id = run_id, .env = o->env, .machine = &m, .budget_s = o->time_s,
-		.min_sample_s = o->min_sample_s, .cv_target = o->cv_target,
+		.min_sample_s = o->min_sample_s, .precision = o->precision,
 		.min_samples = o->min_samples, .max_samples = o->max_samples,
 		.options = rt.opts, .noptions = sizeof rt.opts / sizeof rt.opts[0] - !h->resume_extra.name,
 		.argc = argc, .argv = argv, .probe = o->probe || h->probes,
@@ -419,7 +419,8 @@ int run_sweep(int argc, char **argv, const struct sweep_hooks *h)
 					.min_sample_s = o->min_sample_s,
 					.min_samples = o->min_samples,
 					.max_samples = o->max_samples,
-					.cv_target = o->cv_target,
+					.precision = o->precision,
+					.latency = o->latency,
 					.stop = &stop_signal,
 				};
 				memcpy(cs.cpus, o->cpus, sizeof cs.cpus);

@@ -176,7 +176,7 @@ static int parse_uint(const char *v, unsigned lo, unsigned hi, unsigned *out)
 /* What the parsers fill: the options, and the values whose defaults depend on --quick. */
 struct option_state {
 	struct run_options *o;
-	double time_s, cv, sample_ms;    /* < 0: not given */
+	double time_s, precision, sample_ms;    /* < 0: not given */
 	unsigned min_samples, max_samples; /* 0: not given */
 };
 
@@ -269,10 +269,35 @@ static int opt_max_samples(struct option_state *st, const char *v, char *err, si
 	return 0;
 }
 
-static int opt_cv(struct option_state *st, const char *v, char *err, size_t n)
+static int opt_precision(struct option_state *st, const char *v, char *err, size_t n)
 {
-	if (parse_double(v, 0.0001, 1, &st->cv))
-		return fail(err, n, "--cv: '%s' must be a fraction from 0.0001 to 1", v);
+	char buf[32];
+	size_t l = strlen(v);
+	bool pct = l && v[l - 1] == '%';
+	if (l >= sizeof buf)
+		return fail(err, n, "--precision: '%s' is too long", v);
+	memcpy(buf, v, l + 1);
+	if (pct)
+		buf[l - 1] = '\0';
+	double d;
+	if (parse_double(buf, pct ? 0.01 : 0.0001, pct ? 100 : 1, &d))
+		return fail(err, n, "--precision: '%s' must be a percentage from 0.01%% to 100%% (1%%) or a "
+			    "fraction from 0.0001 to 1 (0.01)", v);
+	st->precision = pct ? d / 100 : d;
+	return 0;
+}
+
+static int opt_latency(struct option_state *st, const char *v, char *err, size_t n)
+{
+	(void)v, (void)err, (void)n;
+	st->o->latency = true;
+	return 0;
+}
+
+static int opt_full(struct option_state *st, const char *v, char *err, size_t n)
+{
+	(void)v, (void)err, (void)n;
+	st->o->full = true;
 	return 0;
 }
 
@@ -398,13 +423,28 @@ const struct run_option run_option_table[] = {
 	  .help = "samples before the stop rule may end a case (default 10)" },
 	{ .name = "max-samples", .arg = "N", .group = GROUP_SAMPLING, .parse = opt_max_samples,
 	  .help = "most samples per case (default 1000)" },
-	{ .name = "cv", .arg = "FRACTION", .group = GROUP_SAMPLING, .parse = opt_cv,
-	  .help = "stop once (p90-p10)/median <= 2 x FRACTION (default 0.01)" },
+	{ .name = "precision", .arg = "PCT", .group = GROUP_SAMPLING, .parse = opt_precision,
+	  .help = "stop a case once the median's 95% confidence interval (from\n"
+		  "order statistics: no distribution assumed) lies within +-PCT of\n"
+		  "the median (default 1%; 0.01 means the same). The interval is in\n"
+		  "the ns_per_burst_ci_lo/_hi columns; a case the budget ends first\n"
+		  "says how well its median is known in its reason" },
+	{ .name = "latency", .group = GROUP_SAMPLING, .parse = opt_latency,
+	  .help = "latency mode: time every burst alone with its drain (a doorbell:\n"
+		  "one 64-byte descriptor and a fence), thousands per case: p50, p90,\n"
+		  "p99, p99.9 and max ns per burst in the latency_* columns, rows of\n"
+		  "mode latency, and latency_cdf plots. The timer's own cost is\n"
+		  "measured beside it (latency_timer_ns), not subtracted" },
 	{ .name = "sample-ms", .arg = "MS", .group = GROUP_SAMPLING, .parse = opt_sample_ms,
 	  .help = "shortest sample (default 1; also >= 1000 x timer resolution)" },
 	{ .name = "quick", .letter = 'q', .group = GROUP_SAMPLING, .parse = opt_quick,
 	  .help = "short preset for smoke runs: sizes 64,4K,64K, 16 MiB RAM window,\n"
 		  "0.05 s per case, 5 samples of >= 0.2 ms" },
+	{ .name = "full", .group = GROUP_SWEEP, .parse = opt_full,
+	  .help = "every case this machine offers on the target: all kernels and\n"
+		  "barriers, every barrier placement, sizes 64 B to 1 MiB, 1 thread\n"
+		  "and one per CPU, every drain; sampled shorter (see FULL below).\n"
+		  "Lists given beside it narrow it" },
 	{ .name = "verify", .letter = 'V', .group = GROUP_SAMPLING, .parse = opt_verify,
 	  .help = "after each case, fill the window, store one pass and check every\n"
 		  "byte, and that nothing beside it changed (RAM and files: 4 KiB each\n"
@@ -570,7 +610,7 @@ int options_parse(int argc, char **argv, struct run_options *o, char *err, size_
 {
 	memset(o, 0, sizeof *o);
 	o->env = "host";
-	struct option_state st = { .o = o, .time_s = -1, .cv = -1, .sample_ms = -1 };
+	struct option_state st = { .o = o, .time_s = -1, .precision = -1, .sample_ms = -1 };
 	/* getopt's tables, from the option table */
 	struct option longs[sizeof run_option_table / sizeof run_option_table[0] + 1];
 	char shorts[2 * sizeof run_option_table / sizeof run_option_table[0] + 2] = ":";
@@ -620,7 +660,7 @@ int options_parse(int argc, char **argv, struct run_options *o, char *err, size_
 		return fail(err, n, "unexpected argument '%s' (see: wcbench run --help)", argv[optind]);
 	if (o->resume && !o->out)
 		return fail(err, n, "--resume needs --out DIR: the run to continue");
-	double time_s = st.time_s, cv = st.cv, sample_ms = st.sample_ms;
+	double time_s = st.time_s, precision = st.precision, sample_ms = st.sample_ms;
 	unsigned min_samples = st.min_samples, max_samples = st.max_samples;
 
 	/* Defaults; --quick is a short preset for smoke runs. */
@@ -651,7 +691,7 @@ int options_parse(int argc, char **argv, struct run_options *o, char *err, size_
 	o->max_samples = max_samples ? max_samples : d->max_samples;
 	if (o->max_samples < o->min_samples)
 		return fail(err, n, "--max-samples %u is below --min-samples %u", o->max_samples, o->min_samples);
-	o->cv_target = cv > 0 ? cv : d->cv_target;
+	o->precision = precision > 0 ? precision : d->precision;
 
 	/* Threads need CPUs: explicit ones, or the allowed set. */
 	unsigned max_threads = 0;

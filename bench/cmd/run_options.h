@@ -43,7 +43,9 @@ struct run_options {
 	double time_s;               /* per-case budget */
 	double min_sample_s;
 	unsigned min_samples, max_samples;
-	double cv_target;
+	double precision;            /* --precision: the stop rule's (measure/stop_rule.h) */
+	bool latency;                /* --latency: every burst timed alone (mode latency) */
+	bool full;                   /* --full: every case this machine offers */
 	const char *out;             /* NULL: results/<run_id> */
 	const char *env;             /* host (default) or guest */
 };

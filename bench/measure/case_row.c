@@ -22,6 +22,9 @@ void case_row_fill_case(struct row *row, const char *env, const char *run_id, co
 {
 	const struct timer_info *ti = timer_init();
 	memset(row, 0, sizeof *row);
+	for (size_t i = 0; i < schema_column_count; i++) /* not measured: empty in the CSV */
+		if (schema_columns[i].type == COL_DOUBLE)
+			*(double *)((char *)row + schema_columns[i].offset) = NAN;
 	snprintf(row->run_id, sizeof row->run_id, "%s", run_id);
 	snprintf(row->env, sizeof row->env, "%s", env);
 	snprintf(row->arch, sizeof row->arch, "%s", m->arch);
@@ -42,6 +45,7 @@ void case_row_fill_case(struct row *row, const char *env, const char *run_id, co
 	row->threads = cs->threads;
 	join_ints(row->cpus, sizeof row->cpus, cs->cpus, cs->threads);
 	snprintf(row->drain, sizeof row->drain, "%s", drain_name(cs->drain));
+	snprintf(row->mode, sizeof row->mode, "%s", cs->latency ? "latency" : "throughput");
 	snprintf(row->timer, sizeof row->timer, "%s", ti->name);
 	row->timer_ns = ti->cost_ns;
 }
@@ -65,6 +69,14 @@ void case_row_fill(struct row *row, const char *env, const char *run_id, const s
 	row->ns_per_burst_p10 = res->ns.p10;
 	row->ns_per_burst_p90 = res->ns.p90;
 	row->ns_per_burst_min = res->ns.min;
+	row->ns_per_burst_ci_lo = res->samples ? res->ns.ci_lo : NAN;
+	row->ns_per_burst_ci_hi = res->samples ? res->ns.ci_hi : NAN;
+	row->latency_ns_p50 = res->lat.p50;
+	row->latency_ns_p90 = res->lat.p90;
+	row->latency_ns_p99 = res->lat.p99;
+	row->latency_ns_p999 = res->lat.p999;
+	row->latency_ns_max = res->lat.max;
+	row->latency_timer_ns = res->lat.timer_ns;
 	row->gb_per_s_median = res->gbps_median;
 	row->gb_per_s_p10 = res->gbps_p10;
 	row->gb_per_s_p90 = res->gbps_p90;
@@ -82,6 +94,8 @@ void case_result_unmapped(struct case_result *res, const struct case_spec *cs, i
 	snprintf(res->reason, sizeof res->reason, "%s", map_err);
 	snprintf(res->verify, sizeof res->verify, "off");
 	res->ns.median = res->ns.p10 = res->ns.p90 = res->ns.min = NAN;
+	res->ns.ci_lo = res->ns.ci_hi = NAN;
+	res->lat = (struct latency_summary){ NAN, NAN, NAN, NAN, NAN, NAN };
 	res->gbps_median = res->gbps_p10 = res->gbps_p90 = NAN;
 	for (unsigned k = 0; k < cs->threads; k++)
 		place_describe(cs->cpus[k], &res->place[k]);

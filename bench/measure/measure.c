@@ -13,10 +13,10 @@
 #define GUARD_CHECK 4096UL
 
 const struct sampling sampling_default = {
-	.budget_s = 0.5, .min_sample_s = 0.001, .cv_target = 0.01, .min_samples = 10, .max_samples = 1000,
+	.budget_s = 0.5, .min_sample_s = 0.001, .precision = 0.01, .min_samples = 10, .max_samples = 1000,
 };
 const struct sampling sampling_quick = {
-	.budget_s = 0.05, .min_sample_s = 0.0002, .cv_target = 0.01, .min_samples = 5, .max_samples = 1000,
+	.budget_s = 0.05, .min_sample_s = 0.0002, .precision = 0.01, .min_samples = 5, .max_samples = 1000,
 };
 
 const char *const every_names[3] = { [EVERY_64] = "64", [EVERY_BURST] = "burst",
@@ -398,7 +398,8 @@ static bool case_begin(const struct target *t, const struct case_spec *cs, struc
 	memset(r, 0, sizeof *r);
 	r->ns.median = r->ns.p10 = r->ns.p90 = r->ns.min = NAN;
 	r->gbps_median = r->gbps_p10 = r->gbps_p90 = NAN;
-	r->ns.cv = NAN;
+	r->ns.cv = r->ns.ci_lo = r->ns.ci_hi = NAN;
+	r->lat = (struct latency_summary){ NAN, NAN, NAN, NAN, NAN, NAN };
 	snprintf(r->verify, sizeof r->verify, "off");
 	for (unsigned i = 0; i < cs->threads; i++)
 		place_describe(cs->cpus[i], &r->place[i]);
@@ -465,19 +466,19 @@ static void sample_case(struct target *t, const struct case_spec *cs, const stru
 		goto out;
 	r->bursts_per_sample = n;
 
-	/* Samples: until stable (at least min_samples), max_samples, or the budget is spent. */
+	/* Samples: until the stop rule (measure/stop_rule.h) says the median is known, or the
+	 * budget or max_samples ends the case. */
+	const struct stop_rule rule = { .precision = cs->precision, .min_samples = cs->min_samples,
+					.max_samples = cs->max_samples, .budget_ns = (double)budget_ns };
 	ns_per_burst = malloc(cs->max_samples * sizeof *ns_per_burst);
 	unsigned s = 0;
-	while (ns_per_burst && s < cs->max_samples) {
+	while (ns_per_burst && r->stopped == STOP_NOT_YET) {
 		if (!run_round(run, n, &ns, r))
 			goto out;
-		ns_per_burst[s++] = ns / (double)n;
+		sorted_insert(ns_per_burst, s++, ns / (double)n);
 		if (stop_requested(cs))
 			goto interrupted;
-		if (stats_stable(ns_per_burst, s, cs->min_samples, cs->cv_target))
-			break;
-		if (mono_raw_ns() - case_start >= budget_ns)
-			break;
+		r->stopped = stop_rule_check(&rule, ns_per_burst, s, (double)(mono_raw_ns() - case_start));
 	}
 	if (!ns_per_burst || s == 0) {
 		r->status = STATUS_ERROR;
@@ -490,6 +491,19 @@ static void sample_case(struct target *t, const struct case_spec *cs, const stru
 	r->gbps_median = bytes / r->ns.median;
 	r->gbps_p10 = bytes / r->ns.p90;
 	r->gbps_p90 = bytes / r->ns.p10;
+	if (r->stopped != STOP_PRECISION && s >= cs->min_samples) {
+		char d[64];
+		double hw = median_ci_rel_halfwidth(r->ns.median, r->ns.ci_lo, r->ns.ci_hi);
+		if (isinf(hw))
+			snprintf(d, sizeof d, "%s", "unknown");
+		else
+			snprintf(d, sizeof d, "+-%.2g%%", 100 * hw);
+		char both[160];
+		snprintf(both, sizeof both, "%s before the median was known to +-%g%% (it is to %s)",
+			 r->stopped == STOP_BUDGET ? "time budget reached" : "--max-samples reached",
+			 100 * cs->precision, d);
+		set_reason(r, "%s", both);
+	}
 	if (s < cs->min_samples) {
 		char d[64];
 		snprintf(d, sizeof d, "%u of %u", s, cs->min_samples);
@@ -546,6 +560,8 @@ int measure_case_with(struct target *t, const struct case_spec *cs, const struct
 
 int measure_case(struct target *t, const struct case_spec *cs, struct case_result *r)
 {
+	if (cs->latency)
+		return measure_latency(t, cs, r);
 	if (!case_begin(t, cs, r))
 		return 0;
 	struct crew *c = calloc(1, sizeof *c);

@@ -10,6 +10,7 @@
 #include "core/place.h"
 #include "results/schema.h"
 #include "core/stats.h"
+#include "measure/stop_rule.h"
 #include "targets/target.h"
 
 enum drain_mode { DRAIN_NONE, DRAIN_FENCE, DRAIN_READBACK };
@@ -21,7 +22,7 @@ extern const char *const every_names[3];
  * the default, and quick (a smoke run, and any run under an emulator, where timing means
  * nothing). run and check both start from these. */
 struct sampling {
-	double budget_s, min_sample_s, cv_target;
+	double budget_s, min_sample_s, precision;
 	unsigned min_samples, max_samples;
 };
 extern const struct sampling sampling_default, sampling_quick;
@@ -39,11 +40,19 @@ struct case_spec {
 	double min_sample_s;     /* a sample lasts at least this long */
 	unsigned min_samples;    /* before the stop rule may end the case */
 	unsigned max_samples;
-	double cv_target;        /* stop once (p90-p10)/median <= 2 * cv_target */
+	double precision;        /* stop once the median's 95% interval is within +-precision (measure/stop_rule.h) */
+	bool latency;            /* latency mode: every burst timed alone with its drain (measure_latency) */
 	const volatile int *stop; /* when set and *stop becomes non-zero (a signal), the case ends
 				   * after the calibration round or sample under way (polled
 				   * between them and before verify), threads joined, with
 				   * interrupted set; NULL: never */
+};
+
+/* Latency mode: the bursts' own times, each burst timed alone with its drain. */
+struct latency_summary {
+	double p50, p90, p99, p999, max;  /* ns per burst */
+	double timer_ns;  /* median of the same timed region with no burst and no drain, taken between
+			   * the bursts: the timer's share of each figure, not subtracted from them */
 };
 
 struct case_result {
@@ -53,8 +62,10 @@ struct case_result {
 	unsigned samples;
 	uint64_t bursts_per_sample;  /* per thread */
 	size_t window_used;          /* bytes of the window the threads cycle through */
-	struct summary ns;           /* ns per burst */
+	struct summary ns;           /* ns per burst (ci_lo, ci_hi: the median's interval) */
 	double gbps_median, gbps_p10, gbps_p90;
+	enum stop_why stopped;       /* what ended the sampling */
+	struct latency_summary lat;  /* latency mode only; NAN otherwise */
 	char verify[16];
 	struct cpu_place place[64];
 };
@@ -99,4 +110,10 @@ size_t case_part_len(const struct target *t, const struct case_spec *c);
  * with the decoded signal as reason. A thread that cannot be started or pinned: status error.
  * Returns 0 (the result says how it went). */
 int measure_case(struct target *t, const struct case_spec *c, struct case_result *r);
+
+/* measure_case for a case_spec with latency set (measure_case calls it): per thread, single
+ * bursts each followed by the case's drain and timed alone, as many as the stop rule and the
+ * budget allow (up to max_samples); r->lat and r->ns from the bursts' times. Same contract as
+ * measure_case. */
+int measure_latency(struct target *t, const struct case_spec *c, struct case_result *r);
 #endif

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "core/stats.h"
+#include "measure/stop_rule.h"
 #include "core/place.h"
 #include "core/timer.h"
 #include "kernels.h"
@@ -101,9 +103,16 @@ int metadata_write(const char *dir, const struct run_metadata *md, char *err, si
 	fprintf(f, ",\n  \"pattern_hex\": \"");
 	for (int i = 0; i < PATTERN_BYTES; i++)
 		fprintf(f, "%02x", store_pattern[i]);
+	const struct stop_rule rule = { .precision = md->precision, .min_samples = md->min_samples,
+					.max_samples = md->max_samples, .budget_ns = md->budget_s * 1e9 };
+	char rule_text[400];
+	stop_rule_describe(&rule, rule_text, sizeof rule_text);
 	fprintf(f, "\",\n  \"sampling\": {\"budget_s\": %g, \"min_sample_s\": %g, \"min_samples\": %u, "
-		   "\"max_samples\": %u, \"stop_rule\": \"(p90-p10)/median <= %g\"}",
-		md->budget_s, md->min_sample_s, md->min_samples, md->max_samples, 2 * md->cv_target);
+		   "\"max_samples\": %u, \"precision\": %g, \"confidence\": %g, \"stop_rule\": ",
+		md->budget_s, md->min_sample_s, md->min_samples, md->max_samples, md->precision,
+		MEDIAN_CI_CONFIDENCE);
+	json_str(f, rule_text);
+	fprintf(f, "}");
 	/* the options a --resume must repeat (compared by metadata_check_resume) */
 	fprintf(f, ",\n  \"must_match_on_resume\": {");
 	for (size_t i = 0; i < md->noptions; i++) {

@@ -22,7 +22,7 @@ struct run_metadata {
 	const char *run_id;
 	const char *env;                  /* host or guest */
 	const struct machine *machine;
-	double budget_s, min_sample_s, cv_target;
+	double budget_s, min_sample_s, precision;
 	unsigned min_samples, max_samples;
 	const struct resume_option *options;
 	size_t noptions;

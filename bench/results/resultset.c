@@ -141,8 +141,14 @@ static int parse_row(const char *csv, size_t line, const char *const *cells, int
 	init_row(row);
 	for (size_t i = 0; i < schema_column_count; i++) {
 		char why[160];
-		/* a column added after the row's version stays empty, whatever the header holds */
-		if (at[i] < 0 || !column_in_version(&schema_columns[i], ver))
+		/* a column added after the row's version holds what such rows meant (its `earlier`
+		 * value) or stays empty, whatever the header holds */
+		if (!column_in_version(&schema_columns[i], ver)) {
+			if (schema_columns[i].earlier)
+				parse_field(&schema_columns[i], schema_columns[i].earlier, row, why, sizeof why);
+			continue;
+		}
+		if (at[i] < 0)
 			continue;
 		if (parse_field(&schema_columns[i], cells[at[i]], row, why, sizeof why)) {
 			snprintf(err, errlen, "%s: line %zu: column %s: %s", csv, line,
@@ -198,7 +204,9 @@ int rs_load(const char *path, const char *const *required, struct result_set *rs
 	}
 	if (!required)
 		for (size_t i = 0; i < schema_column_count; i++)
-			if ((schema_columns[i].key & KEY_CASE) && csv_col(&t, schema_columns[i].name) < 0) {
+			/* (a key column added later is missing from earlier versions' headers) */
+			if ((schema_columns[i].key & KEY_CASE) && !schema_columns[i].added_in &&
+			    csv_col(&t, schema_columns[i].name) < 0) {
 				snprintf(err, errlen, "%s: required column '%s' is missing from the header",
 					 csv, schema_columns[i].name);
 				rc = -EINVAL;

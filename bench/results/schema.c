@@ -16,8 +16,8 @@
 			.offset = offsetof(struct row, f), __VA_ARGS__ }
 #define U64(f, u, d, ...) { .name = #f, .unit = u, .desc = d, .type = COL_U64, \
 		       .offset = offsetof(struct row, f), __VA_ARGS__ }
-#define DBL(f, u, format, d) { .name = #f, .unit = u, .desc = d, .type = COL_DOUBLE, \
-			       .offset = offsetof(struct row, f), .fmt = format }
+#define DBL(f, u, format, d, ...) { .name = #f, .unit = u, .desc = d, .type = COL_DOUBLE, \
+			       .offset = offsetof(struct row, f), .fmt = format, __VA_ARGS__ }
 
 const struct column schema_columns[] = {
 	{ .name = "schema_version", .unit = "", .type = COL_SCHEMA_VERSION,
@@ -49,6 +49,8 @@ const struct column schema_columns[] = {
 	STR(nodes, "", "NUMA node of each thread's CPU"),
 	STR(packages, "", "package (socket) of each thread's CPU"),
 	STR(drain, "", "what the timed region waits for: none (stores issued), fence (left the core), readback (reached the target)", .key = KEY_CASE),
+	STR(mode, "", "throughput (bursts back to back, a sample timing many) or latency (run --latency: every burst timed alone with its drain); rows of versions before 4 read as throughput",
+	    .key = KEY_CASE, .added_in = 4, .earlier = "throughput"),
 	STR(timer, "", "timer used: tsc (RDTSCP), cntvct (CNTVCT_EL0), clock_gettime"),
 	DBL(timer_ns, "ns", "%.2f", "cost of one timer read (median of back-to-back reads)"),
 	UINT(samples, "", "timed samples taken"),
@@ -57,10 +59,22 @@ const struct column schema_columns[] = {
 	DBL(ns_per_burst_p10, "ns", "%.3f", "10th percentile of ns per burst"),
 	DBL(ns_per_burst_p90, "ns", "%.3f", "90th percentile of ns per burst"),
 	DBL(ns_per_burst_min, "ns", "%.3f", "fastest sample's ns per burst"),
+	DBL(ns_per_burst_ci_lo, "ns", "%.3f", "low end of the median's 95% confidence interval: an order statistic of the samples (distribution-free; empty below 6 samples)",
+	    .added_in = 4),
+	DBL(ns_per_burst_ci_hi, "ns", "%.3f", "high end of the median's 95% confidence interval (the stop rule ends a case once both ends are within --precision of the median)",
+	    .added_in = 4),
 	DBL(gb_per_s_median, "GB/s", "%.4f", "10^9 bytes per second, all threads, from the median sample"),
 	DBL(gb_per_s_p10, "GB/s", "%.4f", "GB/s of the p90 (slow) ns per burst"),
 	DBL(gb_per_s_p90, "GB/s", "%.4f", "GB/s of the p10 (fast) ns per burst"),
 	DBL(cv, "", "%.5f", "coefficient of variation of the samples (stddev / mean)"),
+	DBL(latency_ns_p50, "ns", "%.2f", "latency rows: median time of one burst with its drain, each burst timed alone (the timer's cost included)",
+	    .added_in = 4),
+	DBL(latency_ns_p90, "ns", "%.2f", "latency rows: 90th percentile of one burst's time", .added_in = 4),
+	DBL(latency_ns_p99, "ns", "%.2f", "latency rows: 99th percentile of one burst's time", .added_in = 4),
+	DBL(latency_ns_p999, "ns", "%.2f", "latency rows: 99.9th percentile of one burst's time", .added_in = 4),
+	DBL(latency_ns_max, "ns", "%.2f", "latency rows: the slowest burst", .added_in = 4),
+	DBL(latency_timer_ns, "ns", "%.2f", "latency rows: median of the same timed region holding no burst and no drain, taken between the bursts: the timer's share of every latency figure, not subtracted",
+	    .added_in = 4),
 	STR(verify, "", "off, ok, or mismatch (then status is error)"),
 	{ .name = "status", .unit = "", .type = COL_STATUS, .offset = offsetof(struct row, status),
 	  .desc = "ok, unsupported, fault (the kernel raised SIGBUS/SIGILL/SIGSEGV) or error" },

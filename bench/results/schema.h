@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 enum row_status { STATUS_OK, STATUS_UNSUPPORTED, STATUS_FAULT, STATUS_ERROR };
 
@@ -39,13 +39,17 @@ struct row {
 	char nodes[64];          /* NUMA node of each thread */
 	char packages[64];       /* package (socket) of each thread */
 	char drain[12];          /* none, fence, readback */
+	char mode[12];           /* throughput, latency */
 	char timer[16];          /* tsc, cntvct, clock_gettime */
 	double timer_ns;         /* cost of one timer read */
 	unsigned samples;
 	uint64_t bursts_per_sample;
 	double ns_per_burst_median, ns_per_burst_p10, ns_per_burst_p90, ns_per_burst_min;
+	double ns_per_burst_ci_lo, ns_per_burst_ci_hi; /* the median's 95% confidence interval */
 	double gb_per_s_median, gb_per_s_p10, gb_per_s_p90;
 	double cv;
+	double latency_ns_p50, latency_ns_p90, latency_ns_p99, latency_ns_p999, latency_ns_max;
+	double latency_timer_ns;
 	char verify[16];         /* off, ok, mismatch */
 	enum row_status status;
 	char reason[200];
@@ -63,6 +67,7 @@ struct column {
 	size_t size;             /* bytes of a COL_STR field (readers bound their copies by it) */
 	unsigned key;            /* KEY_CASE, KEY_MACHINE: which keys this column is part of */
 	unsigned added_in;       /* the schema version that added it; 0: there from version 1 */
+	const char *earlier;     /* what a row of a version before added_in reads here (NULL: empty) */
 };
 
 /* Key columns (results/keys.h builds the keys from these flags). */

@@ -6,6 +6,7 @@ int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	test_stats();
+	test_stop_rule();
 	test_options();
 	test_sweep();
 	test_schema();

@@ -28,7 +28,7 @@ static struct case_spec one_case(unsigned threads, double budget_s, bool verify)
 		.min_sample_s = 0.001,
 		.min_samples = 100000, /* never stable: only the budget or the stop flag ends it */
 		.max_samples = 100000,
-		.cv_target = 0.0001,
+		.precision = 0.0001,
 	};
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	for (unsigned i = 0; i < threads; i++)
@@ -149,7 +149,7 @@ static void crew_verifies(unsigned threads)
 	}
 	struct case_spec cs = one_case(threads, 0.1, true);
 	cs.min_samples = 3;
-	cs.cv_target = 0.5;
+	cs.precision = 0.5;
 	struct case_result *r = calloc(1, sizeof *r);
 	measure_case(&t, &cs, r);
 	size_t used = case_part_len(&t, &cs) * threads;
@@ -265,7 +265,7 @@ static struct case_spec fake_case(void)
 	cs.min_sample_s = 0.0001; /* 1e5 ns: less than the runner's cost asks for */
 	cs.min_samples = 7;
 	cs.max_samples = 1000;
-	cs.cv_target = 0.01;
+	cs.precision = 0.01;
 	return cs;
 }
 

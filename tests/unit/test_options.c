@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,7 +52,9 @@ static const struct option_example option_examples[] = {
 	{ .name = "time", .good = "0.1", .bad = "0", .needle = "--time" },
 	{ .name = "min-samples", .good = "3", .bad = "0", .needle = "--min-samples" },
 	{ .name = "max-samples", .good = "50", .bad = "0", .needle = "--max-samples" },
-	{ .name = "cv", .good = "0.05", .bad = "2", .needle = "--cv" },
+	{ .name = "precision", .good = "0.5%", .bad = "2", .needle = "--precision" },
+	{ .name = "latency" },
+	{ .name = "full" },
 	{ .name = "sample-ms", .good = "2", .bad = "-1", .needle = "--sample-ms" },
 	{ .name = "quick" },
 	{ .name = "verify" },
@@ -204,7 +207,13 @@ void test_options(void)
 	bad(ARGC("--min-samples", "0"), ARGV("--min-samples", "0"), "--min-samples");
 	bad(ARGC("--max-samples", "2", "--min-samples", "5"), ARGV("--max-samples", "2", "--min-samples", "5"),
 	    "below --min-samples");
-	bad(ARGC("--cv", "2"), ARGV("--cv", "2"), "--cv");
+	CHECK(parse(1, (char *[]){ "run", NULL }) == 0 && o.precision == 0.01,
+	      "options: the stop rule's precision defaults to 1%% (%g)", o.precision);
+	CHECK(parse(3, (char *[]){ "run", "--precision", "0.5%", NULL }) == 0 && fabs(o.precision - 0.005) < 1e-12 &&
+	      parse(3, (char *[]){ "run", "--precision", "0.02", NULL }) == 0 && o.precision == 0.02,
+	      "options: --precision takes a percentage (0.5%%) or a fraction (0.02)");
+	bad(ARGC("--precision", "0"), ARGV("--precision", "0"), "--precision");
+	bad(ARGC("--precision", "1%x"), ARGV("--precision", "1%x"), "--precision");
 	bad(ARGC("--sample-ms", "-1"), ARGV("--sample-ms", "-1"), "--sample-ms");
 	bad(ARGC("-o", ""), ARGV("-o", ""), "--out needs a directory");
 	bad(ARGC("-t", ""), ARGV("-t", ""), "--target needs a value");

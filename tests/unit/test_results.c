@@ -93,6 +93,20 @@ static void test_versions(void)
 	      !strcmp(rs.rows[1].memtype_effective, "Device"),
 	      "rs_load: a version-3 row in a file without memtype_stage2 reads it empty (%s)", err);
 	rs_free(&rs);
+	/* version 4: mode (rows before it were all throughput, whatever the header says), the
+	 * median's interval, latency columns */
+	rc = load_text(READER_HEADER ",mode,ns_per_burst_ci_lo,latency_ns_p99\n3," READER_ROW ",latency,1.5,9\n4,"
+		       READER_ROW ",latency,2.5,9\n4," READER_ROW ",,,\n", &rs, err, sizeof err);
+	CHECK(rc == 0 && rs.nrows == 3 && !strcmp(rs.rows[0].mode, "throughput") && isnan(rs.rows[0].ns_per_burst_ci_lo) &&
+	      isnan(rs.rows[0].latency_ns_p99) && !strcmp(rs.rows[1].mode, "latency") &&
+	      rs.rows[1].ns_per_burst_ci_lo == 2.5 && rs.rows[1].latency_ns_p99 == 9 && !rs.rows[2].mode[0] &&
+	      isnan(rs.rows[2].latency_ns_p99),
+	      "rs_load: a version-3 row reads mode throughput and no interval; version 4 reads them (%s)", err);
+	rs_free(&rs);
+	rc = load_text(READER_HEADER "\n1," READER_ROW "\n2," READER_ROW "\n3," READER_ROW "\n", &rs, err, sizeof err);
+	CHECK(rc == 0 && rs.nrows == 3 && !strcmp(rs.rows[0].mode, "throughput") && !strcmp(rs.rows[2].mode, "throughput"),
+	      "rs_load: a file of versions 1 to 3 without a mode column reads mode throughput (%s)", err);
+	rs_free(&rs);
 	rc = load_text(READER_HEADER ",memtype_stage2,memtype_effective\n1," READER_ROW ",Device,Device\n2,"
 		       READER_ROW ",Device,Normal\n3," READER_ROW ",Normal,Device\n", &rs, err, sizeof err);
 	CHECK(rc == 0 && rs.nrows == 3 && !rs.rows[0].memtype_stage2[0] && !rs.rows[0].memtype_effective[0] &&
@@ -109,7 +123,7 @@ static void test_versions(void)
 		const char *version, *needle;
 	} bad[] = {
 		{ "0", "schema version 0 does not exist" },
-		{ "4", "schema version 4 is later" },
+		{ "5", "schema version 5 is later" },
 		{ "99999999999999999999", "is later" },
 		{ "", "is not a number" },
 		{ "2x", "is not a number" },
