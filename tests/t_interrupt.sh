@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 
 # One case that, left alone, takes its whole 60 s budget: samples of 50 ms, never enough of them.
-LONG=(run --no-plot -k c_8 -b none -s 4K -T 60 --sample-ms 50 --min-samples 100000 --max-samples 100000 --cv 0.0001)
+LONG=(run --no-plot -k c_8 -b none -s 4K -T 60 --sample-ms 50 --min-samples 100000 --max-samples 100000 --precision 0.0001)
 
 # signal_run NAME OUT SIGNALS...: start the long case, send each signal (1 s, then 0.3 s apart),
 # leave RC and the seconds from the last signal to the exit in SECS

@@ -19,6 +19,7 @@
 #include "check/platform.h"
 #include "common/util.h"
 #include "core/machine.h"
+#include "core/stats.h"
 #include "core/timer.h"
 #include "measure/case_row.h"
 #include "render/plot.h"
@@ -104,17 +105,39 @@ static int trim_results(const char *csv_path, int fd, bool *need_header, char *e
 	return rc;
 }
 
-static void progress(size_t done, size_t total, const struct row *r, double elapsed)
+/* "4:05": a duration for the progress line */
+static void mmss(double s, char *buf, size_t len)
 {
-	double eta = done ? elapsed / (double)done * (double)(total - done) : 0;
-	if (r->status == STATUS_OK)
-		fprintf(stderr, "\r\033[K[%zu/%zu, %.0f s left] %s %s %s/%s %llu B: %.2f GB/s (cv %.1f%%)",
-			done, total, eta, r->target, r->kernel, r->barrier, r->barrier_every,
-			(unsigned long long)r->burst_bytes, r->gb_per_s_median, 100 * r->cv);
+	long t = s > 0 && s < 1e7 ? (long)(s + 0.5) : 0;
+	snprintf(buf, len, "%ld:%02ld", t / 60, t % 60);
+}
+
+/* On a terminal, one line rewritten after every case; otherwise (a log) one plain line every
+ * PROGRESS_LOG_S seconds. The ETA is the mean time per case so far times the cases left. */
+#define PROGRESS_LOG_S 10.0
+static void progress(bool tty, size_t done, size_t total, const struct row *r, double elapsed)
+{
+	static double logged;
+	char el[16], left[16];
+	mmss(elapsed, el, sizeof el);
+	mmss(done ? elapsed / (double)done * (double)(total - done) : 0, left, sizeof left);
+	if (!tty) {
+		if (elapsed - logged < PROGRESS_LOG_S && done < total)
+			return;
+		logged = elapsed;
+		fprintf(stderr, "wcbench: %zu of %zu cases in %s, about %s left\n", done, total, el, left);
+		return;
+	}
+	double hw = median_ci_rel_halfwidth(r->ns_per_burst_median, r->ns_per_burst_ci_lo, r->ns_per_burst_ci_hi);
+	char how[48];
+	if (r->status != STATUS_OK)
+		snprintf(how, sizeof how, "%s", status_name(r->status));
+	else if (isinf(hw))
+		snprintf(how, sizeof how, "%.2f GB/s", r->gb_per_s_median);
 	else
-		fprintf(stderr, "\r\033[K[%zu/%zu, %.0f s left] %s %s %s/%s %llu B: %s", done, total, eta,
-			r->target, r->kernel, r->barrier, r->barrier_every,
-			(unsigned long long)r->burst_bytes, status_name(r->status));
+		snprintf(how, sizeof how, "%.2f GB/s +-%.1f%%", r->gb_per_s_median, 100 * hw);
+	fprintf(stderr, "\r\033[K[%zu/%zu, %s, ETA %s] %s %s %s/%s %s %llu B: %s", done, total, el, left,
+		r->target, r->kernel, r->barrier, r->barrier_every, r->drain, (unsigned long long)r->burst_bytes, how);
 }
 
 /* The fastest case of each kernel on each target, for the closing summary. */
@@ -473,8 +496,7 @@ int run_sweep(int argc, char **argv, const struct sweep_hooks *h)
 							    cs.burst, cs.barrier->name, every_names[cs.every],
 							    drain_name(cs.drain) };
 				n_done++;
-				if (tty)
-					progress(n_done, total, &row, (double)(mono_raw_ns() - t0) / 1e9);
+				progress(tty, n_done, total, &row, (double)(mono_raw_ns() - t0) / 1e9);
 			}
 			if (h->end_view)
 				h->end_view(h->ctx, v);

@@ -13,7 +13,7 @@
 #define GUARD_CHECK 4096UL
 
 const struct sampling sampling_default = {
-	.budget_s = 0.5, .min_sample_s = 0.001, .precision = 0.01, .min_samples = 10, .max_samples = 1000,
+	.budget_s = 0.5, .min_sample_s = 0.00025, .precision = 0.01, .min_samples = 10, .max_samples = 1000,
 };
 const struct sampling sampling_quick = {
 	.budget_s = 0.05, .min_sample_s = 0.0002, .precision = 0.01, .min_samples = 5, .max_samples = 1000,

@@ -405,8 +405,10 @@ static void page_method(struct page *p, const struct machine *ms, size_t nm)
 {
 	heading(p, 2, "method", "How these numbers were measured");
 	para(p, NULL, "Each case times store bursts of one kernel into one mapped target. A sample "
-		       "lasts at least 1 ms and 1000 timer resolutions; a case takes several samples and "
-		       "stops once (p90-p10)/median is small or its time budget is spent. Drain modes: "
+		       "lasts at least 0.25 ms (1 ms before schema 4) and 1000 timer resolutions; a case takes "
+		       "samples until the median's 95% confidence interval (order statistics) lies within "
+		       "the run's precision of it (before schema 4: until (p90-p10)/median was small), or "
+		       "its time budget is spent. Drain modes: "
 		       "none = stores issued; fence = SFENCE / DSB ST, the stores left the core; readback "
 		       "= a fence and a read from the target, the stores reached it (PCIe reads do not pass "
 		       "posted writes). GB/s = 10^9 bytes/s. The data stored is a fixed non-zero pattern.");

@@ -212,6 +212,17 @@ void test_options(void)
 	CHECK(parse(3, (char *[]){ "run", "--precision", "0.5%", NULL }) == 0 && fabs(o.precision - 0.005) < 1e-12 &&
 	      parse(3, (char *[]){ "run", "--precision", "0.02", NULL }) == 0 && o.precision == 0.02,
 	      "options: --precision takes a percentage (0.5%%) or a fraction (0.02)");
+	int cpus_allowed[PLACE_MAX_CPUS];
+	int nallowed = place_allowed(cpus_allowed, PLACE_MAX_CPUS);
+	CHECK(parse(2, (char *[]){ "run", "--full", NULL }) == 0 && o.nevery == 3 && o.ndrains == 3 &&
+	      o.nsizes == 8 && o.nthreads >= 1 && o.threads[0] == 1 &&
+	      o.threads[o.nthreads - 1] == (unsigned)(nallowed > 64 ? 64 : nallowed) && o.nkernels >= 1,
+	      "options: --full sweeps every placement, drain and size, threads 1 to one per CPU (%u values, last %u)",
+	      o.nthreads, o.nthreads ? o.threads[o.nthreads - 1] : 0);
+	CHECK(parse(4, (char *[]){ "run", "--full", "-d", "readback", NULL }) == 0 && o.ndrains == 1 &&
+	      o.drains[0] == DRAIN_READBACK && o.nevery == 3,
+	      "options: a list beside --full replaces that dimension only");
+	bad(ARGC("--full", "--quick"), ARGV("--full", "--quick"), "--full and --quick");
 	bad(ARGC("--precision", "0"), ARGV("--precision", "0"), "--precision");
 	bad(ARGC("--precision", "1%x"), ARGV("--precision", "1%x"), "--precision");
 	bad(ARGC("--sample-ms", "-1"), ARGV("--sample-ms", "-1"), "--sample-ms");
