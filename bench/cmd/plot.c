@@ -16,7 +16,8 @@ int cmd_plot(int argc, char **argv)
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
 			printf("usage: wcbench plot RUN [-o DIR]\n"
 			       "Draws the plots of a run from its CSV alone: RUN is a results directory or a\n"
-			       "results.csv. Writes gbps_vs_size.png/.svg and barrier_cost.png/.svg/.csv into DIR\n"
+			       "results.csv. Writes gbps_vs_size.png/.svg and barrier_cost.png/.svg/.csv (from\n"
+			       "throughput rows) and latency_cdf.png/.svg (from latency rows) into DIR\n"
 			       "(default: the run's directory). For runs made with --no-plot, resumed runs, or\n"
 			       "results brought back from a guest.\n"
 			       "exit status: 0 drawn; 1 gnuplot missing or failed, or no ok row; 2 bad input\n"

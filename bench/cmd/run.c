@@ -140,39 +140,77 @@ static void progress(bool tty, size_t done, size_t total, const struct row *r, d
 		r->target, r->kernel, r->barrier, r->barrier_every, r->drain, (unsigned long long)r->burst_bytes, how);
 }
 
-/* The fastest case of each kernel on each target, for the closing summary. */
+/* The best case of each kernel on each target, for the closing summary: the highest GB/s
+ * (throughput) or the lowest p50 ns per burst (latency). */
 struct best {
 	bool set;
 	double gbps, p10, p90;
+	double p50_ns, p99_ns, p999_ns;
 	size_t burst;
 	const char *barrier, *every, *drain;
 };
 
-static void print_best(const struct run_options *o, struct best (*best)[MAX_LIST])
+static void best_update(struct best *b, const struct row *row, const struct case_spec *cs)
 {
+	if (row->status != STATUS_OK)
+		return;
+	bool better = !b->set || (cs->latency ? row->latency_ns_p50 < b->p50_ns : row->gb_per_s_median > b->gbps);
+	if (better)
+		*b = (struct best){ true, row->gb_per_s_median, row->gb_per_s_p10, row->gb_per_s_p90,
+				    row->latency_ns_p50, row->latency_ns_p99, row->latency_ns_p999, cs->burst,
+				    cs->barrier->name, every_names[cs->every], drain_name(cs->drain) };
+}
+
+static void burst_text(size_t burst, char *buf, size_t len)
+{
+	if (burst >= (1UL << 20))
+		snprintf(buf, len, "%zu MiB", burst >> 20);
+	else if (burst >= 1024)
+		snprintf(buf, len, "%zu KiB", burst >> 10);
+	else
+		snprintf(buf, len, "%zu B", burst);
+}
+
+/* How the figures were measured, then the best case per kernel. */
+static void print_best(const struct run_options *o, const struct timer_info *ti, struct best (*best)[MAX_LIST])
+{
+	if (o->latency)
+		printf("each figure: one burst and its drain timed alone, %u to %u bursts per thread (or the "
+		       "%.2f s budget), all threads' bursts together; the timer's own cost (latency_timer_ns) "
+		       "is included, not subtracted; timer %s\n", o->min_samples, o->max_samples, o->time_s,
+		       ti->name);
+	else
+		printf("each figure: median of >= %u samples (or the %.2f s budget) of sample time / bursts; "
+		       "timer %s; GB/s = 10^9 B/s\n", o->min_samples, o->time_s, ti->name);
 	bool any = false;
 	for (unsigned t = 0; t < o->ntargets; t++)
 		for (unsigned k = 0; k < o->nkernels; k++)
 			any |= best[t][k].set;
 	if (!any)
 		return;
-	printf("\nfastest case per kernel (GB/s = 10^9 B/s: median, and p10-p90 of the samples):\n");
-	printf("  %-16s %-14s %9s %17s %9s %-14s %s\n", "target", "kernel", "GB/s", "p10-p90", "burst",
-	       "barrier/every", "drain");
+	if (o->latency) {
+		printf("\nquickest case per kernel (ns per burst with its drain: p50, p99, p99.9):\n");
+		printf("  %-16s %-14s %10s %10s %10s %9s %-14s %s\n", "target", "kernel", "p50 ns", "p99 ns",
+		       "p99.9 ns", "burst", "barrier/every", "drain");
+	} else {
+		printf("\nfastest case per kernel (GB/s = 10^9 B/s: median, and p10-p90 of the samples):\n");
+		printf("  %-16s %-14s %9s %17s %9s %-14s %s\n", "target", "kernel", "GB/s", "p10-p90", "burst",
+		       "barrier/every", "drain");
+	}
 	for (unsigned t = 0; t < o->ntargets; t++)
 		for (unsigned k = 0; k < o->nkernels; k++) {
 			const struct best *b = &best[t][k];
 			if (!b->set)
 				continue;
 			char range[40], burst[24], be[40];
-			snprintf(range, sizeof range, "%.2f-%.2f", b->p10, b->p90);
-			if (b->burst >= (1UL << 20))
-				snprintf(burst, sizeof burst, "%zu MiB", b->burst >> 20);
-			else if (b->burst >= 1024)
-				snprintf(burst, sizeof burst, "%zu KiB", b->burst >> 10);
-			else
-				snprintf(burst, sizeof burst, "%zu B", b->burst);
+			burst_text(b->burst, burst, sizeof burst);
 			snprintf(be, sizeof be, "%s/%s", b->barrier, b->every);
+			if (o->latency) {
+				printf("  %-16.16s %-14s %10.1f %10.1f %10.1f %9s %-14s %s\n", o->targets[t],
+				       o->kernels[k]->name, b->p50_ns, b->p99_ns, b->p999_ns, burst, be, b->drain);
+				continue;
+			}
+			snprintf(range, sizeof range, "%.2f-%.2f", b->p10, b->p90);
 			printf("  %-16.16s %-14s %9.2f %17s %9s %-14s %s\n", o->targets[t],
 			       o->kernels[k]->name, b->gbps, range, burst, be, b->drain);
 		}
@@ -490,11 +528,7 @@ int run_sweep(int argc, char **argv, const struct sweep_hooks *h)
 				}
 				on_disk++;
 				counts[row.status]++;
-				struct best *b = &best[ti_][p.kernel];
-				if (row.status == STATUS_OK && (!b->set || row.gb_per_s_median > b->gbps))
-					*b = (struct best){ true, row.gb_per_s_median, row.gb_per_s_p10, row.gb_per_s_p90,
-							    cs.burst, cs.barrier->name, every_names[cs.every],
-							    drain_name(cs.drain) };
+				best_update(&best[ti_][p.kernel], &row, &cs);
 				n_done++;
 				progress(tty, n_done, total, &row, (double)(mono_raw_ns() - t0) / 1e9);
 			}
@@ -519,9 +553,7 @@ int run_sweep(int argc, char **argv, const struct sweep_hooks *h)
 	       counts[0] + counts[1] + counts[2] + counts[3], counts[STATUS_OK],
 	       counts[STATUS_UNSUPPORTED], counts[STATUS_FAULT], counts[STATUS_ERROR],
 	       skipped ? ", finished cases skipped on resume" : "");
-	printf("each figure: median of >= %u samples (or the %.2f s budget) of sample time / bursts; "
-	       "timer %s; GB/s = 10^9 B/s\n", o->min_samples, o->time_s, ti->name);
-	print_best(o, best);
+	print_best(o, ti, best);
 	if (counts[STATUS_FAULT] + counts[STATUS_ERROR])
 		exit_code = 1;
 	if (stop_signal) {

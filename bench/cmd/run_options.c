@@ -433,8 +433,10 @@ const struct run_option run_option_table[] = {
 	  .help = "latency mode: time every burst alone with its drain (a doorbell:\n"
 		  "one 64-byte descriptor and a fence), thousands per case: p50, p90,\n"
 		  "p99, p99.9 and max ns per burst in the latency_* columns, rows of\n"
-		  "mode latency, and latency_cdf plots. The timer's own cost is\n"
-		  "measured beside it (latency_timer_ns), not subtracted" },
+		  "mode latency, and latency_cdf plots. Each thread times bursts until\n"
+		  "--max-samples bursts (default " WC_STR(LATENCY_MAX_BURSTS) ") or --time; fewer than\n"
+		  "--min-samples (default " WC_STR(LATENCY_TAIL_BURSTS) ") says so in the reason. The timer's\n"
+		  "own cost is measured beside it (latency_timer_ns), not subtracted" },
 	{ .name = "sample-ms", .arg = "MS", .group = GROUP_SAMPLING, .parse = opt_sample_ms,
 	  .help = "shortest sample (default 0.25; also >= 1000 x timer resolution\n"
 		  "and cost). Short samples keep the median clear of interrupts:\n"
@@ -708,6 +710,12 @@ int options_parse(int argc, char **argv, struct run_options *o, char *err, size_
 	o->min_sample_s = sample_ms > 0 ? sample_ms / 1000 : d->min_sample_s;
 	o->min_samples = min_samples ? min_samples : d->min_samples;
 	o->max_samples = max_samples ? max_samples : d->max_samples;
+	if (o->latency) { /* counted in bursts per thread (measure_latency) */
+		o->max_samples = max_samples ? max_samples : LATENCY_MAX_BURSTS;
+		o->min_samples = min_samples ? min_samples : LATENCY_TAIL_BURSTS;
+		if (!min_samples && o->min_samples > o->max_samples)
+			o->min_samples = o->max_samples;
+	}
 	if (o->max_samples < o->min_samples)
 		return fail(err, n, "--max-samples %u is below --min-samples %u", o->max_samples, o->min_samples);
 	o->precision = precision > 0 ? precision : d->precision;

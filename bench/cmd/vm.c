@@ -169,6 +169,11 @@ int cmd_vm(int argc, char **argv)
 		}
 		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
 			help = true;
+		if (!strcmp(argv[i], "--latency")) {
+			fprintf(stderr, "wcbench vm: --latency: the microVM has no latency mode (wcbench run "
+					"--latency times bursts on the host)\n");
+			goto out;
+		}
 		if (i > 0 && argv[i][0] != '-') { /* TARGET: run's --target TARGET */
 			args[n++] = "--target";
 			args[n++] = argv[i];

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/fault.h"
+#include "measure/latency.h"
 #include "measure/measure.h"
 #include "core/timer.h"
 
@@ -46,6 +47,9 @@ struct worker {
 	int bind_rc;
 	struct store_job job;
 	uint64_t t0, t1;
+	/* a latency round: lat_n bursts, each one's ticks and the empty region's before it */
+	uint64_t lat_n;
+	double *lat_burst, *lat_empty;
 	int fault;
 	struct fault_info fi;
 	struct crew *crew;
@@ -56,6 +60,7 @@ struct crew {
 	const struct store_kernel *k;
 	enum drain_mode drain;
 	unsigned n;
+	bool latency;                 /* the round under way is a latency round */
 	_Atomic unsigned gen;
 	_Atomic unsigned done;
 	_Atomic int stop;
@@ -64,27 +69,82 @@ struct crew {
 	struct worker w[64];
 };
 
+/* The drain inside a timed region, after the kernel: nothing, the fence, or the fence and a read
+ * of the part's first line (from a device, the read waits for the posted writes before it). */
+static inline void drain_in_region(enum drain_mode drain, const uint8_t *base)
+{
+	if (drain != DRAIN_NONE)
+		drain_fence();
+	if (drain == DRAIN_READBACK)
+		(void)*(const volatile uint64_t *)base;
+}
+
+static void note_fault(struct worker *w)
+{
+	w->fault = fault_last()->sig;
+	w->fi = *fault_last();
+}
+
 /* Run the worker's job once, timed, with the drain inside the timed region. */
 static void run_timed(struct worker *w)
 {
 	const struct store_kernel *k = w->crew->k;
 	enum drain_mode drain = w->crew->drain;
 	if (FAULT_TRY()) {
-		w->fault = fault_last()->sig;
-		w->fi = *fault_last();
+		note_fault(w);
 		return;
 	}
 	uint64_t t0 = timer_start();
 	size_t next = k->fn(&w->job);
-	if (drain != DRAIN_NONE)
-		drain_fence();
-	if (drain == DRAIN_READBACK) /* a read from the target waits for the posted writes */
-		(void)*(volatile uint64_t *)w->job.base;
+	drain_in_region(drain, w->job.base);
 	uint64_t t1 = timer_stop();
 	fault_disarm();
 	w->t0 = t0;
 	w->t1 = t1;
 	w->job.start = next;
+}
+
+/* lat_n single bursts, each timed alone with its drain; before each, the same timed region
+ * holding nothing (what the timer itself adds). Ticks, converted by the round. Out of line: the
+ * caller's recovery point keeps no local of this loop. */
+static __attribute__((noinline)) void latency_bursts(struct worker *w)
+{
+	const struct store_kernel *k = w->crew->k;
+	enum drain_mode drain = w->crew->drain;
+	struct store_job *job = &w->job;
+	job->bursts = 1;
+	for (uint64_t i = 0; i < w->lat_n; i++) {
+		uint64_t e0 = timer_start();
+		uint64_t e1 = timer_stop();
+		uint64_t t0 = timer_start();
+		size_t next = k->fn(job);
+		drain_in_region(drain, job->base);
+		uint64_t t1 = timer_stop();
+		job->start = next;
+		w->lat_empty[i] = (double)(e1 - e0);
+		w->lat_burst[i] = (double)(t1 - t0);
+	}
+}
+
+static void run_latency(struct worker *w)
+{
+	if (FAULT_TRY()) {
+		note_fault(w);
+		return;
+	}
+	latency_bursts(w);
+	fault_disarm();
+}
+
+/* The round's work on one thread, whichever kind of round it is. */
+static void run_round_work(struct worker *w)
+{
+	if (w->fault)
+		return;
+	if (w->crew->latency)
+		run_latency(w);
+	else
+		run_timed(w);
 }
 
 static void *worker_main(void *arg)
@@ -101,10 +161,19 @@ static void *worker_main(void *arg)
 		seen = g;
 		if (atomic_load(&c->stop))
 			return NULL;
-		if (!w->fault)
-			run_timed(w);
+		run_round_work(w);
 		atomic_fetch_add_explicit(&c->done, 1, memory_order_release);
 	}
+}
+
+/* Every thread does the round's work (thread 0 the caller); back when all are done. */
+static void crew_go(struct crew *c)
+{
+	atomic_store(&c->done, 0);
+	atomic_fetch_add_explicit(&c->gen, 1, memory_order_release);
+	run_round_work(&c->w[0]);
+	while (atomic_load_explicit(&c->done, memory_order_acquire) != c->n - 1)
+		cpu_relax();
 }
 
 /* All threads run their job with `bursts` bursts. Returns the wall time in ticks (first start to
@@ -113,12 +182,7 @@ static uint64_t crew_round(struct crew *c, uint64_t bursts)
 {
 	for (unsigned i = 0; i < c->n; i++)
 		c->w[i].job.bursts = bursts;
-	atomic_store(&c->done, 0);
-	atomic_fetch_add_explicit(&c->gen, 1, memory_order_release);
-	if (!c->w[0].fault)
-		run_timed(&c->w[0]);
-	while (atomic_load_explicit(&c->done, memory_order_acquire) != c->n - 1)
-		cpu_relax();
+	crew_go(c);
 	uint64_t lo = UINT64_MAX, hi = 0;
 	for (unsigned i = 0; i < c->n; i++) {
 		if (c->w[i].fault)
@@ -235,7 +299,7 @@ bool case_feasible(const struct target *t, const struct case_spec *c, struct cas
 	return true;
 }
 
-static void set_reason(struct case_result *r, const char *fmt, const char *detail)
+void case_reason_add(struct case_result *r, const char *fmt, const char *detail)
 {
 	char tmp[sizeof r->reason];
 	snprintf(tmp, sizeof tmp, fmt, detail);
@@ -255,7 +319,18 @@ static void set_fault(struct case_result *r, const struct fault_info *fi, const 
 	fault_describe(fi, d, sizeof d);
 	snprintf(d + strlen(d), sizeof d - strlen(d), " %s", during);
 	r->status = STATUS_FAULT;
-	set_reason(r, "%s", d);
+	case_reason_add(r, "%s", d);
+}
+
+/* The first faulted thread's signal as the result's status; false when none faulted. */
+static bool crew_fault(const struct crew *c, struct case_result *r)
+{
+	for (unsigned i = 0; i < c->n; i++)
+		if (c->w[i].fault) {
+			set_fault(r, &c->w[i].fi, "in the store kernel");
+			return true;
+		}
+	return false;
 }
 
 /* The crew as a case_runner: a round is crew_round, a faulted thread's signal the status. */
@@ -267,12 +342,30 @@ static bool crew_runner_round(void *ctx, uint64_t bursts, double *ns, struct cas
 		*ns = ticks_to_ns(c->ti, ticks);
 		return true;
 	}
-	for (unsigned i = 0; i < c->n; i++)
-		if (c->w[i].fault) {
-			set_fault(r, &c->w[i].fi, "in the store kernel");
-			break;
-		}
+	crew_fault(c, r);
 	return false;
+}
+
+/* The crew's latency round (case_runner.latency_round): every thread its own bursts at once. */
+static bool crew_runner_latency_round(void *ctx, uint64_t bursts, double *burst_ns, double *empty_ns,
+				      struct case_result *r)
+{
+	struct crew *c = ctx;
+	for (unsigned i = 0; i < c->n; i++) {
+		c->w[i].lat_n = bursts;
+		c->w[i].lat_burst = burst_ns + i * bursts;
+		c->w[i].lat_empty = empty_ns + i * bursts;
+	}
+	c->latency = true;
+	crew_go(c);
+	c->latency = false;
+	if (crew_fault(c, r))
+		return false;
+	for (uint64_t j = 0; j < c->n * bursts; j++) { /* ticks to ns */
+		burst_ns[j] = ticks_to_ns(c->ti, (uint64_t)burst_ns[j]);
+		empty_ns[j] = ticks_to_ns(c->ti, (uint64_t)empty_ns[j]);
+	}
+	return true;
 }
 
 static void crew_runner_rewind(void *ctx)
@@ -340,7 +433,7 @@ static bool run_round(const struct case_runner *run, uint64_t bursts, double *ns
 	if (!run->round(run->ctx, bursts, ns, r)) {
 		if (r->status == STATUS_OK) {
 			r->status = STATUS_ERROR;
-			set_reason(r, "%s", "a round of the store kernel failed without saying why");
+			case_reason_add(r, "%s", "a round of the store kernel failed without saying why");
 		}
 		return false;
 	}
@@ -348,7 +441,7 @@ static bool run_round(const struct case_runner *run, uint64_t bursts, double *ns
 		char d[48];
 		snprintf(d, sizeof d, "%g", *ns);
 		r->status = STATUS_ERROR;
-		set_reason(r, "a round was timed at %s ns: no time to sample", d);
+		case_reason_add(r, "a round was timed at %s ns: no time to sample", d);
 		return false;
 	}
 	return true;
@@ -380,7 +473,7 @@ static bool verify_case(struct target *t, const struct case_spec *cs, const stru
 	if (v.mismatch) {
 		r->status = STATUS_ERROR;
 		snprintf(r->verify, sizeof r->verify, "mismatch");
-		set_reason(r, "verify: %s", v.detail);
+		case_reason_add(r, "verify: %s", v.detail);
 		return true;
 	}
 	snprintf(r->verify, sizeof r->verify, "ok");
@@ -409,24 +502,15 @@ static bool case_begin(const struct target *t, const struct case_spec *cs, struc
 	return true;
 }
 
-/* Everything once the runner's threads run: measure_case_with after case_begin. */
-static void sample_case(struct target *t, const struct case_spec *cs, const struct case_runner *run,
-			struct case_result *r)
+/* Throughput mode's sampling: calibration, warm-up, samples of many bursts until the stop
+ * rule; r's figures and caveats. */
+static enum sample_end throughput_sample(const struct case_spec *cs, const struct case_runner *run,
+					 uint64_t case_start, struct case_result *r)
 {
-	uint64_t case_start = mono_raw_ns();
 	uint64_t budget_ns = (uint64_t)(cs->budget_s * 1e9);
-	size_t part = case_part_len(t, cs);
-	struct outside outside = { 0 };
+	enum sample_end end = SAMPLE_FAILED;
 	double *ns_per_burst = NULL;
 	double ns;
-	if (cs->verify) {
-		struct fault_info fi;
-		outside_plan(t, r->window_used, &outside);
-		if (fault_call(outside_copy, &outside, &fi)) {
-			set_fault(r, &fi, "while reading around the window for --verify");
-			goto out;
-		}
-	}
 
 	/* Calibrate: grow the bursts per sample until a sample lasts min_sample_s and >= 1000x the
 	 * timer's resolution and cost. These rounds also warm up caches and TLBs (the target has
@@ -482,7 +566,7 @@ static void sample_case(struct target *t, const struct case_spec *cs, const stru
 	}
 	if (!ns_per_burst || s == 0) {
 		r->status = STATUS_ERROR;
-		set_reason(r, "%s", "no sample taken");
+		case_reason_add(r, "%s", "no sample taken");
 		goto out;
 	}
 	r->samples = s;
@@ -502,18 +586,49 @@ static void sample_case(struct target *t, const struct case_spec *cs, const stru
 		snprintf(both, sizeof both, "%s before the median was known to +-%g%% (it is to %s)",
 			 r->stopped == STOP_BUDGET ? "time budget reached" : "--max-samples reached",
 			 100 * cs->precision, d);
-		set_reason(r, "%s", both);
+		case_reason_add(r, "%s", both);
 	}
 	if (s < cs->min_samples) {
 		char d[64];
 		snprintf(d, sizeof d, "%u of %u", s, cs->min_samples);
-		set_reason(r, "time budget reached after %s samples", d);
+		case_reason_add(r, "time budget reached after %s samples", d);
 	}
 	if (short_samples) {
 		char d[64];
 		snprintf(d, sizeof d, "%.0f", target_ns / 1e3);
-		set_reason(r, "samples shorter than the %s us wanted: raise --time", d);
+		case_reason_add(r, "samples shorter than the %s us wanted: raise --time", d);
 	}
+	end = SAMPLE_DONE;
+	goto out;
+interrupted:
+	end = SAMPLE_INTERRUPTED;
+out:
+	free(ns_per_burst);
+	return end;
+}
+
+/* Everything once the runner's threads run: measure_case_with after case_begin. */
+static void sample_case(struct target *t, const struct case_spec *cs, const struct case_runner *run,
+			struct case_result *r)
+{
+	uint64_t case_start = mono_raw_ns();
+	size_t part = case_part_len(t, cs);
+	struct outside outside = { 0 };
+	if (cs->verify) {
+		struct fault_info fi;
+		outside_plan(t, r->window_used, &outside);
+		if (fault_call(outside_copy, &outside, &fi)) {
+			set_fault(r, &fi, "while reading around the window for --verify");
+			goto out;
+		}
+	}
+
+	enum sample_end end = cs->latency ? latency_sample(cs, run, case_start, r)
+					  : throughput_sample(cs, run, case_start, r);
+	if (end == SAMPLE_INTERRUPTED)
+		goto interrupted;
+	if (end == SAMPLE_FAILED)
+		goto out;
 
 	if (cs->verify) {
 		if (stop_requested(cs))
@@ -528,7 +643,7 @@ static void sample_case(struct target *t, const struct case_spec *cs, const stru
 			snprintf(d, sizeof d, "%+lld", outside.where);
 			r->status = STATUS_ERROR;
 			snprintf(r->verify, sizeof r->verify, "mismatch");
-			set_reason(r, "verify: a byte outside the written part changed, at window%s", d);
+			case_reason_add(r, "verify: a byte outside the written part changed, at window%s", d);
 		}
 	}
 	goto out;
@@ -537,9 +652,8 @@ interrupted:
 	/* the caller stops the run and keeps no row of this case */
 	r->interrupted = true;
 	r->status = STATUS_ERROR;
-	set_reason(r, "%s", "interrupted before the case finished");
+	case_reason_add(r, "%s", "interrupted before the case finished");
 out:
-	free(ns_per_burst);
 	if (cs->verify)
 		outside_free(&outside);
 }
@@ -551,7 +665,12 @@ int measure_case_with(struct target *t, const struct case_spec *cs, const struct
 		return 0;
 	if (run->max_threads && cs->threads > run->max_threads) {
 		r->status = STATUS_UNSUPPORTED;
-		set_reason(r, "%s", run->threads_why ? run->threads_why : "more threads than the runner has");
+		case_reason_add(r, "%s", run->threads_why ? run->threads_why : "more threads than the runner has");
+		return 0;
+	}
+	if (cs->latency && !run->latency_round) {
+		r->status = STATUS_UNSUPPORTED;
+		case_reason_add(r, "%s", run->latency_why ? run->latency_why : "this runner has no latency mode");
 		return 0;
 	}
 	sample_case(t, cs, run, r);
@@ -562,12 +681,17 @@ int measure_case(struct target *t, const struct case_spec *cs, struct case_resul
 {
 	if (cs->latency)
 		return measure_latency(t, cs, r);
+	return measure_case_host(t, cs, r);
+}
+
+int measure_case_host(struct target *t, const struct case_spec *cs, struct case_result *r)
+{
 	if (!case_begin(t, cs, r))
 		return 0;
 	struct crew *c = calloc(1, sizeof *c);
 	if (!c) {
 		r->status = STATUS_ERROR;
-		set_reason(r, "%s", "out of memory");
+		case_reason_add(r, "%s", "out of memory");
 		return 0;
 	}
 	c->ti = timer_init();
@@ -615,12 +739,13 @@ int measure_case(struct target *t, const struct case_spec *cs, struct case_resul
 				 strerror(-rc));
 	if (rc) {
 		r->status = STATUS_ERROR;
-		set_reason(r, "%s", why);
+		case_reason_add(r, "%s", why);
 	} else {
 		const struct case_runner run = {
 			.ctx = c,
 			.round = crew_runner_round,
 			.rewind = crew_runner_rewind,
+			.latency_round = crew_runner_latency_round,
 			.resolution_ns = c->ti->resolution_ns,
 			.cost_ns = c->ti->cost_ns,
 		};

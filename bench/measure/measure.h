@@ -48,6 +48,15 @@ struct case_spec {
 				   * interrupted set; NULL: never */
 };
 
+/* Latency mode: the bursts per thread a case times unless --min-samples / --max-samples say
+ * otherwise. From LATENCY_TAIL_BURSTS bursts on (all threads together) p99.9 stands on real
+ * points; a row with fewer says so in its reason. */
+#define LATENCY_TAIL_BURSTS 1000
+#define LATENCY_MAX_BURSTS 10000
+/* A number macro as a string literal, for help texts: WC_STR(LATENCY_MAX_BURSTS) is "10000". */
+#define WC_STR_(x) #x
+#define WC_STR(x) WC_STR_(x)
+
 /* Latency mode: the bursts' own times, each burst timed alone with its drain. */
 struct latency_summary {
 	double p50, p90, p99, p999, max;  /* ns per burst */
@@ -93,6 +102,14 @@ struct case_runner {
 	 * unsupported, with threads_why as its reason. */
 	unsigned max_threads;
 	const char *threads_why;
+	/* Latency mode: every thread times `bursts` single bursts on from where its last round
+	 * stopped, each alone with its drain, and before each the same timed region holding
+	 * nothing; thread i's j-th times in ns go to burst_ns[i * bursts + j] and
+	 * empty_ns[i * bursts + j]. Fails as round does. NULL: the runner has no latency mode (a
+	 * latency case is unsupported, with latency_why as its reason). */
+	bool (*latency_round)(void *ctx, uint64_t bursts, double *burst_ns, double *empty_ns,
+			      struct case_result *r);
+	const char *latency_why;
 };
 
 /* Sample one case with a runner whose thread i cycles through part i of the window (parts of
@@ -111,9 +128,14 @@ size_t case_part_len(const struct target *t, const struct case_spec *c);
  * Returns 0 (the result says how it went). */
 int measure_case(struct target *t, const struct case_spec *c, struct case_result *r);
 
-/* measure_case for a case_spec with latency set (measure_case calls it): per thread, single
- * bursts each followed by the case's drain and timed alone, as many as the stop rule and the
- * budget allow (up to max_samples); r->lat and r->ns from the bursts' times. Same contract as
- * measure_case. */
+/* measure_case in latency mode, whether or not c->latency is set (measure_case calls it when it
+ * is): after a warm-up round per thread whose times are dropped (latency.c), each thread times
+ * single bursts (bursts = 1, cycling through its part of the window as throughput mode does),
+ * each followed by the case's drain inside its timed region, until max_samples bursts per
+ * thread or the budget; the threads time their own bursts at once. min_samples (per thread) only decides the
+ * caveat "time budget reached after N of M bursts". r->samples: bursts timed, all threads;
+ * bursts_per_sample 1; r->ns: over every burst (median = lat.p50); gbps_* = burst x threads /
+ * those ns; r->lat from the merged bursts; lat.timer_ns the median of the empty timed regions,
+ * not subtracted. --verify as measure_case. Same contract as measure_case. */
 int measure_latency(struct target *t, const struct case_spec *c, struct case_result *r);
 #endif

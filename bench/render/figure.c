@@ -99,6 +99,13 @@ void line_fig_close(struct line_fig *f)
 int line_fig_draw(struct line_fig *f, const char *title, const char *out, bool logy,
 		  const char *logpath, char *err, size_t errlen)
 {
+	return line_fig_draw_script(f, "gbps_vs_size.gp", title, out, logy ? "log" : "linear", logpath,
+				    err, errlen);
+}
+
+int line_fig_draw_script(struct line_fig *f, const char *script, const char *title, const char *out,
+			 const char *yscale, const char *logpath, char *err, size_t errlen)
+{
 	end_panel(f);
 	size_t np = f->npanels, ns = f->nseries;
 	int rc = close_all(f->file, 4, err, errlen);
@@ -108,8 +115,8 @@ int line_fig_draw(struct line_fig *f, const char *title, const char *out, bool l
 	}
 	if (!rc) {
 		const char *args[] = { f->paths[0], f->paths[1], f->paths[2], f->paths[3], title, out,
-				       logy ? "log" : "linear", NULL };
-		rc = gp_draw("gbps_vs_size.gp", args, logpath, err, errlen);
+				       yscale, NULL };
+		rc = gp_draw(script, args, logpath, err, errlen);
 	}
 	gp_data_close(&f->data);
 	return rc;

@@ -1,7 +1,8 @@
 /*
  * The two kinds of figure wcbench draws, built point by point and drawn by gnuplot through
  * render/gnuplot.h (texts travel as data, never as gnuplot code):
- *  - line figures (plots/gbps_vs_size.gp): panels, each with series of (x, y, y_lo, y_hi);
+ *  - line figures (plots/gbps_vs_size.gp, plots/latency_cdf.gp): panels, each with series of
+ *    (x, y, y_lo, y_hi);
  *  - bar figures (plots/barrier_cost.gp): groups of bars, each bar of a named kind with an
  *    error bar.
  */
@@ -34,6 +35,10 @@ void line_fig_point(struct line_fig *f, double x, double y, double lo, double hi
  * Returns 0 or -errno with err set (see gp_draw). */
 int line_fig_draw(struct line_fig *f, const char *title, const char *out, bool logy,
 		  const char *logpath, char *err, size_t errlen);
+/* The same with another script taking gbps_vs_size.gp's arguments (plots/latency_cdf.gp), its
+ * last one `yscale` ("linear", "log"). */
+int line_fig_draw_script(struct line_fig *f, const char *script, const char *title, const char *out,
+			 const char *yscale, const char *logpath, char *err, size_t errlen);
 
 #define BAR_KINDS_MAX 32
 

@@ -123,6 +123,42 @@ static void run_subtitle(const struct run_rows *rr, char *buf, size_t len)
 
 static void sort_by_group(const struct row *const *rows, const size_t *group, size_t *order, size_t n);
 
+/* The panels of a figure: memtype x barrier, each in first-seen order (none when out of memory). */
+struct panels {
+	const struct row **mts, **bars; /* a row of each memtype, of each barrier */
+	size_t nm, nb;
+};
+
+static void panels_find(const struct run_rows *rr, struct panels *pn)
+{
+	pn->mts = malloc(rr->n * sizeof *pn->mts);
+	pn->bars = malloc(rr->n * sizeof *pn->bars);
+	pn->nm = pn->nb = 0;
+	for (size_t i = 0; pn->mts && pn->bars && i < rr->n; i++) {
+		const struct row *r = rr->ok[i];
+		size_t k;
+		for (k = 0; k < pn->nm && strcmp(pn->mts[k]->memtype, r->memtype); k++)
+			;
+		if (k == pn->nm)
+			pn->mts[pn->nm++] = r;
+		for (k = 0; k < pn->nb && strcmp(pn->bars[k]->barrier, r->barrier); k++)
+			;
+		if (k == pn->nb)
+			pn->bars[pn->nb++] = r;
+	}
+}
+
+static bool panel_has(const struct panels *pn, size_t m, size_t b, const struct row *r)
+{
+	return !strcmp(r->memtype, pn->mts[m]->memtype) && !strcmp(r->barrier, pn->bars[b]->barrier);
+}
+
+static void panels_free(struct panels *pn)
+{
+	free(pn->mts);
+	free(pn->bars);
+}
+
 /* gbps_vs_size: panels memtype x barrier, one series per case less its burst size. */
 static int plot_gbps(const struct run_rows *rr, const char *dir, char *err, size_t errlen)
 {
@@ -143,26 +179,14 @@ static int plot_gbps(const struct run_rows *rr, const char *dir, char *err, size
 				       case_key_bit("barrier"));
 	/* panels: memtype x barrier, each in first-seen order; a series lies in one panel (its
 	 * key holds both) */
-	const struct row **mts = malloc(n * sizeof *mts), **bars = malloc(n * sizeof *bars);
-	size_t nm = 0, nb = 0;
-	for (size_t i = 0; mts && bars && i < n; i++) {
-		const struct row *r = rr->ok[i];
-		size_t k;
-		for (k = 0; k < nm && strcmp(mts[k]->memtype, r->memtype); k++)
-			;
-		if (k == nm)
-			mts[nm++] = r;
-		for (k = 0; k < nb && strcmp(bars[k]->barrier, r->barrier); k++)
-			;
-		if (k == nb)
-			bars[nb++] = r;
-	}
-	for (size_t m = 0; m < nm; m++)
-		for (size_t b = 0; b < nb; b++) {
+	struct panels pn;
+	panels_find(rr, &pn);
+	for (size_t m = 0; m < pn.nm; m++)
+		for (size_t b = 0; b < pn.nb; b++) {
 			bool panel = false;
 			for (size_t j = 0; j < n; j++) {
 				const struct row *r = rr->ok[order[j]];
-				if (strcmp(r->memtype, mts[m]->memtype) || strcmp(r->barrier, bars[b]->barrier))
+				if (!panel_has(&pn, m, b, r))
 					continue;
 				if (!panel) {
 					char t[200];
@@ -179,8 +203,7 @@ static int plot_gbps(const struct run_rows *rr, const char *dir, char *err, size
 					       r->gb_per_s_p90);
 			}
 		}
-	free(mts);
-	free(bars);
+	panels_free(&pn);
 	char sub[600], title[700], out[PATH_MAX], logpath[PATH_MAX];
 	run_subtitle(rr, sub, sizeof sub);
 	snprintf(title, sizeof title, "Store bandwidth vs burst size\n%s", sub);
@@ -298,27 +321,129 @@ out:
 	return rc;
 }
 
+static bool is_latency_row(const struct row *r)
+{
+	return !strcmp(r->mode, "latency");
+}
+
+/* A point of a latency row's line when x is a time a log axis can show. */
+static bool latency_point(struct line_fig *f, double x, double y)
+{
+	if (!(x > 0) || isinf(x))
+		return false;
+	line_fig_point(f, x, y, NAN, NAN);
+	return true;
+}
+
+/*
+ * latency_cdf: panels memtype x barrier, a line per latency row through its recorded quantiles:
+ * x the ns per burst, y the fraction of bursts that took at least that long (1 - F): min at 1,
+ * p10 at 0.9, p50 at 0.5, p90 at 0.1, p99 at 0.01, p99.9 at 0.001, the slowest at 1/N. A
+ * quantile whose level is not above 1/N (p99.9 of fewer than 1000 bursts) stands on no burst
+ * of its own: left out.
+ */
+static int plot_latency(const struct run_rows *rr, const char *dir, char *err, size_t errlen)
+{
+	struct line_fig f;
+	int rc = line_fig_open(&f, err, errlen);
+	if (rc)
+		return rc;
+	unsigned show = rr->varies & ~(case_key_bit("memtype") | case_key_bit("barrier"));
+	struct panels pn;
+	panels_find(rr, &pn);
+	unsigned smin = UINT_MAX;
+	double tmin = INFINITY, tmax = -INFINITY;
+	for (size_t m = 0; m < pn.nm; m++)
+		for (size_t b = 0; b < pn.nb; b++) {
+			bool panel = false;
+			for (size_t j = 0; j < rr->n; j++) {
+				const struct row *r = rr->ok[j];
+				if (!panel_has(&pn, m, b, r) || r->samples == 0)
+					continue;
+				if (!panel) {
+					char t[200];
+					snprintf(t, sizeof t, "memtype %s, barrier %s", r->memtype, r->barrier);
+					line_fig_panel(&f, t);
+					panel = true;
+				}
+				char label[400];
+				case_label(r, show, label, sizeof label);
+				line_fig_series(&f, label);
+				const double one = 1.0 / r->samples;
+				const struct { double x, level; } q[] = {
+					{ r->ns_per_burst_min, 1 }, { r->ns_per_burst_p10, 0.9 },
+					{ r->latency_ns_p50, 0.5 }, { r->latency_ns_p90, 0.1 },
+					{ r->latency_ns_p99, 0.01 }, { r->latency_ns_p999, 0.001 },
+				};
+				for (size_t k = 0; k < sizeof q / sizeof *q; k++)
+					if (q[k].level > one)
+						latency_point(&f, q[k].x, q[k].level);
+				latency_point(&f, r->latency_ns_max, one);
+				smin = r->samples < smin ? r->samples : smin;
+				if (r->latency_timer_ns < tmin)
+					tmin = r->latency_timer_ns;
+				if (r->latency_timer_ns > tmax)
+					tmax = r->latency_timer_ns;
+			}
+		}
+	panels_free(&pn);
+	const struct row *r0 = rr->ok[0];
+	char timer[96], sub[700], title[800], out[PATH_MAX], logpath[PATH_MAX];
+	if (isinf(tmin))
+		snprintf(timer, sizeof timer, "timer %.40s", r0->timer);
+	else if (tmin == tmax)
+		snprintf(timer, sizeof timer, "timer %.40s: %.1f ns of every figure (included)", r0->timer, tmin);
+	else
+		snprintf(timer, sizeof timer, "timer %.40s: %.1f-%.1f ns of every figure (included)", r0->timer,
+			 tmin, tmax);
+	snprintf(sub, sizeof sub, "%s | %s | drain %s | >= %u bursts per line, each timed alone", r0->cpu_model,
+		 timer, rr->varies & case_key_bit("drain") ? "varies" : r0->drain, smin == UINT_MAX ? 0 : smin);
+	snprintf(title, sizeof title, "Latency of one burst with its drain: fraction of bursts taking at least x\n%s", sub);
+	snprintf(out, sizeof out, "%s/latency_cdf", dir);
+	snprintf(logpath, sizeof logpath, "%s/gnuplot.log", dir);
+	rc = line_fig_draw_script(&f, "latency_cdf.gp", title, out, "log", logpath, err, errlen);
+	return rc;
+}
+
+/* The figures of one mode's ok rows (rr->ok, rr->n set). */
+static int plot_mode(struct run_rows *rr, bool latency, const char *dir, char *err, size_t errlen)
+{
+	if (!rr->n)
+		return 0;
+	rr->varies = varying_columns(rr->ok, rr->n);
+	if (latency)
+		return plot_latency(rr, dir, err, errlen);
+	int rc = plot_gbps(rr, dir, err, errlen);
+	return rc ? rc : plot_barrier_cost(rr, dir, err, errlen);
+}
+
 int plot_run(const struct result_set *rs, const char *dir, char *err, size_t errlen)
 {
-	struct run_rows rr = { .ok = malloc((rs->nrows ? rs->nrows : 1) * sizeof *rr.ok) };
-	if (!rr.ok) {
+	/* throughput and latency rows apart: no figure mixes them */
+	size_t cap = rs->nrows ? rs->nrows : 1;
+	struct run_rows thr = { .ok = malloc(cap * sizeof *thr.ok) }, lat = { .ok = malloc(cap * sizeof *lat.ok) };
+	int rc = 0;
+	if (!thr.ok || !lat.ok) {
 		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
+		rc = -ENOMEM;
+		goto out;
 	}
 	for (size_t i = 0; i < rs->nrows; i++)
-		if (rs->rows[i].status == STATUS_OK)
-			rr.ok[rr.n++] = &rs->rows[i];
-	int rc;
-	if (!rr.n) {
+		if (rs->rows[i].status == STATUS_OK) {
+			struct run_rows *rr = is_latency_row(&rs->rows[i]) ? &lat : &thr;
+			rr->ok[rr->n++] = &rs->rows[i];
+		}
+	if (!thr.n && !lat.n) {
 		snprintf(err, errlen, "%s: no ok rows to plot", rs->csv_path);
 		rc = -ENODATA;
-	} else {
-		rr.varies = varying_columns(rr.ok, rr.n);
-		rc = plot_gbps(&rr, dir, err, errlen);
-		if (!rc)
-			rc = plot_barrier_cost(&rr, dir, err, errlen);
+		goto out;
 	}
-	free(rr.ok);
+	rc = plot_mode(&thr, false, dir, err, errlen);
+	if (!rc)
+		rc = plot_mode(&lat, true, dir, err, errlen);
+out:
+	free(thr.ok);
+	free(lat.ok);
 	return rc;
 }
 
@@ -335,8 +460,17 @@ int plot_run_dir(const char *csv_path, const char *dir, char *err, size_t errlen
 
 void plot_run_describe(const char *dir, char *buf, size_t len)
 {
-	char cost[PATH_MAX + 20];
-	snprintf(cost, sizeof cost, "%s/barrier_cost.png", dir);
-	snprintf(buf, len, "%s/gbps_vs_size.png (.svg)%s", dir,
-		 access(cost, F_OK) ? "" : ", barrier_cost.png (.svg)");
+	static const char *const names[] = { "gbps_vs_size", "barrier_cost", "latency_cdf" };
+	size_t o = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof names / sizeof *names && o < len; i++) {
+		char png[PATH_MAX + 20];
+		snprintf(png, sizeof png, "%s/%s.png", dir, names[i]);
+		if (access(png, F_OK))
+			continue;
+		o += (size_t)snprintf(buf + o, len - o, "%s%s%s.png (.svg)", o ? ", " : dir, o ? "" : "/",
+				      names[i]);
+	}
+	if (!o)
+		snprintf(buf, len, "none in %s", dir);
 }

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,13 @@ void kb_name(const struct row *r, char *buf, size_t len)
 }
 
 
+/* An ok row of throughput mode: the figures here are of GB/s and barrier cost, which latency
+ * rows (one burst timed alone) do not measure. */
+static int throughput_ok(const struct row *r)
+{
+	return row_ok(r) && strcmp(r->mode, "latency") != 0;
+}
+
 static void fig_error(struct fig *f, int rc, const char *err)
 {
 	snprintf(f->err, sizeof f->err, "%s", rc == -ENODATA ? "nothing to plot" : err);
@@ -131,7 +139,7 @@ static void best_series(const struct machine *m, size_t mi, size_t s, const stru
 		const struct row *next = NULL;
 		for (size_t j = 0; j < m->n; j++) {
 			const struct row *r = m->rows[j];
-			if (row_ok(r) && same_series(r, best) && r->burst_bytes > prev &&
+			if (throughput_ok(r) && same_series(r, best) && r->burst_bytes > prev &&
 			    (!next || r->burst_bytes < next->burst_bytes))
 				next = r;
 		}
@@ -170,13 +178,17 @@ int report_fig_best(const char *outdir, const struct machine *ms, size_t nm, str
 	size_t s = 0;
 	for (size_t i = 0; i < nm; i++) {
 		const struct machine *m = &ms[i];
-		char t[300];
-		snprintf(t, sizeof t, "%s: %.60s, %s, %s", m->tag, m->cpu_model, m->os_release, m->env);
-		line_fig_panel(&lf, t);
+		bool panel = false; /* a machine without an ok throughput row has none */
 		for (size_t k = 0; k < m->memtypes.n; k++) {
 			const struct row *b = best_row(m, m->memtypes.v[k], 0);
-			if (!b)
+			if (!b || !throughput_ok(b))
 				continue;
+			if (!panel) {
+				char t[300];
+				snprintf(t, sizeof t, "%s: %.60s, %s, %s", m->tag, m->cpu_model, m->os_release, m->env);
+				line_fig_panel(&lf, t);
+				panel = true;
+			}
 			char kbn[96], lab[200];
 			kb_name(b, kbn, sizeof kbn);
 			snprintf(lab, sizeof lab, "%s: %s (%s)", b->memtype, kbn, b->target_kind);
@@ -191,7 +203,7 @@ int report_fig_best(const char *outdir, const struct machine *ms, size_t nm, str
 	if (rc || !s) {
 		line_fig_close(&lf);
 		snprintf(f->err, sizeof f->err, rc ? "best_vs_size.csv: %s" : "%s",
-			 rc ? strerror(-rc) : "no machine has an ok row to plot");
+			 rc ? strerror(-rc) : "no machine has an ok throughput row to plot");
 		return rc ? rc : -ENODATA;
 	}
 	char dl[300], title[600], out[4300], logpath[4300];
@@ -209,7 +221,8 @@ int report_fig_best(const char *outdir, const struct machine *ms, size_t nm, str
 	measured_text(ms, nm, all, meas, sizeof meas);
 	snprintf(f->alt, sizeof f->alt, "GB/s vs burst size, best kernel and barrier per memory type, one panel per machine");
 	snprintf(f->caption, sizeof f->caption,
-		 "GB/s vs burst size (log-log), one panel per machine. In each panel, one "
+		 "GB/s vs burst size (log-log), one panel per machine with an ok throughput row "
+		 "(latency rows are not drawn here). In each panel, one "
 		 "line per memory type: the store kernel + barrier that reached the highest median GB/s "
 		 "on that machine (named in the key with the target kind), at every burst size it was "
 		 "run. %s Data: best_vs_size.csv.", meas);
@@ -233,7 +246,7 @@ static size_t cost_bars(const struct machine *m, const struct row *base, struct 
 	size_t placed = 0;
 	for (size_t j = 0; j < m->n; j++) {
 		const struct row *r = m->rows[j];
-		if (!row_ok(r) || !strcmp(r->barrier, "none") || isnan(r->ns_per_burst_median) ||
+		if (!throughput_ok(r) || !strcmp(r->barrier, "none") || isnan(r->ns_per_burst_median) ||
 		    !same_case(r, base, barrier_pair_ignore()))
 			continue;
 		struct barrier_cost bc;
@@ -263,7 +276,7 @@ static const struct row *cost_base(const struct machine *m, const char *mt)
 	const struct row *base = NULL;
 	for (size_t j = 0; j < m->n; j++) {
 		const struct row *r = m->rows[j];
-		if (row_ok(r) && r->burst_bytes == 64 && !strcmp(r->memtype, mt) &&
+		if (throughput_ok(r) && r->burst_bytes == 64 && !strcmp(r->memtype, mt) &&
 		    !strcmp(r->barrier, "none") && !isnan(r->ns_per_burst_median) &&
 		    (!base || r->gb_per_s_median > base->gb_per_s_median))
 			base = r;
@@ -362,7 +375,11 @@ void report_machine_plots(const char *outdir, struct machine *m)
 	m->has_gbps = !png_size(png, &m->gw, &m->gh);
 	snprintf(png, sizeof png, "%s/barrier_cost.png", dir);
 	m->has_cost = !png_size(png, &m->cw, &m->ch);
+	bool throughput = false;
+	for (size_t i = 0; i < m->n && !throughput; i++)
+		throughput = throughput_ok(m->rows[i]);
 	if (!m->has_gbps && !m->plot_err[0])
-		snprintf(m->plot_err, sizeof m->plot_err, "gnuplot wrote no gbps_vs_size.png");
+		snprintf(m->plot_err, sizeof m->plot_err, "%s", throughput ? "gnuplot wrote no gbps_vs_size.png"
+			 : "no ok throughput row, so no gbps_vs_size.png (latency rows: latency_cdf.png)");
 }
 

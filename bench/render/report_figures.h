@@ -15,7 +15,8 @@ struct fig {
 	char err[300];
 };
 
-/* Figure 1: GB/s vs burst size, one panel per machine: for each memory type the series of the
+/* Figure 1: GB/s vs burst size, one panel per machine with an ok throughput row (latency rows,
+ * here and in figure 2, are left out): for each memory type the series of the
  * kernel + barrier that reached the highest median GB/s there. Also writes best_vs_size.csv. */
 int report_fig_best(const char *outdir, const struct machine *ms, size_t nm, struct fig *f);
 /* Figure 2: added ns per 64-byte burst for each barrier@where, every machine, measured with the

@@ -148,7 +148,7 @@ const struct row *best_row(const struct machine *m, const char *mt, uint64_t bur
 	const struct row *best = NULL;
 	for (size_t i = 0; i < m->n; i++) {
 		const struct row *r = m->rows[i];
-		if (!row_ok(r) || strcmp(r->memtype, mt) || (burst && r->burst_bytes != burst))
+		if (!row_ok(r) || !strcmp(r->mode, "latency") || strcmp(r->memtype, mt) || (burst && r->burst_bytes != burst))
 			continue;
 		if (!best || r->gb_per_s_median > best->gb_per_s_median)
 			best = r;

@@ -58,7 +58,7 @@ void machines_free(struct machine *ms, size_t nm);
 
 /* ok with a positive GB/s median */
 int row_ok(const struct row *r);
-/* The fastest ok row of memtype mt on machine m (burst == 0: any size); NULL when none. */
+/* The fastest ok throughput row (not latency) of memtype mt on m (burst == 0: any size); or NULL. */
 const struct row *best_row(const struct machine *m, const char *mt, uint64_t burst);
 /* Is r the same series as s (all but burst size)? */
 int same_series(const struct row *r, const struct row *s);

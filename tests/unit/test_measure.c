@@ -1,6 +1,7 @@
 /* The case loop (bench/measure/measure.c) and the file target's fault-in: a stop flag ends a case
  * promptly, and target memory that faults outside the timed kernels gives a fault, not SIGBUS;
- * measure_case_with around a runner that is not the host's threads (as a microVM's is). */
+ * measure_case_with around a runner that is not the host's threads (as a microVM's is); latency
+ * mode (bench/measure/latency.c) on RAM, on a fake runner with known times, faulting, stopped. */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -11,7 +12,9 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "core/stats.h"
 #include "core/timer.h"
+#include "measure/case_row.h"
 #include "measure/measure.h"
 
 static struct case_spec one_case(unsigned threads, double budget_s, bool verify)
@@ -430,6 +433,250 @@ static void part_lengths(void)
 	CHECK(case_part_len(&t, &cs) == 0, "case_part_len: no threads, no part");
 }
 
+/* ---- latency mode ---- */
+
+static bool latency_ordered(const struct case_result *r)
+{
+	const struct latency_summary *l = &r->lat;
+	return 0 <= r->ns.min && r->ns.min <= l->p50 && l->p50 <= l->p90 && l->p90 <= l->p99 &&
+	       l->p99 <= l->p999 && l->p999 <= l->max && l->max > 0;
+}
+
+/* A counter that steps slower than it is read (an emulator's, CNTVCT at tens of MHz): short
+ * bursts read as 0 or one step, and the row says so. */
+static bool timer_coarse(void)
+{
+	const struct timer_info *ti = timer_init();
+	return ti->resolution_ns > ti->cost_ns;
+}
+
+static struct case_spec latency_case(unsigned threads, const char *kernel, size_t burst, enum drain_mode d)
+{
+	struct case_spec cs = one_case(threads, 5, false);
+	cs.kernel = kernel_find(kernel);
+	cs.burst = burst;
+	cs.drain = d;
+	cs.latency = true;
+	cs.min_samples = LATENCY_TAIL_BURSTS;
+	cs.max_samples = 2000;
+	return cs;
+}
+
+/* The host's threads on RAM: every burst timed, the quantiles in order, the row in latency mode
+ * with the figures in its latency columns. */
+static void latency_on_ram(unsigned threads, enum drain_mode d)
+{
+	char err[TARGET_ERR_LEN];
+	struct target t;
+	struct target_opts o = { .window_set = true, .window_len = 1 << 20 };
+	if (target_probe(&t, "ram", &o, err) || t.ops->map(&t, err)) {
+		CHECK(0, "latency on RAM: RAM target: %s", err);
+		return;
+	}
+	struct case_spec cs = latency_case(threads, "c_8", 64, d);
+	struct case_result *r = calloc(1, sizeof *r);
+	measure_case(&t, &cs, r);
+	bool coarse = timer_coarse() && !(timer_init()->resolution_ns * 10 <= r->lat.p50);
+	CHECK(r->status == STATUS_OK && (coarse ? strstr(r->reason, "timer steps of") != NULL : !r->reason[0]) &&
+	      r->samples == threads * cs.max_samples &&
+	      r->bursts_per_sample == 1 && r->stopped == STOP_MAX_SAMPLES && !strcmp(r->verify, "off"),
+	      "latency, %u thread(s), drain %s on RAM: ok, %u bursts timed (%u per thread), one burst per "
+	      "sample (%s)", threads, drain_name(d), r->samples, cs.max_samples, r->reason);
+	CHECK(latency_ordered(r) && r->ns.median == r->lat.p50 && r->ns.p90 == r->lat.p90,
+	      "latency, %u thread(s), drain %s: min %.1f <= p50 %.1f <= p90 %.1f <= p99 %.1f <= p99.9 %.1f <= "
+	      "max %.1f ns; ns_per_burst's median is p50", threads, drain_name(d), r->ns.min, r->lat.p50,
+	      r->lat.p90, r->lat.p99, r->lat.p999, r->lat.max);
+	CHECK((coarse ? r->lat.timer_ns >= 0 : r->lat.timer_ns > 0) && r->lat.timer_ns <= r->lat.p50 + 1e-9,
+	      "latency, %u thread(s): the empty timed region costs %.1f ns, %s and within p50 %.1f", threads,
+	      r->lat.timer_ns, coarse ? ">= 0 (a coarse timer)" : "> 0", r->lat.p50);
+	CHECK(r->lat.p50 > 0 ? fabs(r->gbps_median - 64.0 * threads / r->lat.p50) < 1e-9 * r->gbps_median
+			     : coarse && isnan(r->gbps_median),
+	      "latency, %u thread(s): GB/s = 64 B x threads / p50 (none for a p50 of 0 steps): %.3f", threads,
+	      r->gbps_median);
+	struct machine m;
+	memset(&m, 0, sizeof m);
+	struct row *row = calloc(1, sizeof *row);
+	case_row_fill(row, "host", "unit", &m, &t, &cs, r);
+	CHECK(!strcmp(row->mode, "latency") && row->latency_ns_p50 == r->lat.p50 &&
+	      row->latency_ns_p999 == r->lat.p999 && row->latency_ns_max == r->lat.max &&
+	      row->latency_timer_ns == r->lat.timer_ns && row->samples == r->samples,
+	      "latency row: mode %s, latency_ns_p50/_p999/_max and latency_timer_ns from the result", row->mode);
+	free(row);
+
+	if (threads == 1 && d == DRAIN_FENCE) {
+		/* fewer bursts than a tail needs: the row says so */
+		cs.min_samples = cs.max_samples = 100;
+		measure_case(&t, &cs, r);
+		CHECK(r->status == STATUS_OK && r->samples == 100 && latency_ordered(r) &&
+		      strstr(r->reason, "only 100 bursts timed: p99.9 needs >= 1000 to be a tail"),
+		      "latency, 100 bursts: ok, ordered, the reason says p99.9 is no tail: %s", r->reason);
+		/* the budget ends a case asking for more than it allows */
+		cs = latency_case(1, "c_8", 65536, DRAIN_READBACK);
+		cs.min_samples = cs.max_samples = 100000;
+		cs.budget_s = 0.05;
+		uint64_t t0 = mono_raw_ns();
+		measure_case(&t, &cs, r);
+		double took = (double)(mono_raw_ns() - t0) / 1e9;
+		CHECK(r->status == STATUS_OK && r->stopped == STOP_BUDGET && r->samples > 0 &&
+		      r->samples < 100000 && latency_ordered(r) && took < 1 &&
+		      strstr(r->reason, "time budget reached after") && strstr(r->reason, "of 100000 bursts per thread"),
+		      "latency, 0.05 s budget for 100000 64 KiB bursts: ended by the budget after %u bursts (%.2f s), "
+		      "said so: %s", r->samples, took, r->reason);
+		/* --verify after the latency bursts */
+		cs = latency_case(1, "c_8", 64, DRAIN_FENCE);
+		cs.verify = true;
+		measure_case(&t, &cs, r);
+		CHECK(r->status == STATUS_OK && !strcmp(r->verify, "ok") && latency_ordered(r),
+		      "latency with --verify on RAM: ok, verify ok (%s)", r->reason);
+	}
+	free(r);
+	t.ops->unmap(&t);
+}
+
+/* A latency case with a 30 s budget and 100000 bursts per thread ends promptly on the stop flag. */
+static void latency_stop_flag(void)
+{
+	char err[TARGET_ERR_LEN];
+	struct target t;
+	struct target_opts o = { .window_set = true, .window_len = 1 << 20 };
+	if (target_probe(&t, "ram", &o, err) || t.ops->map(&t, err)) {
+		CHECK(0, "latency stop flag: RAM target: %s", err);
+		return;
+	}
+	struct case_spec cs = latency_case(1, "c_8", 65536, DRAIN_FENCE);
+	cs.budget_s = 30;
+	cs.min_samples = cs.max_samples = 100000;
+	cs.stop = &stop_flag;
+	stop_flag = 0;
+	pthread_t th;
+	pthread_create(&th, NULL, raise_stop_later, NULL);
+	struct case_result *r = calloc(1, sizeof *r);
+	uint64_t t0 = mono_raw_ns();
+	measure_case(&t, &cs, r);
+	double took = (double)(mono_raw_ns() - t0) / 1e9;
+	pthread_join(th, NULL);
+	CHECK(r->interrupted && r->status == STATUS_ERROR && took < 1.5,
+	      "latency: stop flag raised after 50 ms ends a 30 s case promptly: %.2f s, interrupted %d", took,
+	      r->interrupted);
+	free(r);
+	t.ops->unmap(&t);
+}
+
+/* A file truncated underneath: the latency bursts fault; status fault, the process lives on. */
+static void latency_fault(void)
+{
+	char path[256], spec[300], err[TARGET_ERR_LEN];
+	int fd = make_file(path, sizeof path);
+	if (fd < 0) {
+		CHECK(0, "latency fault: cannot make a file: %s", strerror(errno));
+		return;
+	}
+	snprintf(spec, sizeof spec, "file:%s", path);
+	struct target t;
+	struct target_opts o = { .window_set = true, .window_off = 8192, .window_len = 8192 };
+	if (target_probe(&t, spec, &o, err) || t.ops->map(&t, err)) {
+		CHECK(0, "latency fault: %s", err);
+	} else {
+		CHECK(ftruncate(fd, 0) == 0, "latency fault: truncate the mapped file to 0 bytes");
+		struct case_spec cs = latency_case(1, "c_8", 64, DRAIN_FENCE);
+		struct case_result *r = calloc(1, sizeof *r);
+		measure_latency(&t, &cs, r);
+		CHECK(r->status == STATUS_FAULT && strstr(r->reason, "SIGBUS") &&
+		      strstr(r->reason, "in the store kernel") && r->samples == 0 && isnan(r->lat.p50),
+		      "latency bursts faulting on a truncated file: status fault, in the store kernel, no "
+		      "figures: %s", r->reason);
+		free(r);
+		t.ops->unmap(&t);
+	}
+	close(fd);
+	unlink(path);
+}
+
+/* A runner whose latency rounds time burst k (counted over every round and thread) at
+ * 100 + k ns and every empty region at 7 ns; its throughput round stores the pattern. */
+struct fake_latency {
+	struct fake_runner f;
+	double next;
+	unsigned rounds;
+	bool nan_time;    /* a round's first burst takes NaN ns */
+};
+
+static bool fake_latency_round(void *ctx, uint64_t bursts, double *burst_ns, double *empty_ns,
+			       struct case_result *r)
+{
+	struct fake_latency *fl = ctx;
+	(void)r;
+	fl->rounds++;
+	for (uint64_t j = 0; j < fl->f.cs->threads * bursts; j++) {
+		burst_ns[j] = 100 + fl->next++;
+		empty_ns[j] = 7;
+	}
+	if (fl->nan_time)
+		burst_ns[0] = NAN;
+	return true;
+}
+
+static bool fake_latency_throughput_round(void *ctx, uint64_t bursts, double *ns, struct case_result *r)
+{
+	return fake_round(&((struct fake_latency *)ctx)->f, bursts, ns, r);
+}
+
+static void fake_latency_rewind(void *ctx)
+{
+	fake_rewind(&((struct fake_latency *)ctx)->f);
+}
+
+static void latency_runner_cases(void)
+{
+	struct target t;
+	if (!fake_target(&t, 4096, 3 * 4096 + 192)) {
+		CHECK(0, "latency runner: a buffer for the fake target");
+		return;
+	}
+	struct case_spec cs = fake_case(); /* 2 threads, --verify */
+	cs.latency = true;
+	cs.min_samples = 1000;
+	cs.max_samples = 3000;
+	struct fake_latency fl = { .f = { .t = &t, .cs = &cs, .part = case_part_len(&t, &cs), .ns_per_burst = 1000 } };
+	struct case_runner run = { .ctx = &fl, .round = fake_latency_throughput_round,
+				   .rewind = fake_latency_rewind, .latency_round = fake_latency_round,
+				   .resolution_ns = 1, .cost_ns = 1000 };
+	struct case_result *r = calloc(1, sizeof *r);
+	measure_case_with(&t, &cs, &run, r);
+	/* the warm-up's 2 x 64 bursts are dropped: the row's are 100 + 128 .. 100 + 128 + 5999 */
+	double lo = 228, n = 6000;
+	double *ref = malloc(6000 * sizeof *ref);
+	for (int k = 0; k < 6000; k++)
+		ref[k] = lo + k;
+	CHECK(r->status == STATUS_OK && r->samples == 6000 && r->ns.min == lo && r->lat.max == lo + n - 1 &&
+	      r->lat.p50 == quantile_sorted(ref, 6000, 0.5) && r->lat.p99 == quantile_sorted(ref, 6000, 0.99) &&
+	      r->lat.p999 == quantile_sorted(ref, 6000, 0.999) && r->lat.timer_ns == 7,
+	      "latency runner, 2 threads x 3000 bursts: both threads' bursts merged after the warm-up, "
+	      "p50 %.1f, p99.9 %.1f, max %.0f ns, timer 7 ns (%s)", r->lat.p50, r->lat.p999, r->lat.max, r->reason);
+	CHECK(!strcmp(r->verify, "ok") && fl.f.rewinds == 1,
+	      "latency runner --verify: one rewound round through the runner's own, verify ok");
+	free(ref);
+
+	fl.nan_time = true;
+	fl.rounds = 0;
+	measure_case_with(&t, &cs, &run, r);
+	CHECK(r->status == STATUS_ERROR && strstr(r->reason, "a burst was timed at nan ns") && fl.rounds == 1,
+	      "latency runner timing a burst at NaN: status error after that round: %s", r->reason);
+	fl.nan_time = false;
+
+	/* a runner without a latency round: the case is unsupported, nothing runs */
+	run.latency_round = NULL;
+	run.latency_why = "fake runner: no latency mode";
+	fl.rounds = 0;
+	fl.f.rounds = 0;
+	measure_case_with(&t, &cs, &run, r);
+	CHECK(r->status == STATUS_UNSUPPORTED && !strcmp(r->reason, "fake runner: no latency mode") &&
+	      fl.rounds == 0 && fl.f.rounds == 0,
+	      "latency case on a runner without a latency round: unsupported, its reason, no round: %s", r->reason);
+	free(r);
+	free(t.base);
+}
+
 void test_measure(void)
 {
 	part_lengths();
@@ -442,4 +689,12 @@ void test_measure(void)
 	if (sysconf(_SC_NPROCESSORS_ONLN) > 1)
 		crew_verifies(2);
 	runner_cases();
+	latency_on_ram(1, DRAIN_FENCE);
+	latency_on_ram(1, DRAIN_READBACK);
+	latency_on_ram(1, DRAIN_NONE);
+	if (sysconf(_SC_NPROCESSORS_ONLN) > 1)
+		latency_on_ram(2, DRAIN_FENCE);
+	latency_stop_flag();
+	latency_fault();
+	latency_runner_cases();
 }

@@ -1,0 +1,29 @@
+/* Inside measure/: latency mode's sampling (latency.c) within measure.c's case loop, and what of
+ * the case loop it uses. Callers outside measure/ use measure.h. */
+#ifndef WCBENCH_LATENCY_H
+#define WCBENCH_LATENCY_H
+
+#include <stdint.h>
+
+#include "measure/measure.h"
+
+/* How the sampling part of a case ended. */
+enum sample_end {
+	SAMPLE_DONE,         /* figures set; --verify may follow */
+	SAMPLE_FAILED,       /* status and reason set; nothing follows */
+	SAMPLE_INTERRUPTED,  /* the stop flag: the case ends unfinished */
+};
+
+/* Latency mode's sampling with a runner that has a latency_round: warm-up, then rounds of single
+ * bursts until max_samples bursts per thread or the budget (counted from case_start, a
+ * mono_raw_ns), the stop flag polled between rounds; r->samples, ns, gbps_*, lat, stopped and
+ * the reason's caveats from the bursts of every thread merged. */
+enum sample_end latency_sample(const struct case_spec *cs, const struct case_runner *run,
+			       uint64_t case_start, struct case_result *r);
+
+/* The case on this host's threads, in the mode cs says (measure_case and measure_latency). */
+int measure_case_host(struct target *t, const struct case_spec *cs, struct case_result *r);
+
+/* Add printf(fmt, detail) to r's reason, before an earlier caveat. */
+void case_reason_add(struct case_result *r, const char *fmt, const char *detail);
+#endif
