@@ -86,7 +86,9 @@ bool kernel_usable(const struct store_kernel *k, const char **why);
  * (callers set *why = NULL first). */
 bool barrier_usable(const struct barrier_desc *b, const char **why);
 
-/* Fence the current arch uses to push stores out of the core (drain=fence): SFENCE / DSB ST. */
+/* Fence the current arch uses to wait until the stores have left the core (drain=fence), the
+ * timer read after it included: MFENCE (the timer's LFENCE follows: the SDM's MFENCE;LFENCE
+ * before RDTSC; SFENCE would let the timer read before the stores drain) / DSB ST. */
 void drain_fence(void);
 
 /* The expected byte at offset x of a span written by bursts of `burst` bytes. */

@@ -415,7 +415,7 @@ const struct run_option run_option_table[] = {
 	  .help = "CPUs for the threads, e.g. 0,2-3 (default: distinct cores first)" },
 	{ .name = "drain", .letter = 'd', .arg = "LIST", .group = GROUP_SWEEP, .parse = opt_drain,
 	  .help = "what the timed region waits for: none (stores issued),\n"
-		  "fence (SFENCE / DSB ST: left the core; default), readback\n"
+		  "fence (MFENCE / DSB ST: left the core; default), readback\n"
 		  "(fence + a read from the target: arrived at the device)" },
 	{ .name = "time", .letter = 'T', .arg = "SECONDS", .group = GROUP_SAMPLING, .parse = opt_time,
 	  .help = "time budget per case (default 0.5; --quick 0.05)" },

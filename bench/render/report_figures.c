@@ -19,7 +19,7 @@ static const char *drain_words(const char *d)
 	if (!strcmp(d, "none"))
 		return "none (stores issued)";
 	if (!strcmp(d, "fence"))
-		return "fence (SFENCE / DSB ST: the stores left the core)";
+		return "fence (MFENCE / DSB ST: the stores left the core)";
 	if (!strcmp(d, "readback"))
 		return "readback (fence and a read from the target: the stores reached it)";
 	return d;

@@ -409,7 +409,7 @@ static void page_method(struct page *p, const struct machine *ms, size_t nm)
 		       "samples until the median's 95% confidence interval (order statistics) lies within "
 		       "the run's precision of it (before schema 4: until (p90-p10)/median was small), or "
 		       "its time budget is spent. Drain modes: "
-		       "none = stores issued; fence = SFENCE / DSB ST, the stores left the core; readback "
+		       "none = stores issued; fence = MFENCE / DSB ST, the stores left the core (the timer waits for it); readback "
 		       "= a fence and a read from the target, the stores reached it (PCIe reads do not pass "
 		       "posted writes). GB/s = 10^9 bytes/s. The data stored is a fixed non-zero pattern.");
 	for (size_t i = 0; i < nm; i++) {

@@ -38,7 +38,7 @@ static inline ALWAYS_INLINE size_t store_by_barrier(const struct store_job *j, c
 
 void drain_fence(void)
 {
-	__asm__ volatile("sfence" ::: "memory");
+	__asm__ volatile("mfence" ::: "memory");
 }
 
 /* ---- 8-byte general-purpose stores ---- */
