@@ -29,7 +29,7 @@ if (h > 8000) { h = 8000 }
 if (h < 360) { h = 360 }
 w = labels ? 1400 : 1000
 
-set title ARG3 . sprintf("\npoint: median GB/s ratio; bar: range allowed by the two p10-p90 intervals; grey band: +-%.1f%% threshold", thr) . \
+set title ARG3 . sprintf("\npoint: median GB/s ratio; bar: range the two intervals that judged it allow (medians' 95%% CIs, or p10-p90); grey band: +-%.1f%% threshold", thr) . \
 	(unplotted > 0 ? sprintf("\n%d cases not plotted (a status change, not measured, or on one side only): see the compare table", unplotted) : "") noenhanced
 set xlabel 'GB/s change, NEW vs BASE (%; GB/s = 10^9 B/s)'
 if (labels) {

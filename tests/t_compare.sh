@@ -35,8 +35,8 @@ csv_get() {
 		index($0, want) {print $(c[col]); exit}' "$OUT.$1.out"
 }
 
-check "compare --help explains the noise rule and exit codes" \
-	bash -c "'$WCBENCH' compare --help | grep -q 'p10' && '$WCBENCH' compare --help | grep -q 'exit status'"
+check "compare --help explains the noise rule (the medians' intervals, p10-p90 without them) and exit codes" \
+	bash -c "'$WCBENCH' compare --help | grep -q '95% confidence interval of its median' && '$WCBENCH' compare --help | grep -q 'p10' && '$WCBENCH' compare --help | grep -q 'exit status'"
 # the key --help names is the schema's: the columns `wcbench schema` marks "case", in order
 want=$("$WCBENCH" schema | awk -F'|' '$6 ~ /case/ { gsub(/[` ]/, "", $3); s = s (s ? ", " : "") $3 } END { print s }')
 if [ -n "$want" ] && "$WCBENCH" compare --help | grep -qxF "  $want"; then
@@ -87,22 +87,77 @@ grep -q '^| REGRESSION | host sysfs-wc/sysfs-resource-wc WC vmovntdq_32+sfence@b
 	pass "md format: a Markdown table with the regression row" ||
 	fail "md format: a Markdown table with the regression row" "$(head -12 "$OUT.slow30md.out")"
 
-# --- 3% change: noise inside wide spreads, even with --threshold 1 ---
+# --- 3% change: noise when the medians are known to +-4%, even with --threshold 1 ---
 cmp_run wide3 $FX/base3-wide.csv $FX/slower3-wide.csv
-expect_rc wide3 0 "3% slower inside wide spreads: not a regression"
+expect_rc wide3 0 "3% slower, medians known to +-4%: not a regression"
 cmp_run wide3t1 --threshold 1 $FX/base3-wide.csv $FX/slower3-wide.csv
-expect_rc wide3t1 0 "3% slower inside wide spreads, --threshold 1: still not a regression (spreads overlap)"
-# ... but a regression with tight spreads and --threshold 1: the spread decides, not a fixed %
+expect_rc wide3t1 0 "3% slower, medians known to +-4%, --threshold 1: still not a regression (the intervals overlap)"
+cmp_run wide3t1all --all --threshold 1 $FX/base3-wide.csv $FX/slower3-wide.csv
+grep -q '^same .*WB movnti_8 4 KiB.*95% CIs of the medians overlap$' "$OUT.wide3t1all.out" &&
+	pass "--threshold 1, 3% slower: the note says the medians' intervals overlap" ||
+	fail "--threshold 1, 3% slower: the note says the medians' intervals overlap" "$(grep 'WB movnti_8 4 KiB' "$OUT.wide3t1all.out")"
+# ... but a regression with tight intervals and --threshold 1: the intervals decide, not a fixed %
 cmp_run tight3t1 --threshold 1 $FX/base3-tight.csv $FX/slower3-tight.csv
-expect_rc tight3t1 1 "3% slower with tight spreads and --threshold 1: a regression"
+expect_rc tight3t1 1 "3% slower with tight intervals and --threshold 1: a regression"
 cmp_run tight3 $FX/base3-tight.csv $FX/slower3-tight.csv
-expect_rc tight3 0 "3% slower with tight spreads, default threshold 5%: not a regression"
+expect_rc tight3 0 "3% slower with tight intervals, default threshold 5%: not a regression"
 
-# --- sample counts: 8% slower is a regression with 20 samples, not with 3 (threshold x sqrt(10/3)) ---
+# --- the medians' intervals judge, not p10-p90, when both rows have one ---
+# 8% slower, both rows spreading +-12% (p10-p90 overlap) but both medians known to +-1%
+cmp_run cidis --format csv $FX/base8-wide-spread.csv $FX/slower8-wide-spread.csv
+CASE8="WB movnti_8+sfence@burst 64 KiB"
+v=$(csv_get cidis "$CASE8" verdict); by=$(csv_get cidis "$CASE8" judged_by)
+bp10=$(csv_get cidis "$CASE8" base_gb_per_s_p10); np90=$(csv_get cidis "$CASE8" new_gb_per_s_p90)
+note=$(csv_get cidis "$CASE8" note)
+if [ "$(rc_of cidis)" = 1 ] && [ "$v" = REGRESSION ] && [ "$by" = median-ci95 ] &&
+	awk -v a="$np90" -v b="$bp10" 'BEGIN { exit !(a > b) }' && [ "${note#95% CIs of the medians disjoint: NEW <= }" != "$note" ]; then
+	pass "8% slower, p10-p90 overlapping ($bp10 < $np90) but the medians' CIs disjoint: a REGRESSION, judged by the CIs"
+else
+	fail "8% slower, p10-p90 overlapping but the medians' CIs disjoint: a REGRESSION" "exit $(rc_of cidis), $v by '$by', p10 $bp10 / p90 $np90: $note"
+fi
+# 8% slower, p10-p90 apart, but NEW has 6 samples: its median's CI is wide and overlaps BASE's
+cmp_run ci6 --format csv $FX/base.csv $FX/slower8-6samples.csv
+v=$(csv_get ci6 "$CASE8" verdict); by=$(csv_get ci6 "$CASE8" judged_by)
+bp10=$(csv_get ci6 "$CASE8" base_gb_per_s_p10); np90=$(csv_get ci6 "$CASE8" new_gb_per_s_p90)
+note=$(csv_get ci6 "$CASE8" note); thr=$(csv_get ci6 "$CASE8" threshold_pct)
+if [ "$(rc_of ci6)" = 0 ] && [ "$v" = same ] && [ "$by" = median-ci95 ] && [ "$note" = "95% CIs of the medians overlap" ] &&
+	awk -v a="$np90" -v b="$bp10" 'BEGIN { exit !(a < b) }' && [ "$thr" = 5.00 ]; then
+	pass "8% slower, p10-p90 apart ($np90 < $bp10) but the medians' CIs overlap (6 samples): same, threshold not raised"
+else
+	fail "8% slower with overlapping medians' CIs: same" "exit $(rc_of ci6), $v by '$by', p90 $np90 / p10 $bp10, threshold $thr: $note"
+fi
+
+# --- without an interval (fewer than 6 samples): p10-p90, the threshold raised by sqrt(10/n) ---
 cmp_run s20 $FX/base.csv $FX/slower8-20samples.csv
 expect_rc s20 1 "8% slower, 20 samples each: a regression"
+grep -q '^REGRESSION .*95% CIs of the medians disjoint' "$OUT.s20.out" && pass "20 samples each: the medians' CIs judged" ||
+	fail "20 samples each: the medians' CIs judged" "$(first_row s20)"
 cmp_run s3 $FX/base.csv $FX/slower8-3samples.csv
 expect_rc s3 0 "8% slower but only 3 samples in NEW: within noise (threshold raised to 9.1%)"
+cmp_run s3csv --format csv $FX/base.csv $FX/slower8-3samples.csv
+note=$(csv_get s3csv "$CASE8" note)
+[ "$(csv_get s3csv "$CASE8" judged_by)" = p10-p90 ] && [ "$(csv_get s3csv "$CASE8" new_gb_per_s_ci_lo)" = "" ] &&
+	[ "$note" = "|-8.0%| below threshold 9.1%; intervals: p10-p90 ranges (no interval in NEW; only 3 samples: threshold 9.1%)" ] &&
+	pass "3 samples: no CI in NEW, judged by p10-p90 with the threshold raised, the note says so" ||
+	fail "3 samples: judged by p10-p90, the note says so" "$note"
+
+# --- rows of schema 3 (no mode, no interval) pair with version-4 throughput rows ---
+cmp_run v3new $FX/base-v3.csv $FX/slower30.csv
+cmp_run v3same $FX/base-v3.csv $FX/base.csv
+cmp_run newv3 $FX/slower30.csv $FX/base-v3.csv
+[ "$(rc_of v3new)" = 1 ] && grep -q '^summary: 24 cases in both: 1 regressions' "$OUT.v3new.out" &&
+	grep -q '^REGRESSION .*vmovntdq_32+sfence@burst 4 KiB.*p10-p90 ranges disjoint: .*(no interval in BASE)$' "$OUT.v3new.out" &&
+	[ "$(rc_of v3same)" = 0 ] && grep -q '^summary: 24 cases in both: 0 regressions' "$OUT.v3same.out" &&
+	[ "$(rc_of newv3)" = 0 ] && grep -q '^improvement .*(no interval in NEW)$' "$OUT.newv3.out" &&
+	pass "schema-3 rows (mode read as throughput) pair with version-4 rows both ways, judged by p10-p90, the note naming the side without an interval" ||
+	fail "schema-3 rows pair with version-4 rows" "exit $(rc_of v3new)/$(rc_of v3same)/$(rc_of newv3): $(first_row v3new) $(grep summary "$OUT.v3new.out")"
+
+# --- mode is part of the case key: a latency row never pairs with a throughput row ---
+cmp_run lat $FX/base.csv $FX/latency-row.csv
+[ "$(rc_of lat)" = 0 ] && grep -q '^summary: 24 cases in both: .* 0 only in BASE, 1 only in NEW' "$OUT.lat.out" &&
+	grep -q '^only-in-NEW .*WB movnti_8 64 B x1 drain=fence mode=latency ' "$OUT.lat.out" &&
+	pass "a latency row of a case BASE measured for throughput: only-in-NEW, named by its mode" ||
+	fail "a latency row pairs with nothing" "exit $(rc_of lat): $(grep -E '^only|^summary' "$OUT.lat.out")"
 
 # --- improvements, status changes, one-sided rows ---
 cmp_run fast $FX/base.csv $FX/faster20.csv

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Results on disk: a full disk, --resume (same run, same options, same schema, partial rows),
-# one run per directory, bad --out, unique run ids.
+# Results on disk: a full disk, --resume (same run, same options, a run of an earlier schema
+# version upgraded first, partial rows), one run per directory, bad --out, unique run ids.
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 
@@ -103,27 +103,30 @@ sed -i '1s/,kernel,width_bytes,barrier,/,barrier,width_bytes,kernel,/' "$r/resul
 refuse "a header that is not this schema's" "header" "${RUN[@]}" -s 64,4K --out "$r" --resume
 cp "$TMPROOT/saved.csv" "$r/results.csv"
 refuse "another --probe" "--probe" "${RUN[@]}" -s 64,4K --out "$r" --resume --probe
-# a results.csv of schema version 1 under this run's metadata: its header says which version
+# a results.csv of schema version 1 under this run's metadata: not this run's rows (a version-1
+# run's own results.csv is upgraded: below and tests/t_versions.sh)
 cp tests/fixtures/v1/x86-host/results.csv "$r/results.csv"
-refuse "a results.csv of schema version 1 (naming both versions and what to do)" \
-	"results.csv was written by results schema version 1, this wcbench writes version $now.*--out" \
+refuse "a results.csv of schema version 1 under a run of version $now (naming both versions)" \
+	"results.csv holds rows of results schema version 1, but its run's metadata.json says version $now" \
 	"${RUN[@]}" -s 64,4K --out "$r" --resume
 cp "$TMPROOT/saved.csv" "$r/results.csv"
 mv "$r/metadata.json" "$TMPROOT/saved.json"
 refuse "a run without metadata.json" "metadata.json" "${RUN[@]}" -s 64,4K --out "$r" --resume
 mv "$TMPROOT/saved.json" "$r/metadata.json"
 
-# --- a run that schema version 1 wrote is not continued by this version, and not touched ---
+# --- a run that schema version 1 wrote is continued: its results.csv rewritten in this version ---
 v1="$TMPROOT/v1run"
 cp -r tests/fixtures/v1/x86-host "$v1"
-before=$(cat "$v1/results.csv" "$v1/metadata.json" | md5sum)
+head -n 16 tests/fixtures/v1/x86-host/results.csv >"$v1/results.csv" # 15 of its 18 cases finished
+want=$(head -n 16 tests/fixtures/v1/x86-host/results.csv | cols /dev/stdin kernel barrier burst_bytes ns_per_burst_median gb_per_s_p10)
 "$WCBENCH" run --quick --no-plot -k c_8,mov_8,movnti_8 -b none,sfence -s 64,4K,64K --out "$v1" --resume >/dev/null 2>"$TMPROOT/v1.err"
 rc=$?
-[ $rc -eq 2 ] && [ "$(wc -l <"$TMPROOT/v1.err")" -eq 1 ] && grep -q "schema version 1, this wcbench writes version $now" "$TMPROOT/v1.err" \
-	&& grep -q "finish it with the wcbench that started it.*another --out" "$TMPROOT/v1.err" \
-	&& [ "$(cat "$v1/results.csv" "$v1/metadata.json" | md5sum)" = "$before" ] \
-	&& pass "--resume of a version-1 run: exit 2, one line naming both versions and what to do, files untouched" \
-	|| fail "--resume of a version-1 run" "exit $rc: $(cat "$TMPROOT/v1.err")"
+got=$(head -n 16 "$v1/results.csv" | cols /dev/stdin kernel barrier burst_bytes ns_per_burst_median gb_per_s_p10)
+[ $rc -eq 0 ] && [ "$(grep -c "a run of results schema version 1 continues in version $now: .*all 15 finished rows kept" "$TMPROOT/v1.err")" -eq 1 ] \
+	&& [ "$(rows "$v1/results.csv")" -eq 18 ] && [ "$(dups "$v1/results.csv")" -eq 0 ] && [ "$got" = "$want" ] \
+	&& [ "$(col "$v1/results.csv" schema_version | sort -u)" = "$now" ] && grep -q '"upgraded_from_schema": 1,' "$v1/metadata.json" \
+	&& pass "--resume of a version-1 run: its 15 rows rewritten in version $now (values kept), the 3 missing cases run, the upgrade said and recorded" \
+	|| fail "--resume of a version-1 run" "exit $rc, $(rows "$v1/results.csv") rows: $(cat "$TMPROOT/v1.err")"
 
 # --- --probe: a resumed run probes again before its first case, and its rows get the column ---
 pr="$TMPROOT/probe"

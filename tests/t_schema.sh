@@ -2,7 +2,8 @@
 # Results of every schema version read back: runs as versions 1 and 2 wrote them (tests/fixtures/v1,
 # v2) go through plot, report and compare, alone, against each other and against rows of this
 # version (microvm rows with memtype_stage2 among them); versions that do not exist or that are
-# later are refused; a run of an earlier version is not resumed (more in tests/t_resume.sh).
+# later are refused; a run of an earlier version is resumed by upgrading its results.csv (more in
+# tests/t_resume.sh and tests/t_versions.sh, which also takes version 3).
 source "$(dirname "$0")/lib.sh"
 cd "$TOP"
 V1=tests/fixtures/v1/x86-host
@@ -35,11 +36,12 @@ echo "$NOWHDR" | grep -q ',memtype_seen,memtype_effective,memtype_stage2,kernel,
 	|| fail "this version's header: memtype_stage2 after memtype_effective" "$NOWHDR"
 
 # as_now SRC OUT [NAME=VALUE...]: SRC's rows in this version's header, columns taken by name;
-# NAME=VALUE sets a column (one SRC lacks, or one to change); schema_version says this version
+# NAME=VALUE sets a column (one SRC lacks, or one to change); schema_version says this version,
+# mode throughput (as rows of versions before 4 read) unless set
 as_now() {
 	local src=$1 out=$2
 	shift 2
-	awk -F, -v hdr="$NOWHDR" -v v="$now" -v sets="$*" 'BEGIN {
+	awk -F, -v hdr="$NOWHDR" -v v="$now" -v sets="mode=throughput $*" 'BEGIN {
 		OFS = ","; n = split(hdr, H, ","); m = split(sets, S, " ")
 		for (i = 1; i <= m; i++) { k = S[i]; sub(/=.*/, "", k); val = S[i]; sub(/^[^=]*=/, "", val); set[k] = val }
 	}
@@ -146,28 +148,27 @@ for fx in "1:$V1" "2:$V2"; do
 	done
 done
 
-# --- resume: a version-2 run is refused by name, as a version-1 run is (tests/t_resume.sh) ---
+# --- resume: a version-2 run is continued, its rows rewritten in this version (tests/t_versions.sh) ---
 v2run="$TMPROOT/v2run"
 cp -r "$V2" "$v2run"
-before=$(cat "$v2run/results.csv" "$v2run/metadata.json" | md5sum)
 "$WCBENCH" run --quick --no-plot --probe -k c_8,mov_8,movnti_8 -b none,sfence -s 64,4K,64K --out "$v2run" --resume \
 	>/dev/null 2>"$TMPROOT/v2.err"
 rc=$?
-[ $rc -eq 2 ] && [ "$(wc -l <"$TMPROOT/v2.err")" -eq 1 ] && grep -q "schema version 2, this wcbench writes version $now" "$TMPROOT/v2.err" \
-	&& grep -q "finish it with the wcbench that started it.*another --out" "$TMPROOT/v2.err" \
-	&& [ "$(cat "$v2run/results.csv" "$v2run/metadata.json" | md5sum)" = "$before" ] \
-	&& pass "--resume of a version-2 run: exit 2, one line naming both versions and what to do, files untouched" \
+[ $rc -eq 0 ] && grep -q "a run of results schema version 2 continues in version $now: .*all $v2rows finished rows kept" "$TMPROOT/v2.err" \
+	&& [ "$(head -1 "$v2run/results.csv")" = "$NOWHDR" ] && [ "$(col "$v2run/results.csv" schema_version | sort -u)" = "$now" ] \
+	&& [ "$(cols "$v2run/results.csv" ns_per_burst_median | md5sum)" = "$(cols "$V2/results.csv" ns_per_burst_median | md5sum)" ] \
+	&& pass "--resume of a version-2 run: its rows rewritten in version $now, their medians as they were" \
 	|| fail "--resume of a version-2 run" "exit $rc: $(cat "$TMPROOT/v2.err")"
-# a version-2 results.csv under a run of this version: the header says which version
+# a version-2 results.csv under a run of this version: not that run's rows
 if [ -s "$TMPROOT/real/metadata.json" ]; then
 	cp "$V2/results.csv" "$TMPROOT/real/results.csv"
 	before=$(md5sum <"$TMPROOT/real/results.csv")
 	"$WCBENCH" run --quick --no-plot -k c_8 -b none -s 64,4K,64K --out "$TMPROOT/real" --resume >/dev/null 2>"$TMPROOT/v2csv.err"
 	rc=$?
 	[ $rc -eq 2 ] && [ "$(wc -l <"$TMPROOT/v2csv.err")" -eq 1 ] \
-		&& grep -q "results.csv was written by results schema version 2, this wcbench writes version $now.*--out" "$TMPROOT/v2csv.err" \
+		&& grep -q "results.csv holds rows of results schema version 2, but its run's metadata.json says version $now" "$TMPROOT/v2csv.err" \
 		&& [ "$(md5sum <"$TMPROOT/real/results.csv")" = "$before" ] \
-		&& pass "--resume over a version-2 results.csv: exit 2, the header's version named, file untouched" \
+		&& pass "--resume over a version-2 results.csv of a version-$now run: exit 2, both versions named, file untouched" \
 		|| fail "--resume over a version-2 results.csv" "exit $rc: $(cat "$TMPROOT/v2csv.err")"
 else
 	fail "--resume over a version-2 results.csv" "no run of this version to resume"

@@ -35,13 +35,19 @@ static const char compare_help[] =
 "repeats are paired in file order and shown as #2, #3...\n"
 "\n"
 "For each pair: GB/s NEW/BASE (below 1 is slower) and ns per burst NEW/BASE (above 1 is\n"
-"slower), from the medians. The change is judged against the spread each row measured:\n"
-"  REGRESSION   GB/s ratio <= 1 - T  and NEW's p90 GB/s < BASE's p10 GB/s\n"
-"  improvement  GB/s ratio >= 1 + T  and NEW's p10 GB/s > BASE's p90 GB/s\n"
-"  same         otherwise (the change is below T, or the p10-p90 intervals overlap)\n"
-"where T is --threshold (default 5%%), raised to T*sqrt(10/n) when the smaller of the two\n"
-"rows' sample counts n is below 10: p10/p90 of a few samples say little, so a larger change\n"
-"is needed. A case whose status goes from ok to unsupported/fault/error, or from unsupported\n"
+"slower), from the medians. The change is judged against what each row measured itself: the\n"
+"95%% confidence interval of its median (ns_per_burst_ci_lo/_hi, as GB/s) where both rows\n"
+"have one (results schema 4, %u samples or more), else its p10-p90 GB/s range:\n"
+"  REGRESSION   GB/s ratio <= 1 - T  and NEW's interval entirely below BASE's\n"
+"  improvement  GB/s ratio >= 1 + T  and NEW's interval entirely above BASE's\n"
+"  same         otherwise (the change is below T, or the intervals overlap)\n"
+"where T is --threshold (default 5%%). Judged by p10-p90 (a row of schema 1 to 3, or with\n"
+"fewer than %u samples), T is raised to T*sqrt(10/n) when the smaller of the two rows' sample\n"
+"counts n is below 10: p10/p90 of a few samples say little; a confidence interval needs no\n"
+"such raise, it widens by itself as n shrinks. Each line's note names the intervals that\n"
+"decided. Rows of schema 1 to 3 read mode as throughput, so they pair with throughput rows;\n"
+"a latency row never pairs with a throughput row (mode is part of the key).\n"
+"A case whose status goes from ok to unsupported/fault/error, or from unsupported\n"
 "to fault/error, is a STATUS-REGRESSION.\n"
 "\n"
 "The table lists the worst regressions first: status regressions, then regressions by GB/s\n"
@@ -64,11 +70,11 @@ static const char compare_help[] =
 "  --strict          cases (and targets) only in BASE count as regressions (they vanished)\n"
 "  -o, --out DIR     also write DIR/compare.{txt,md,csv} (the chosen format), the full CSV\n"
 "                    DIR/compare.csv, and the plot DIR/compare.png and .svg (gnuplot): the\n"
-"                    change of GB/s per case with the range the two p10-p90 intervals allow\n"
+"                    change of GB/s per case with the range its two intervals allow\n"
 "  -h, --help        this text\n"
 "\n"
 "exit status: 0 nothing regressed beyond noise, 1 something did (a case or a verdict), 2 bad\n"
-"input (missing file, other schema version, missing column, damaged row, no case in common,\n"
+"input (missing file, a later schema version, missing column, damaged row, no case in common,\n"
 "a verdict.json that cannot be read).\n"
 "\n"
 "examples:\n"
@@ -199,7 +205,8 @@ static void print_help(void)
 {
 	char keys[256];
 	key_column_list(KEY_CASE, keys, sizeof keys);
-	printf(compare_help, keys);
+	unsigned ci_n = ci_min_samples();
+	printf(compare_help, keys, ci_n, ci_n);
 }
 
 /* Options into o; returns -1 to go on, else the exit code (help: 0, bad usage: 2). */

@@ -28,6 +28,7 @@
 #include "results/resultset.h"
 #include "results/run_dir.h"
 #include "results/schema.h"
+#include "results/upgrade.h"
 
 #define QUICK_RAM_WINDOW (16UL << 20)
 #define RESULTS_MAX (1UL << 30) /* a results.csv to resume: far more rows than any sweep */
@@ -42,52 +43,51 @@ static void on_stop_signal(int sig)
 	stop_signal = sig;
 }
 
-/* The earlier schema version whose header text begins with, or 0. */
-static long earlier_schema_of(const char *text, size_t len)
+/* The schema version (1 to this one) whose complete header text begins with, or 0; *partial: text
+ * holds no line yet and is the beginning of a version's header (a header cut short). */
+static long schema_of_header(const char *text, size_t len, bool *partial)
 {
-	for (long v = 1; v < SCHEMA_VERSION; v++) {
+	*partial = false;
+	for (long v = SCHEMA_VERSION; v >= 1; v--) {
 		char *header;
 		size_t hlen;
 		if (csv_header_line_of_version(v, &header, &hlen))
 			return 0;
-		bool same = len >= hlen && !memcmp(text, header, hlen);
+		bool whole = len >= hlen && !memcmp(text, header, hlen);
+		*partial |= len < hlen && !memcmp(text, header, len);
 		free(header);
-		if (same)
+		if (whole)
 			return v;
 	}
 	return 0;
 }
 
 /*
- * The results.csv of a run to resume must begin with exactly this schema's header (an earlier
- * version's is refused by name: its rows cannot gain a column midway); a last line without its
- * newline (a full disk, a crash) is a partial row and is cut off. *need_header: the file held no
- * complete header (cut to nothing). 0, or -EINVAL (a usage error) with one line in err.
+ * The results.csv of a run to resume must begin with exactly the header of this schema version or
+ * of an earlier one (*version: which; the caller upgrades an earlier one's rows); a last line
+ * without its newline (a full disk, a crash) is a partial row and is cut off. *need_header: the
+ * file held no complete header (cut to nothing). 0, or -EINVAL (a usage error) with one line in err.
  */
-static int trim_results(const char *csv_path, int fd, bool *need_header, char *err, size_t n)
+static int trim_results(const char *csv_path, int fd, bool *need_header, long *version, char *err,
+			size_t n)
 {
-	size_t len = 0, hlen = 0;
-	char why[PATH_MAX + 100], *header = NULL;
+	size_t len = 0;
+	char why[PATH_MAX + 100];
 	char *text = read_regular_file(csv_path, RESULTS_MAX, &len, why, sizeof why);
-	int rc = text ? csv_header_line(&header, &hlen) : -EINVAL;
-	if (!text)
-		snprintf(err, n, "--resume: %s", why);
-	else if (rc)
-		snprintf(err, n, "--resume: %s: %s", csv_path, strerror(-rc));
+	int rc = 0;
 	*need_header = false;
+	*version = 0;
 	size_t keep = len;
-	if (!rc && len < hlen && !memcmp(text, header, len)) {
-		*need_header = true; /* the header itself was cut short */
-		keep = 0;
-	} else if (!rc && (len < hlen || memcmp(text, header, hlen))) {
-		long earlier = earlier_schema_of(text, len);
-		if (earlier)
-			schema_refuse_resume(err, n, csv_path, earlier);
-		else
-			snprintf(err, n, "--resume: %s: the header is not this wcbench's results schema "
-				 "(version %d): not a run to continue", csv_path, SCHEMA_VERSION);
+	if (!text) {
+		snprintf(err, n, "--resume: %s", why);
 		rc = -EINVAL;
-	} else if (!rc && text[len - 1] != '\n') {
+	} else if (!(*version = schema_of_header(text, len, need_header)) && *need_header) {
+		keep = 0; /* the header itself was cut short: no row was written */
+	} else if (!*version) {
+		snprintf(err, n, "--resume: %s: the header is not that of a results schema version this "
+			 "wcbench knows (1 to %d): not a run to continue", csv_path, SCHEMA_VERSION);
+		rc = -EINVAL;
+	} else if (text[len - 1] != '\n') {
 		keep = (size_t)(strrchr(text, '\n') - text) + 1;
 	}
 	if (!rc && keep < len) {
@@ -100,9 +100,52 @@ static int trim_results(const char *csv_path, int fd, bool *need_header, char *e
 				len - keep);
 		}
 	}
-	free(header);
 	free(text);
 	return rc;
+}
+
+/*
+ * A resumed run written by an earlier schema version: its results.csv rewritten in this one
+ * (results/upgrade.h), csv_fd reopened on the new file, one line on stderr; md->upgraded_from
+ * records it in metadata.json. 0, or the exit code (2: the run is not this one or its rows do not
+ * read; 1: the disk) with one line in err.
+ */
+static int upgrade_resumed(const char *csv_path, int *csv_fd, bool need_header, long csv_version,
+			   long md_version, struct run_metadata *md, char *err, size_t n)
+{
+	if (!need_header && csv_version < md_version) {
+		snprintf(err, n, "--resume: %s holds rows of results schema version %ld, but its run's "
+			 "metadata.json says version %ld wrote it: not this run's results", csv_path,
+			 csv_version, md_version);
+		return EXIT_USAGE;
+	}
+	if (md_version >= SCHEMA_VERSION)
+		return 0;
+	/* recorded even when the rows are of this version already: a resume that upgraded them but
+	 * stopped before metadata.json said so left the metadata behind */
+	md->upgraded_from = md_version;
+	if (need_header || csv_version == SCHEMA_VERSION) {
+		fprintf(stderr, "wcbench run: --resume: a run of results schema version %ld continues in version %d "
+			"(%s holds no row of an earlier version)\n", md_version, SCHEMA_VERSION, csv_path);
+		return 0;
+	}
+	size_t rows = 0;
+	char what[300], uerr[PATH_MAX + 300];
+	int rc = results_upgrade(csv_path, &rows, uerr, sizeof uerr);
+	if (rc) {
+		snprintf(err, n, "--resume: %s", uerr);
+		return rc == -EINVAL ? EXIT_USAGE : 1;
+	}
+	close(*csv_fd); /* the replaced file's */
+	if ((*csv_fd = open(csv_path, O_RDWR | O_APPEND | O_CLOEXEC)) < 0) {
+		snprintf(err, n, "--resume: %s: %s", csv_path, strerror(errno));
+		return 1;
+	}
+	results_upgrade_describe(csv_version, what, sizeof what);
+	fprintf(stderr, "wcbench run: --resume: a run of results schema version %ld continues in version %d: "
+		"%s rewritten in version %d, all %zu finished rows kept (%s, as every reader takes them)\n",
+		md_version, SCHEMA_VERSION, csv_path, SCHEMA_VERSION, rows, what);
+	return 0;
 }
 
 /* "4:05": a duration for the progress line */
@@ -238,8 +281,10 @@ static void resume_options(const struct run_options *o, const struct target *tar
 	rt->opts[1] = (struct resume_option){ .name = "target", .value = rt->targets };
 	rt->opts[2] = (struct resume_option){ .name = "window", .value = rt->windows };
 	rt->opts[3] = (struct resume_option){ .name = "verify", .value = o->verify ? "on" : "off" };
-	/* --probe fills a column: the rows of one run either all have it or none */
-	rt->opts[4] = (struct resume_option){ .name = "probe", .value = o->probe ? "on" : "off" };
+	/* --probe fills a column: the rows of one run either all have it or none (a run of version 1,
+	 * before --probe, had none) */
+	rt->opts[4] = (struct resume_option){ .name = "probe", .value = o->probe ? "on" : "off",
+					      .since = 2, .earlier = "off" };
 }
 
 /* --probe: could a probe stop the VM we run in (detected before the first probe) */
@@ -403,14 +448,19 @@ int run_sweep(int argc, char **argv, const struct sweep_hooks *h)
 		snprintf(err, sizeof err, "%s already holds results: use --resume to continue it, or another --out", dir);
 		goto fail;
 	}
-	if (resuming && metadata_check_resume(dir, &md, run_id, sizeof run_id, err, sizeof err))
+	long md_version = 0, csv_version = 0;
+	if (resuming && metadata_check_resume(dir, &md, run_id, sizeof run_id, &md_version, err, sizeof err))
 		goto fail;
 	if (resuming && (csv_fd = open(csv_path, O_RDWR | O_APPEND | O_CLOEXEC)) < 0) {
 		snprintf(err, sizeof err, "--resume: %s: %s", csv_path, strerror(errno));
 		goto fail;
 	}
-	if (resuming && trim_results(csv_path, csv_fd, &need_header, err, sizeof err))
+	if (resuming && trim_results(csv_path, csv_fd, &need_header, &csv_version, err, sizeof err))
 		goto fail;
+	if (resuming && (exit_code = upgrade_resumed(csv_path, &csv_fd, need_header, csv_version, md_version,
+						       &md, err, sizeof err)))
+		goto fail;
+	exit_code = EXIT_USAGE;
 	if (resuming && !need_header) {
 		char lerr[PATH_MAX + 200];
 		if (rs_load(csv_path, NULL, &prev, lerr, sizeof lerr)) {

@@ -458,8 +458,9 @@ const struct run_option run_option_table[] = {
 		  "metadata.json, plots (PNG and SVG). One run at a time per DIR" },
 	{ .name = "resume", .group = GROUP_OUTPUT, .parse = opt_resume,
 	  .help = "continue an interrupted run in --out DIR: skip finished cases;\n"
-		  "--env, --window, --verify, --probe and --target must be the run's,\n"
-		  "and so must the results schema (wcbench --version)" },
+		  "--env, --window, --verify, --probe and --target must be the run's.\n"
+		  "A run of an earlier results schema has its results.csv rewritten in\n"
+		  "this one first (every finished row kept); a later schema's is refused" },
 	{ .name = "no-plot", .group = GROUP_OUTPUT, .parse = opt_no_plot,
 	  .help = "CSV only" },
 	{ .name = "env", .arg = "host|guest", .group = GROUP_OUTPUT, .parse = opt_env,

@@ -17,7 +17,14 @@ static int is_ok(const struct row *r)
 	return r->status == STATUS_OK;
 }
 
-static void fmt_gb(const struct row *r, char *buf, size_t len)
+static const char *basis_tag(enum cmp_basis basis)
+{
+	return basis == BASIS_CI ? "CI" : "p10-p90";
+}
+
+/* A row's GB/s median and interval: the one that judged the pair (lo, hi when the pair was
+ * judged on numbers), else the row's own (its CI, or p10-p90), tagged with which it is. */
+static void fmt_gb(const struct row *r, enum cmp_basis basis, double lo, double hi, char *buf, size_t len)
 {
 	if (!r) {
 		snprintf(buf, len, "-");
@@ -27,9 +34,9 @@ static void fmt_gb(const struct row *r, char *buf, size_t len)
 		snprintf(buf, len, "%s", status_name(r->status));
 		return;
 	}
-	double lo, hi;
-	gb_interval(r, &lo, &hi);
-	snprintf(buf, len, "%.3f [%.3f-%.3f]", r->gb_per_s_median, lo, hi);
+	if (basis == BASIS_NONE)
+		basis = gb_row_interval(r, &lo, &hi);
+	snprintf(buf, len, "%.3f [%.3f-%.3f %s]", r->gb_per_s_median, lo, hi, basis_tag(basis));
 }
 
 static void fmt_ratio(double x, char *buf, size_t len)
@@ -53,11 +60,17 @@ static void fmt_samples(const struct entry *e, char *buf, size_t len)
 static void rule_text(const struct cmp_opts *o, char *buf, size_t len)
 {
 	snprintf(buf, len,
-		 "a case changed when |GB/s ratio - 1| >= %.1f%% (x sqrt(%d/n) when a row has n < %d samples) "
-		 "AND the p10-p90 GB/s intervals of BASE and NEW do not overlap; ok -> fault/error/unsupported "
-		 "is a regression too",
-		 o->thr, FULL_SAMPLES, FULL_SAMPLES);
+		 "a case changed when |GB/s ratio - 1| >= %.1f%% AND the GB/s intervals of BASE and NEW are "
+		 "disjoint: the 95%% confidence intervals of the two medians (CI) where both rows have one, "
+		 "else (a row of schema 1-3 or with < %u samples) their p10-p90 ranges, the threshold then "
+		 "x sqrt(%d/n) when a row has n < %d samples; ok -> fault/error/unsupported is a regression too",
+		 o->thr, ci_min_samples(), FULL_SAMPLES, FULL_SAMPLES);
 }
+
+/* What [lo-hi] after a median means, above the table. */
+static const char interval_legend[] =
+	"[lo-hi CI]: the median's 95% confidence interval, [lo-hi p10-p90]: the row's p10-p90 range; "
+	"a pair shows the intervals that judged it";
 
 static void csv_num(struct sbuf *b, double x, const char *fmt)
 {
@@ -74,8 +87,9 @@ void compare_write_csv(struct sbuf *b, const struct entry *e, size_t n, const st
 	for (size_t k = 0; k < nk; k++)
 		sb_printf(b, ",%s", kc[k]->name);
 	sb_printf(b, ",occurrence,base_status,new_status,base_gb_per_s_median,base_gb_per_s_p10,"
-		     "base_gb_per_s_p90,new_gb_per_s_median,new_gb_per_s_p10,new_gb_per_s_p90,"
-		     "gb_per_s_ratio,ns_per_burst_ratio,change_pct,change_lo_pct,change_hi_pct,"
+		     "base_gb_per_s_p90,base_gb_per_s_ci_lo,base_gb_per_s_ci_hi,new_gb_per_s_median,"
+		     "new_gb_per_s_p10,new_gb_per_s_p90,new_gb_per_s_ci_lo,new_gb_per_s_ci_hi,"
+		     "gb_per_s_ratio,ns_per_burst_ratio,change_pct,judged_by,change_lo_pct,change_hi_pct,"
 		     "base_samples,new_samples,threshold_pct,note\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct row *any = e[i].b ? e[i].b : e[i].n;
@@ -91,17 +105,23 @@ void compare_write_csv(struct sbuf *b, const struct entry *e, size_t n, const st
 			  e[i].n ? status_name(e[i].n->status) : "");
 		const struct row *rr[2] = { e[i].b, e[i].n };
 		for (int s = 0; s < 2; s++) {
+			double lo = NAN, hi = NAN;
+			if (rr[s] && !gb_ci_interval(rr[s], &lo, &hi))
+				lo = hi = NAN;
 			if (rr[s]) {
 				csv_num(b, rr[s]->gb_per_s_median, "%.4f");
 				csv_num(b, rr[s]->gb_per_s_p10, "%.4f");
 				csv_num(b, rr[s]->gb_per_s_p90, "%.4f");
+				csv_num(b, lo, "%.4f");
+				csv_num(b, hi, "%.4f");
 			} else {
-				sb_printf(b, ",,,");
+				sb_printf(b, ",,,,,");
 			}
 		}
 		csv_num(b, e[i].gb_ratio, "%.5f");
 		csv_num(b, e[i].ns_ratio, "%.5f");
 		csv_num(b, isnan(e[i].gb_ratio) ? NAN : (e[i].gb_ratio - 1) * 100, "%.3f");
+		sb_printf(b, ",%s", e[i].basis == BASIS_CI ? "median-ci95" : e[i].basis == BASIS_SPREAD ? "p10-p90" : "");
 		csv_num(b, e[i].lo_pct, "%.3f");
 		csv_num(b, e[i].hi_pct, "%.3f");
 		sb_printf(b, ",");
@@ -128,7 +148,7 @@ static void md_cell(struct sbuf *b, const char *s)
 
 #define NCELL 8
 static const char *const cell_head[NCELL] = {
-	"verdict", "case", "BASE GB/s median [p10-p90]", "NEW GB/s median [p10-p90]",
+	"verdict", "case", "BASE GB/s median [interval]", "NEW GB/s median [interval]",
 	"GB/s NEW/BASE", "ns/burst NEW/BASE", "samples B/N", "why",
 };
 
@@ -139,8 +159,8 @@ static void entry_cells(const struct entry *e, char cell[NCELL][256])
 		snprintf(cell[1], 256, "%s #%u", e->name, e->occ);
 	else
 		snprintf(cell[1], 256, "%s", e->name);
-	fmt_gb(e->b, cell[2], 256);
-	fmt_gb(e->n, cell[3], 256);
+	fmt_gb(e->b, e->basis, e->b_lo, e->b_hi, cell[2], 256);
+	fmt_gb(e->n, e->basis, e->n_lo, e->n_hi, cell[3], 256);
 	fmt_ratio(e->gb_ratio, cell[4], 256);
 	if (isnan(e->ns_ratio))
 		snprintf(cell[5], 256, "-");
@@ -178,18 +198,18 @@ void compare_write_text(struct sbuf *b, const struct entry *e, size_t n, const s
 		     const struct result_set *base, const struct result_set *nw,
 		     const struct counts *c, int md)
 {
-	char rule[512];
+	char rule[768];
 	rule_text(o, rule, sizeof rule);
 	if (md)
 		sb_printf(b, "## wcbench compare\n\n- BASE: `%s` (%zu rows)\n- NEW: `%s` (%zu rows)\n"
-			     "- GB/s = 10^9 bytes/s, all threads, median of each row's samples; "
-			     "[p10-p90] is the row's own spread\n- Noise rule: %s\n\n",
-			  base->csv_path, base->nrows, nw->csv_path, nw->nrows, rule);
+			     "- GB/s = 10^9 bytes/s, all threads, median of each row's samples; %s\n"
+			     "- Noise rule: %s\n\n",
+			  base->csv_path, base->nrows, nw->csv_path, nw->nrows, interval_legend, rule);
 	else
 		sb_printf(b, "BASE: %s (%zu rows)\nNEW:  %s (%zu rows)\n"
-			     "GB/s = 10^9 bytes/s, all threads, median of the row's samples; [p10-p90] is the row's own spread\n"
+			     "GB/s = 10^9 bytes/s, all threads, median of the row's samples; %s\n"
 			     "noise rule: %s\n\n",
-			  base->csv_path, base->nrows, nw->csv_path, nw->nrows, rule);
+			  base->csv_path, base->nrows, nw->csv_path, nw->nrows, interval_legend, rule);
 
 	size_t w[NCELL];
 	for (int k = 0; k < NCELL; k++)
@@ -392,8 +412,8 @@ static int write_plot_csv(const struct entry *e, size_t n, const char *path, cha
 	return rc;
 }
 
-/* The plot: one line per paired, measured case, change of GB/s in percent with the range the
- * p10-p90 intervals allow, coloured by verdict; the worst at the top. */
+/* The plot: one line per paired, measured case, change of GB/s in percent with the range the two
+ * intervals that judged it allow (CIs or p10-p90), coloured by verdict; the worst at the top. */
 int compare_plot(const struct entry *e, size_t n, const struct cmp_opts *o, const char *base_name,
 		 const char *new_name, char *err, size_t errlen)
 {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/stats.h"
 #include "results/comparison.h"
 #include "results/keys.h"
 
@@ -62,7 +63,7 @@ static int is_ok(const struct row *r)
 static double minf(double a, double b) { return a < b ? a : b; }
 static double maxf(double a, double b) { return a > b ? a : b; }
 
-void gb_interval(const struct row *r, double *lo, double *hi)
+void gb_spread_interval(const struct row *r, double *lo, double *hi)
 {
 	double a = r->gb_per_s_p10, b = r->gb_per_s_p90, m = r->gb_per_s_median;
 	if (isnan(a) || isnan(b)) {
@@ -73,30 +74,83 @@ void gb_interval(const struct row *r, double *lo, double *hi)
 	*hi = maxf(maxf(a, b), m);
 }
 
+int gb_ci_interval(const struct row *r, double *lo, double *hi)
+{
+	double m = r->gb_per_s_median, ns = r->ns_per_burst_median;
+	double a = r->ns_per_burst_ci_lo, b = r->ns_per_burst_ci_hi;
+	/* (written as !(x > 0) so that NAN fails too) */
+	if (!is_ok(r) || !(m > 0) || !(ns > 0) || !(a > 0) || !(b > 0) || !(a <= ns) || !(ns <= b) ||
+	    isinf(m) || isinf(b))
+		return 0;
+	/* the GB/s of the slow end (ns high) is the low end; never narrower than the median itself
+	 * (GB/s and ns are rounded apart in the CSV) */
+	*lo = minf(m * (ns / b), m);
+	*hi = maxf(m * (ns / a), m);
+	return 1;
+}
+
+unsigned ci_min_samples(void)
+{
+	double x[64], lo, hi;
+	for (unsigned n = 1; n <= 64; n++) {
+		x[n - 1] = n; /* sorted */
+		if (median_ci_sorted(x, n, MEDIAN_CI_CONFIDENCE, &lo, &hi, NULL) > 0)
+			return n;
+	}
+	return 0; /* not reached at any sensible confidence */
+}
+
+enum cmp_basis gb_row_interval(const struct row *r, double *lo, double *hi)
+{
+	if (gb_ci_interval(r, lo, hi))
+		return BASIS_CI;
+	gb_spread_interval(r, lo, hi);
+	return BASIS_SPREAD;
+}
+
+/* Which side lacks a confidence interval, for the note of a pair judged by p10-p90. */
+static const char *no_interval_in(bool b_has, bool n_has)
+{
+	return !b_has && !n_has ? "either" : !b_has ? "BASE" : "NEW";
+}
+
+static void judge_status(struct entry *e)
+{
+	const struct row *b = e->b, *n = e->n;
+	const char *sb = status_name(b->status), *sn = status_name(n->status);
+	if (is_ok(b)) {
+		e->v = V_STATUS_REGRESSION;
+		snprintf(e->note, sizeof e->note, "ok -> %s: %.150s", sn, n->reason);
+	} else if (is_ok(n)) {
+		e->v = V_STATUS_IMPROVED;
+		snprintf(e->note, sizeof e->note, "%s -> ok", sb);
+	} else if (b->status == n->status) {
+		e->v = V_NOT_MEASURED;
+		snprintf(e->note, sizeof e->note, "%s on both: %.150s", sb, n->reason);
+	} else if (b->status == STATUS_UNSUPPORTED) {
+		/* it was skipped, now it runs and breaks */
+		e->v = V_STATUS_REGRESSION;
+		snprintf(e->note, sizeof e->note, "%s -> %s: %.150s", sb, sn, n->reason);
+	} else {
+		e->v = V_STATUS_CHANGED;
+		snprintf(e->note, sizeof e->note, "%s -> %s: %.150s", sb, sn, n->reason);
+	}
+}
+
+/*
+ * A change counts when it is at least the threshold AND the two rows' intervals are disjoint
+ * (NEW's entirely slower or entirely faster than BASE's): the medians' 95% confidence intervals
+ * when both rows have one, else the p10-p90 ranges with the threshold raised for few samples.
+ */
 static void judge(struct entry *e, double thr)
 {
 	const struct row *b = e->b, *n = e->n;
 	e->gb_ratio = e->ns_ratio = e->lo_pct = e->hi_pct = NAN;
+	e->b_lo = e->b_hi = e->n_lo = e->n_hi = NAN;
+	e->basis = BASIS_NONE;
 	e->thr_eff = thr;
 	if (!is_ok(b) || !is_ok(n)) {
-		const char *sb = status_name(b->status), *sn = status_name(n->status);
-		if (is_ok(b)) {
-			e->v = V_STATUS_REGRESSION;
-			snprintf(e->note, sizeof e->note, "ok -> %s: %.150s", sn, n->reason);
-		} else if (is_ok(n)) {
-			e->v = V_STATUS_IMPROVED;
-			snprintf(e->note, sizeof e->note, "%s -> ok", sb);
-		} else if (b->status == n->status) {
-			e->v = V_NOT_MEASURED;
-			snprintf(e->note, sizeof e->note, "%s on both: %.150s", sb, n->reason);
-		} else if (b->status == STATUS_UNSUPPORTED) {
-			/* it was skipped, now it runs and breaks */
-			e->v = V_STATUS_REGRESSION;
-			snprintf(e->note, sizeof e->note, "%s -> %s: %.150s", sb, sn, n->reason);
-		} else {
-			e->v = V_STATUS_CHANGED;
-			snprintf(e->note, sizeof e->note, "%s -> %s: %.150s", sb, sn, n->reason);
-		}
+		judge_status(e);
 		return;
 	}
 	double bm = b->gb_per_s_median, nm = n->gb_per_s_median;
@@ -108,30 +162,43 @@ static void judge(struct entry *e, double thr)
 	}
 	e->gb_ratio = nm / bm;
 	double blo, bhi, nlo, nhi;
-	gb_interval(b, &blo, &bhi);
-	gb_interval(n, &nlo, &nhi);
+	bool b_ci = gb_ci_interval(b, &blo, &bhi), n_ci = gb_ci_interval(n, &nlo, &nhi);
+	const char *what; /* the intervals, as the note names them */
+	char why[120] = ""; /* for p10-p90: why not the CIs, and a raised threshold */
+	if (b_ci && n_ci) {
+		e->basis = BASIS_CI;
+		what = "95% CIs of the medians";
+	} else {
+		e->basis = BASIS_SPREAD;
+		what = "p10-p90 ranges";
+		gb_spread_interval(b, &blo, &bhi);
+		gb_spread_interval(n, &nlo, &nhi);
+		unsigned ns = b->samples < n->samples ? b->samples : n->samples;
+		int w = snprintf(why, sizeof why, " (no interval in %s", no_interval_in(b_ci, n_ci));
+		if (ns < FULL_SAMPLES) {
+			e->thr_eff = thr * sqrt((double)FULL_SAMPLES / (ns ? ns : 1));
+			snprintf(why + w, sizeof why - (size_t)w, "; only %u samples: threshold %.1f%%)", ns, e->thr_eff);
+		} else {
+			snprintf(why + w, sizeof why - (size_t)w, ")");
+		}
+	}
+	e->b_lo = blo, e->b_hi = bhi, e->n_lo = nlo, e->n_hi = nhi;
 	e->lo_pct = (nlo / bhi - 1) * 100;
 	e->hi_pct = (nhi / blo - 1) * 100;
-	unsigned ns = b->samples < n->samples ? b->samples : n->samples;
-	if (ns < FULL_SAMPLES)
-		e->thr_eff = thr * sqrt((double)FULL_SAMPLES / (ns ? ns : 1));
 	double chg = (e->gb_ratio - 1) * 100;
-	char few[80] = "";
-	if (ns < FULL_SAMPLES)
-		snprintf(few, sizeof few, "; only %u samples: threshold %.1f%%", ns, e->thr_eff);
 	if (chg <= -e->thr_eff && nhi < blo) {
 		e->v = V_REGRESSION;
-		snprintf(e->note, sizeof e->note, "NEW p90 %.4g < BASE p10 %.4g GB/s%s", nhi, blo, few);
+		snprintf(e->note, sizeof e->note, "%s disjoint: NEW <= %.5g < %.5g <= BASE GB/s%s", what, nhi, blo, why);
 	} else if (chg >= e->thr_eff && nlo > bhi) {
 		e->v = V_IMPROVEMENT;
-		snprintf(e->note, sizeof e->note, "NEW p10 %.4g > BASE p90 %.4g GB/s%s", nlo, bhi, few);
+		snprintf(e->note, sizeof e->note, "%s disjoint: BASE <= %.5g < %.5g <= NEW GB/s%s", what, bhi, nlo, why);
+	} else if (fabs(chg) < e->thr_eff) {
+		e->v = V_NOISE;
+		snprintf(e->note, sizeof e->note, "|%+.1f%%| below threshold %.1f%%; intervals: %s%s", chg, e->thr_eff,
+			 what, why);
 	} else {
 		e->v = V_NOISE;
-		if (fabs(chg) < e->thr_eff)
-			snprintf(e->note, sizeof e->note, "|%+.1f%%| below threshold %.1f%%%s", chg,
-				 e->thr_eff, few);
-		else
-			snprintf(e->note, sizeof e->note, "p10-p90 intervals overlap%s", few);
+		snprintf(e->note, sizeof e->note, "%s overlap%s", what, why);
 	}
 }
 
@@ -177,6 +244,7 @@ int compare_runs(const struct result_set *base, const struct result_set *nw, uns
 		}
 		struct entry *x = &e[ne++];
 		x->gb_ratio = x->ns_ratio = x->lo_pct = x->hi_pct = NAN;
+		x->b_lo = x->b_hi = x->n_lo = x->n_hi = NAN;
 		x->thr_eff = thr;
 		if (d < 0) {
 			x->b = &base->rows[kb[i].idx];
@@ -198,7 +266,12 @@ int compare_runs(const struct result_set *base, const struct result_set *nw, uns
 			judge(x, thr);
 			cnt->paired++;
 		}
-		row_case_name(x->b ? x->b : x->n, x->name, sizeof x->name);
+		const struct row *any = x->b ? x->b : x->n;
+		int len = row_case_name(any, x->name, sizeof x->name);
+		/* a latency case reads like its throughput twin otherwise (rows before version 4 are
+		 * all throughput: the name says only the other mode) */
+		if (strcmp(any->mode, "throughput") && any->mode[0] && len >= 0 && (size_t)len < sizeof x->name)
+			snprintf(x->name + len, sizeof x->name - (size_t)len, " mode=%s", any->mode);
 		cnt->v[x->v]++;
 	}
 	qsort(e, ne, sizeof *e, entry_cmp);

@@ -39,6 +39,21 @@ static void write_command_line(FILE *f, const struct run_metadata *md)
 	fputc(']', f);
 }
 
+/* How cases are sampled: the stop rule and its parameters, as one JSON object. */
+static void write_sampling(FILE *f, const struct run_metadata *md)
+{
+	const struct stop_rule rule = { .precision = md->precision, .min_samples = md->min_samples,
+					.max_samples = md->max_samples, .budget_ns = md->budget_s * 1e9 };
+	char rule_text[400];
+	stop_rule_describe(&rule, rule_text, sizeof rule_text);
+	fprintf(f, "{\"budget_s\": %g, \"min_sample_s\": %g, \"min_samples\": %u, \"max_samples\": %u, "
+		   "\"precision\": %g, \"confidence\": %g, \"stop_rule\": ",
+		md->budget_s, md->min_sample_s, md->min_samples, md->max_samples, md->precision,
+		MEDIAN_CI_CONFIDENCE);
+	json_str(f, rule_text);
+	fputc('}', f);
+}
+
 /* A memory stream's text, or -ENOMEM. */
 static int close_text(FILE *mem, char **text, char *err, size_t errlen)
 {
@@ -103,16 +118,8 @@ int metadata_write(const char *dir, const struct run_metadata *md, char *err, si
 	fprintf(f, ",\n  \"pattern_hex\": \"");
 	for (int i = 0; i < PATTERN_BYTES; i++)
 		fprintf(f, "%02x", store_pattern[i]);
-	const struct stop_rule rule = { .precision = md->precision, .min_samples = md->min_samples,
-					.max_samples = md->max_samples, .budget_ns = md->budget_s * 1e9 };
-	char rule_text[400];
-	stop_rule_describe(&rule, rule_text, sizeof rule_text);
-	fprintf(f, "\",\n  \"sampling\": {\"budget_s\": %g, \"min_sample_s\": %g, \"min_samples\": %u, "
-		   "\"max_samples\": %u, \"precision\": %g, \"confidence\": %g, \"stop_rule\": ",
-		md->budget_s, md->min_sample_s, md->min_samples, md->max_samples, md->precision,
-		MEDIAN_CI_CONFIDENCE);
-	json_str(f, rule_text);
-	fprintf(f, "}");
+	fprintf(f, "\",\n  \"sampling\": ");
+	write_sampling(f, md);
 	/* the options a --resume must repeat (compared by metadata_check_resume) */
 	fprintf(f, ",\n  \"must_match_on_resume\": {");
 	for (size_t i = 0; i < md->noptions; i++) {
@@ -146,40 +153,48 @@ static char *read_metadata(const char *dir, char *path, size_t pathlen, char *er
 }
 
 int metadata_check_resume(const char *dir, const struct run_metadata *md, char *run_id,
-			  size_t idlen, char *err, size_t errlen)
+			  size_t idlen, long *version, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
 	char *text = read_metadata(dir, path, sizeof path, err, errlen);
 	if (!text)
 		return -EINVAL;
 	int rc = 0;
-	char version[24];
-	json_get(text, "schema_version", version, sizeof version);
-	size_t digits = strspn(version, "0123456789");
+	char stored[24];
+	json_get(text, "schema_version", stored, sizeof stored);
+	size_t digits = strspn(stored, "0123456789");
 	json_get(text, "run_id", run_id, idlen);
-	if (!digits || version[digits] || digits > 9) {
+	*version = digits && !stored[digits] && digits <= 9 ? atol(stored) : 0;
+	if (*version < 1) {
 		snprintf(err, errlen, "--resume: %s has no schema_version this wcbench can read: cannot tell "
 			 "whether this is the same run", path);
 		rc = -EINVAL;
-	} else if (atol(version) != SCHEMA_VERSION) {
-		schema_refuse_resume(err, errlen, path, atol(version));
+	} else if (*version > SCHEMA_VERSION) {
+		schema_refuse_resume(err, errlen, path, *version);
 		rc = -EINVAL;
 	} else if (!run_id[0]) {
 		snprintf(err, errlen, "--resume: %s names no run_id", path);
 		rc = -EINVAL;
 	}
 	for (size_t i = 0; i < md->noptions && !rc; i++) {
+		const struct resume_option *opt = &md->options[i];
 		char key[64], had[1024], want[1024];
-		snprintf(key, sizeof key, "option_%s", md->options[i].name);
+		snprintf(key, sizeof key, "option_%s", opt->name);
 		json_get(text, key, had, sizeof had);
-		stored_form(md->options[i].value, want, sizeof want);
-		if (!strstr(text, key)) {
+		stored_form(opt->value, want, sizeof want);
+		bool recorded = strstr(text, key) != NULL;
+		/* a version before the option existed ran every case without it */
+		if (!recorded && *version < (long)opt->since && opt->earlier) {
+			stored_form(opt->earlier, had, sizeof had);
+			recorded = true;
+		}
+		if (!recorded) {
 			snprintf(err, errlen, "--resume: %s does not record --%s: cannot tell whether this is the same run",
-				 path, md->options[i].name);
+				 path, opt->name);
 			rc = -EINVAL;
 		} else if (strcmp(had, want)) {
 			snprintf(err, errlen, "--resume: --%s is '%.200s' but the run in %s used '%.200s': "
-				 "resume with the run's options, or start a new run", md->options[i].name,
+				 "resume with the run's options, or start a new run", opt->name,
 				 want, dir, had);
 			rc = -EINVAL;
 		}
@@ -224,9 +239,9 @@ static const char *skip_nested(const char *p)
 
 #define JSON_SPACE " \t\r\n"
 
-/* The list that is the value of the top-level member `name` of the object in text: *open at its
- * '[', *close at its ']'. 0, or -1 when text is not such an object or has no such list. */
-static int member_list(const char *text, const char *name, const char **open, const char **close)
+/* The value of the top-level member `name` of the object in text: from *open to *close (its last
+ * character: the ']' of a list). 0, or -1 when text is not such an object or has no such member. */
+static int member_value(const char *text, const char *name, const char **open, const char **close)
 {
 	const char *p = text + strspn(text, JSON_SPACE);
 	if (*p++ != '{')
@@ -252,7 +267,7 @@ static int member_list(const char *text, const char *name, const char **open, co
 		if (!p || p == value)
 			return -1;
 		size_t key_len = (size_t)(key_end - 1 - key);
-		if (*value == '[' && key_len == strlen(name) && !memcmp(key, name, key_len)) {
+		if (key_len == strlen(name) && !memcmp(key, name, key_len)) {
 			*open = value;
 			*close = p - 1;
 			return 0;
@@ -263,39 +278,158 @@ static int member_list(const char *text, const char *name, const char **open, co
 	}
 }
 
-/* Append entry (one JSON value) to the top-level list `name` of DIR/metadata.json, keeping
- * everything else as it was. 0, or -errno with one line in err. */
-static int append_to_list(const char *dir, const char *name, const char *entry, char *err, size_t errlen)
+/* The list that is the value of the top-level member `name`: *open at its '[', *close at its
+ * ']'. 0, or -1 when there is no such list. */
+static int member_list(const char *text, const char *name, const char **open, const char **close)
 {
-	char path[PATH_MAX];
-	char *text = read_metadata(dir, path, sizeof path, err, errlen);
-	if (!text)
-		return -EINVAL;
+	return member_value(text, name, open, close) || **open != '[' ? -1 : 0;
+}
+
+/* A change to metadata.json's text: [at, end) replaced by text. */
+struct splice {
+	const char *at, *end;
+	char *text; /* malloc'd */
+};
+
+static int splice_cmp(const void *a, const void *b)
+{
+	const struct splice *x = a, *y = b;
+	return (x->at > y->at) - (x->at < y->at);
+}
+
+/* The splice that appends entry (one JSON value) to the top-level list `name` of text. 0, or
+ * -EINVAL (no such list: one line in err) / -ENOMEM. */
+static int list_append(const char *text, const char *path, const char *name, const char *entry,
+		       struct splice *s, char *err, size_t errlen)
+{
 	const char *open, *close;
 	if (member_list(text, name, &open, &close)) {
 		snprintf(err, errlen, "%s: holds no \"%s\" list to add to", path, name);
-		free(text);
 		return -EINVAL;
 	}
 	const char *last = close;
 	while (last > open + 1 && strchr(JSON_SPACE, last[-1]))
 		last--;
-	bool empty = last == open + 1;
-	char *out = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&out, &len);
-	if (!f) {
-		free(text);
+	*s = (struct splice){ .at = last, .end = close };
+	if (asprintf(&s->text, "%s\n    %s\n  ", last == open + 1 ? "" : ",", entry) < 0) {
+		s->text = NULL;
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -ENOMEM;
 	}
-	fwrite(text, 1, (size_t)(last - text), f);
-	fprintf(f, "%s\n    %s\n  %s", empty ? "" : ",", entry, close);
-	free(text);
-	int rc = close_text(f, &out, err, errlen);
+	return 0;
+}
+
+/* The splices that make text a run of this schema version (md->upgraded_from: the one it was):
+ * schema_version set to this version, and every option md names that the earlier version did not
+ * record yet added to must_match_on_resume with the value that version had (the value of this
+ * resume: metadata_check_resume compared them). 0, or -EINVAL / -ENOMEM with one line in err. */
+static int upgrade_splices(const char *text, const char *path, const struct run_metadata *md,
+			   struct splice s[2], size_t *n, char *err, size_t errlen)
+{
+	const char *open, *close;
+	*n = 0;
+	if (member_value(text, "schema_version", &open, &close)) {
+		snprintf(err, errlen, "%s: holds no schema_version to update", path);
+		return -EINVAL;
+	}
+	s[0] = (struct splice){ .at = open, .end = close + 1 };
+	if (asprintf(&s[0].text, "%d", SCHEMA_VERSION) < 0) {
+		s[0].text = NULL;
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -ENOMEM;
+	}
+	*n = 1;
+	if (member_value(text, "must_match_on_resume", &open, &close) || *open != '{') {
+		snprintf(err, errlen, "%s: holds no must_match_on_resume object to update", path);
+		return -EINVAL;
+	}
+	const char *last = close;
+	while (last > open + 1 && strchr(JSON_SPACE, last[-1]))
+		last--;
+	char *added = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&added, &len);
+	if (!f) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -ENOMEM;
+	}
+	bool empty = last == open + 1;
+	for (size_t i = 0; i < md->noptions; i++) {
+		const struct resume_option *opt = &md->options[i];
+		char key[80];
+		snprintf(key, sizeof key, "\"option_%s\"", opt->name);
+		if ((long)opt->since <= md->upgraded_from || memmem(open, (size_t)(close - open), key, strlen(key)))
+			continue;
+		fprintf(f, "%s%s: ", empty ? "" : ", ", key);
+		json_str(f, opt->value);
+		empty = false;
+	}
+	if (close_text(f, &added, err, errlen))
+		return -ENOMEM;
+	s[1] = (struct splice){ .at = last, .end = last, .text = added };
+	*n = 2;
+	return 0;
+}
+
+/* DIR/metadata.json with the splices made (ns of them, freed here), written whole. 0, or -errno
+ * with one line in err. */
+static int write_spliced(const char *path, const char *text, struct splice *s, size_t ns, char *err,
+			 size_t errlen)
+{
+	qsort(s, ns, sizeof *s, splice_cmp);
+	char *out = NULL;
+	size_t len = 0;
+	int rc = 0;
+	FILE *f = open_memstream(&out, &len);
+	const char *p = text;
+	for (size_t i = 0; f && i < ns; i++) {
+		if (s[i].at < p) { /* overlapping: not a file metadata_write wrote */
+			snprintf(err, errlen, "%s: members out of their order: not changed", path);
+			rc = -EINVAL;
+			break;
+		}
+		fwrite(p, 1, (size_t)(s[i].at - p), f);
+		fputs(s[i].text, f);
+		p = s[i].end;
+	}
+	if (f)
+		fputs(p, f);
+	for (size_t i = 0; i < ns; i++)
+		free(s[i].text);
+	if (!f) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -ENOMEM;
+	}
+	if (close_text(f, &out, err, errlen))
+		return -ENOMEM;
 	if (!rc)
 		rc = replace_file(path, out, len, err, errlen);
 	free(out);
+	return rc;
+}
+
+/* Append entry (one JSON value) to the top-level list `name` of DIR/metadata.json, keeping
+ * everything else as it was; with md (a resume that upgraded the run), upgrade_splices too. 0, or
+ * -errno with one line in err. */
+static int append_to_list(const char *dir, const char *name, const char *entry,
+			  const struct run_metadata *md, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	char *text = read_metadata(dir, path, sizeof path, err, errlen);
+	if (!text)
+		return -EINVAL;
+	struct splice s[3] = { 0 };
+	size_t ns = 0;
+	int rc = md ? upgrade_splices(text, path, md, s, &ns, err, errlen) : 0;
+	if (!rc && !(rc = list_append(text, path, name, entry, &s[ns], err, errlen)))
+		ns++;
+	if (rc) {
+		for (size_t i = 0; i < ns; i++)
+			free(s[i].text);
+	} else {
+		rc = write_spliced(path, text, s, ns, err, errlen);
+	}
+	free(text);
 	return rc;
 }
 
@@ -309,12 +443,19 @@ int metadata_add_resume(const char *dir, const struct run_metadata *md, char *er
 		snprintf(err, errlen, "%s/metadata.json: out of memory", dir);
 		return -ENOMEM;
 	}
-	fprintf(f, "{\"utc\": \"%s\", \"command_line\": ", ts);
+	fprintf(f, "{\"utc\": \"%s\", \"wcbench_version\": ", ts);
+	json_str(f, WCBENCH_VERSION);
+	/* the rows from here on are of this version (the file's schema_version says so too) */
+	if (md->upgraded_from)
+		fprintf(f, ", \"upgraded_from_schema\": %ld", md->upgraded_from);
+	fputs(", \"sampling\": ", f);
+	write_sampling(f, md);
+	fputs(", \"command_line\": ", f);
 	write_command_line(f, md);
 	fputc('}', f);
 	int rc = close_text(f, &entry, err, errlen);
 	if (!rc)
-		rc = append_to_list(dir, "resumes", entry, err, errlen);
+		rc = append_to_list(dir, "resumes", entry, md->upgraded_from ? md : NULL, err, errlen);
 	free(entry);
 	return rc;
 }
@@ -339,7 +480,7 @@ int metadata_add_memtype_probe(const char *dir, const char *target, const char *
 	fprintf(f, ", \"utc\": \"%s\"}", ts);
 	int rc = close_text(f, &entry, err, errlen);
 	if (!rc)
-		rc = append_to_list(dir, "memtype_probes", entry, err, errlen);
+		rc = append_to_list(dir, "memtype_probes", entry, NULL, err, errlen);
 	free(entry);
 	return rc;
 }

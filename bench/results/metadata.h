@@ -16,6 +16,8 @@
 struct resume_option {
 	const char *name;   /* "env", "window", ... (stored as "option_<name>") */
 	const char *value;  /* canonical text */
+	unsigned since;     /* the first schema version whose metadata.json records it (0: all) */
+	const char *earlier; /* what a run of a version before `since` had (it lacked the option) */
 };
 
 struct run_metadata {
@@ -29,22 +31,27 @@ struct run_metadata {
 	int argc;                         /* the command line, argv[0] being "run" */
 	char **argv;
 	bool probe;                       /* --probe: the file holds a "memtype_probes" list */
+	long upgraded_from;               /* a resume: the schema version the run was in before this
+					   * resume upgraded it (0: none) */
 };
 
 /* Write DIR/metadata.json for a new run. 0, or -errno with one line naming the file in err. */
 int metadata_write(const char *dir, const struct run_metadata *md, char *err, size_t errlen);
 
 /*
- * Before resuming the run in DIR: its run_id into run_id, whether this schema version wrote it,
- * and whether every option in md->options equals what the run stored. 0; -EINVAL with one line in
+ * Before resuming the run in DIR: its run_id into run_id, the schema version its rows are in into
+ * *version (this one or an earlier one: the caller upgrades an earlier run; a later one is
+ * refused), and whether every option in md->options equals what the run stored (an option the
+ * run's version did not record yet compares as its `earlier` value). 0; -EINVAL with one line in
  * err when the metadata is missing, unreadable or differs (a usage error); other -errno when it
  * cannot be read.
  */
 int metadata_check_resume(const char *dir, const struct run_metadata *md, char *run_id,
-			  size_t idlen, char *err, size_t errlen);
+			  size_t idlen, long *version, char *err, size_t errlen);
 
-/* Record a resume (UTC time, command line) in DIR/metadata.json, keeping everything else as it
- * was. 0, or -errno with one line in err. */
+/* Record a resume (UTC time, the sampling rule of this session, command line; with
+ * md->upgraded_from, "upgraded_from_schema" and the top-level schema_version set to this one) in
+ * DIR/metadata.json, keeping everything else as it was. 0, or -errno with one line in err. */
 int metadata_add_resume(const char *dir, const struct run_metadata *md, char *err, size_t errlen);
 
 /* Append one probe of a target's effective memory type (a run with --probe, once per target and

@@ -161,9 +161,9 @@ int csv_row_line(const struct row *r, char **line, size_t *len)
 
 void schema_refuse_resume(char *err, size_t n, const char *file, long version)
 {
-	snprintf(err, n, "--resume: %s was written by results schema version %ld, this wcbench writes "
-		 "version %d, and one results.csv cannot mix the two: finish it with the wcbench that started it "
-		 "(`wcbench --version` names its schema), or start a new run with another --out",
+	snprintf(err, n, "--resume: %s was written by results schema version %ld, later than version %d "
+		 "that this wcbench writes and upgrades to: continue it with the later wcbench that started "
+		 "it (`wcbench --version` names its schema), or start a new run with another --out",
 		 file, version, SCHEMA_VERSION);
 }
 

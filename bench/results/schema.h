@@ -95,7 +95,8 @@ int column_in_version(const struct column *c, long version);
 /* The header line of an earlier schema version (1 <= version <= SCHEMA_VERSION), for telling an
  * earlier run's results.csv apart from a foreign file. 0 or -errno. */
 int csv_header_line_of_version(long version, char **line, size_t *len);
-/* The one-line refusal to continue a run that another schema version wrote (file: what says so). */
+/* The one-line refusal to continue a run that a later schema version wrote (file: what says so);
+ * a run of an earlier version is upgraded instead (results/upgrade.h). */
 void schema_refuse_resume(char *err, size_t n, const char *file, long version);
 /* Column by name, or NULL. */
 const struct column *schema_column(const char *name);
