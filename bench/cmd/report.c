@@ -108,17 +108,24 @@ static int load_verdicts(const struct result_set *rs, size_t nruns, struct verdi
 static int print_result(const char *outdir, const struct machine *ms, size_t nm, const struct fig *fbest,
 			const struct fig *fcost, size_t ncost)
 {
-	int missing = !fbest->ok || (!fcost->ok && ncost);
+	/* a figure of GB/s is missing only where there were throughput rows to draw it from (a
+	 * latency-only run has its latency_cdf instead) */
+	size_t throughput = 0;
 	for (size_t i = 0; i < nm; i++)
-		if (!ms[i].has_gbps && ms[i].nstat[STATUS_OK])
+		throughput += ms[i].nthroughput_ok;
+	int missing = (throughput && !fbest->ok) || (!fcost->ok && ncost);
+	for (size_t i = 0; i < nm; i++)
+		if (!ms[i].has_gbps && ms[i].nthroughput_ok)
 			missing = 1;
 	if (!fbest->ok)
-		fprintf(stderr, "wcbench report: warning: figure 1 not made: %s\n", fbest->err);
+		fprintf(stderr, "wcbench report: %s: figure 1 not made: %s\n", throughput ? "warning" : "note",
+			fbest->err);
 	if (!fcost->ok)
 		fprintf(stderr, "wcbench report: %s: figure 2 not made: %s\n", ncost ? "warning" : "note", fcost->err);
 	for (size_t i = 0; i < nm; i++)
 		if (ms[i].plot_err[0])
-			fprintf(stderr, "wcbench report: warning: %s plots: %s\n", ms[i].tag, ms[i].plot_err);
+			fprintf(stderr, "wcbench report: %s: %s plots: %s\n", ms[i].nthroughput_ok ? "warning" : "note",
+				ms[i].tag, ms[i].plot_err);
 	printf("%s/index.html: %zu machines", outdir, nm);
 	for (size_t i = 0; i < nm; i++)
 		printf("%s %s = %s (%s, %zu rows)", i ? "," : ":", ms[i].tag, ms[i].shortname,

@@ -263,7 +263,7 @@ static void print_best(const struct run_options *o, const struct timer_info *ti,
  * targets' defaults), so "the same run" means the same cases measuring the same bytes. */
 struct resume_texts {
 	char targets[MAX_TARGETS * 164], windows[MAX_TARGETS * 44];
-	struct resume_option opts[6]; /* the last: the command's own (vm: stage1), or none */
+	struct resume_option opts[7]; /* the last: the command's own (vm: stage1), or none */
 };
 
 static void resume_options(const struct run_options *o, const struct target *targets,
@@ -285,6 +285,9 @@ static void resume_options(const struct run_options *o, const struct target *tar
 	 * before --probe, had none) */
 	rt->opts[4] = (struct resume_option){ .name = "probe", .value = o->probe ? "on" : "off",
 					      .since = 2, .earlier = "off" };
+	/* --latency: what every row of the run measures (runs before version 4 were throughput) */
+	rt->opts[5] = (struct resume_option){ .name = "mode", .value = o->latency ? "latency" : "throughput",
+					      .since = 4, .earlier = "throughput" };
 }
 
 /* --probe: could a probe stop the VM we run in (detected before the first probe) */
@@ -429,13 +432,13 @@ int run_sweep(int argc, char **argv, const struct sweep_hooks *h)
 	snprintf(csv_path, sizeof csv_path, "%s/results.csv", dir);
 	struct resume_texts rt;
 	resume_options(o, targets, &rt);
-	rt.opts[5] = h->resume_extra;
+	rt.opts[6] = h->resume_extra;
 	struct run_metadata md = {
 		.run_id = run_id, .env = o->env, .machine = &m, .budget_s = o->time_s,
 		.min_sample_s = o->min_sample_s, .precision = o->precision,
 		.min_samples = o->min_samples, .max_samples = o->max_samples,
 		.options = rt.opts, .noptions = sizeof rt.opts / sizeof rt.opts[0] - !h->resume_extra.name,
-		.argc = argc, .argv = argv, .probe = o->probe || h->probes,
+		.argc = argc, .argv = argv, .probe = o->probe || h->probes, .latency = o->latency,
 	};
 
 	/* Usage errors first (bad --out, a busy directory, a run that is not this one): exit 2 with

@@ -111,6 +111,8 @@ static void machine_derive(struct machine *m)
 		set_add(&m->memtypes, r->memtype);
 		if (r->status != STATUS_OK)
 			continue;
+		if (strcmp(r->mode, "latency"))
+			m->nthroughput_ok++;
 		set_add(&m->drains, r->drain);
 		set_add(&m->timers, r->timer);
 		char th[16];

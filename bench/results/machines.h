@@ -39,6 +39,7 @@ struct machine {
 	unsigned smin, smax;
 	double timer_ns;    /* median of the rows' timer read cost */
 	size_t nstat[4];
+	size_t nthroughput_ok; /* ok rows of mode throughput: the ones the GB/s figures draw */
 	char plot_err[300]; /* why the per-machine plots are missing, or empty */
 	int has_gbps, has_cost;
 	unsigned gw, gh, cw, ch; /* PNG sizes */

@@ -45,10 +45,16 @@ static void write_sampling(FILE *f, const struct run_metadata *md)
 	const struct stop_rule rule = { .precision = md->precision, .min_samples = md->min_samples,
 					.max_samples = md->max_samples, .budget_ns = md->budget_s * 1e9 };
 	char rule_text[400];
-	stop_rule_describe(&rule, rule_text, sizeof rule_text);
-	fprintf(f, "{\"budget_s\": %g, \"min_sample_s\": %g, \"min_samples\": %u, \"max_samples\": %u, "
+	if (md->latency)
+		snprintf(rule_text, sizeof rule_text, "latency mode: single bursts, each timed alone with its drain, "
+			 "up to %u per thread or %g s per case (a row says when fewer than %u per thread were "
+			 "timed); the median's interval is over those bursts", md->max_samples, md->budget_s,
+			 md->min_samples);
+	else
+		stop_rule_describe(&rule, rule_text, sizeof rule_text);
+	fprintf(f, "{\"mode\": \"%s\", \"budget_s\": %g, \"min_sample_s\": %g, \"min_samples\": %u, \"max_samples\": %u, "
 		   "\"precision\": %g, \"confidence\": %g, \"stop_rule\": ",
-		md->budget_s, md->min_sample_s, md->min_samples, md->max_samples, md->precision,
+		md->latency ? "latency" : "throughput", md->budget_s, md->min_sample_s, md->min_samples, md->max_samples, md->precision,
 		MEDIAN_CI_CONFIDENCE);
 	json_str(f, rule_text);
 	fputc('}', f);

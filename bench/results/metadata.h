@@ -31,6 +31,7 @@ struct run_metadata {
 	int argc;                         /* the command line, argv[0] being "run" */
 	char **argv;
 	bool probe;                       /* --probe: the file holds a "memtype_probes" list */
+	bool latency;                     /* --latency: every burst timed alone (mode latency) */
 	long upgraded_from;               /* a resume: the schema version the run was in before this
 					   * resume upgraded it (0: none) */
 };
