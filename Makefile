@@ -124,8 +124,11 @@ test:
 run: $(BIN)
 	./$(BIN) run
 
+# wcbench's store kernels against likwid-bench's and pmbw's on one CPU (PEERS_CPU, default 0);
+# `./setup.sh peers` installs the peers Debian has. bench/peers/peers.sh says how each is run.
+PEERS_CPU ?= 0
 bench-peers: $(BIN)
-	bench/peers/peers.sh
+	WCBENCH=./$(BIN) bench/peers/peers.sh $(PEERS_CPU)
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/wcbench/plots

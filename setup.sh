@@ -1,13 +1,15 @@
 #!/bin/sh
 # Installs what wcbench needs on Debian: `./setup.sh` for building and running,
-# `./setup.sh test` for the test suite too (cross compiler, qemu, guest kernels, chromium).
+# `./setup.sh test` for the test suite too (cross compiler, qemu, guest kernels, chromium),
+# `./setup.sh peers` for `make bench-peers` (the peer tools it compares wcbench with).
 set -eu
 cd "$(dirname "$0")"
 what=${1:-run}
 case "$what" in
 run) lists="tests/deps/run.txt" ;;
 test) lists=$(ls tests/deps/*.txt) ;;
-*) echo "usage: ./setup.sh [run|test]" >&2; exit 2 ;;
+peers) lists="tests/deps/run.txt bench/peers/deps.txt" ;;
+*) echo "usage: ./setup.sh [run|test|peers]" >&2; exit 2 ;;
 esac
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
