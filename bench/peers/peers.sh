@@ -15,8 +15,10 @@
 #   sample: --min-samples 1 --max-samples 1), at least one pass; pmbw's own rule (>= 1 s) always.
 #   The median of 1-ms samples, wcbench's usual figure, drops the slow samples that a 1 s average
 #   keeps, which on a busy machine is the larger difference; it is shown apart ("wcbench run"),
-#   out of the ratios. A short stretch (PEERS_STRETCH_MS=5) compares likwid and wcbench as little
-#   disturbed as that, beside pmbw's 1 s.
+#   out of the ratios. Keep 1 s where other work competes for the CPU: a short stretch (5 ms)
+#   right after likwid-bench's mostly sleeping start-up runs on the scheduler's wake-up credit,
+#   which wcbench, busy calibrating, has spent (measured at 16 KiB beside a CPU-bound process:
+#   likwid 54 GB/s, wcbench 24 GB/s, each 57 alone).
 # - REPS rounds per kernel, interleaved: likwid, wcbench, pmbw, then the reverse, so drift on the
 #   machine reaches every side; all pinned to the one CPU (taskset, and wcbench -c).
 # - Each side: the median of its REPS runs, and their min - max. Two ratios, wcbench / peer: of
@@ -146,7 +148,7 @@ for size in $sets; do
 				fi
 			done
 		done
-		res=$(wcbench_own "$kernel" "$size" "$nbytes")
+		res=$(wcbench_own "$kernel" "$size" "$nbytes") || res=""
 		if [ -n "$res" ]; then
 			IFS=$'\t' read -r med lo hi note <<<"$res"
 			record own wcbench "$kernel" "$kernel" "$nbytes" 0 "$med" "$lo" "$hi" "$note"
