@@ -81,14 +81,20 @@ double median_ci_sorted(const double *x, size_t n, double conf, double *lo, doub
 	double tail = (1 - conf) / 2, coverage = 0;
 	size_t k = 0; /* the lower rank, from 1; 0: none */
 	if (n <= CI_EXACT_MAX) {
-		/* P(B <= k-1) for k = 1, 2, ...: the largest k whose tail stays <= (1-conf)/2 */
-		double cdf = 0;
-		for (size_t i = 0; 2 * i < n; i++) {
-			double next = cdf + exp(log_binom_half(n, i));
+		/* P(B <= k-1) for k = 1, 2, ...: the largest k whose tail stays <= (1-conf)/2. The
+		 * terms below 8 standard deviations under n/2 weigh < 1e-15 together: the sum starts
+		 * there (at 0 below 64 samples), one lgamma and then the ratio of successive terms,
+		 * since this runs after every sample. */
+		double start = floor((double)n / 2 - 4 * sqrt((double)n));
+		size_t i0 = start > 0 ? (size_t)start : 0;
+		double cdf = 0, pmf = exp(log_binom_half(n, i0));
+		for (size_t i = i0; 2 * i < n; i++) {
+			double next = cdf + pmf;
 			if (next > tail)
 				break;
 			cdf = next;
 			k = i + 1;
+			pmf *= (double)(n - i) / (double)(i + 1);
 		}
 		coverage = k ? 1 - 2 * cdf : 0;
 	} else {
