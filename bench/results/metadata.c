@@ -439,16 +439,36 @@ static int append_to_list(const char *dir, const char *name, const char *entry,
 	return rc;
 }
 
+/* A new entry of one of the file's lists, built in memory: the stream, and the time (ts, 40
+ * bytes) it is stamped with. NULL (err set) when out of memory. */
+static FILE *entry_open(const char *dir, char **entry, size_t *len, char *ts, char *err, size_t errlen)
+{
+	utc_now(ts, 40);
+	FILE *f = open_memstream(entry, len);
+	if (!f)
+		snprintf(err, errlen, "%s/metadata.json: out of memory", dir);
+	return f;
+}
+
+/* The entry written into f appended to the list `list` of dir's metadata.json (and the schema
+ * upgrade of md recorded, when md is not NULL). 0 or -errno with err set. */
+static int entry_append(FILE *f, char **entry, const char *dir, const char *list, const struct run_metadata *md,
+			char *err, size_t errlen)
+{
+	int rc = close_text(f, entry, err, errlen);
+	if (!rc)
+		rc = append_to_list(dir, list, *entry, md, err, errlen);
+	free(*entry);
+	return rc;
+}
+
 int metadata_add_resume(const char *dir, const struct run_metadata *md, char *err, size_t errlen)
 {
 	char ts[40], *entry = NULL;
 	size_t len = 0;
-	utc_now(ts, sizeof ts);
-	FILE *f = open_memstream(&entry, &len);
-	if (!f) {
-		snprintf(err, errlen, "%s/metadata.json: out of memory", dir);
+	FILE *f = entry_open(dir, &entry, &len, ts, err, errlen);
+	if (!f)
 		return -ENOMEM;
-	}
 	fprintf(f, "{\"utc\": \"%s\", \"wcbench_version\": ", ts);
 	json_str(f, WCBENCH_VERSION);
 	/* the rows from here on are of this version (the file's schema_version says so too) */
@@ -459,11 +479,7 @@ int metadata_add_resume(const char *dir, const struct run_metadata *md, char *er
 	fputs(", \"command_line\": ", f);
 	write_command_line(f, md);
 	fputc('}', f);
-	int rc = close_text(f, &entry, err, errlen);
-	if (!rc)
-		rc = append_to_list(dir, "resumes", entry, md->upgraded_from ? md : NULL, err, errlen);
-	free(entry);
-	return rc;
+	return entry_append(f, &entry, dir, "resumes", md->upgraded_from ? md : NULL, err, errlen);
 }
 
 int metadata_add_memtype_probe(const char *dir, const char *target, const char *memtype_effective,
@@ -471,12 +487,9 @@ int metadata_add_memtype_probe(const char *dir, const char *target, const char *
 {
 	char ts[40], *entry = NULL;
 	size_t len = 0;
-	utc_now(ts, sizeof ts);
-	FILE *f = open_memstream(&entry, &len);
-	if (!f) {
-		snprintf(err, errlen, "%s/metadata.json: out of memory", dir);
+	FILE *f = entry_open(dir, &entry, &len, ts, err, errlen);
+	if (!f)
 		return -ENOMEM;
-	}
 	fputs("{\"target\": ", f);
 	json_str(f, target);
 	fputs(", \"memtype_effective\": ", f);
@@ -484,9 +497,5 @@ int metadata_add_memtype_probe(const char *dir, const char *target, const char *
 	fputs(", \"how\": ", f);
 	json_str(f, how);
 	fprintf(f, ", \"utc\": \"%s\"}", ts);
-	int rc = close_text(f, &entry, err, errlen);
-	if (!rc)
-		rc = append_to_list(dir, "memtype_probes", entry, NULL, err, errlen);
-	free(entry);
-	return rc;
+	return entry_append(f, &entry, dir, "memtype_probes", NULL, err, errlen);
 }
