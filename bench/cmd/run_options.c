@@ -425,8 +425,9 @@ const struct run_option run_option_table[] = {
 	  .help = "most samples per case (default 1000)" },
 	{ .name = "precision", .arg = "PCT", .group = GROUP_SAMPLING, .parse = opt_precision,
 	  .help = "stop a case once the median's 95% confidence interval (from\n"
-		  "order statistics: no distribution assumed) lies within +-PCT of\n"
-		  "the median (default 1%; 0.01 means the same). The interval is in\n"
+		  "order statistics: no distribution assumed; widened as far as\n"
+		  "neighbouring samples are alike) lies within +-PCT of the median\n"
+		  "(default 1%; 0.01 means the same). The interval is in\n"
 		  "the ns_per_burst_ci_lo/_hi columns; a case the budget ends first\n"
 		  "says how well its median is known in its reason" },
 	{ .name = "latency", .group = GROUP_SAMPLING, .parse = opt_latency,

@@ -108,7 +108,7 @@ enum sample_end latency_sample(const struct case_spec *cs, const struct case_run
 	size_t total = threads * n;
 	r->samples = (unsigned)total;
 	r->bursts_per_sample = 1;
-	summarize(burst_ns, total, &r->ns); /* sorts */
+	summarize(burst_ns, total, &r->ns); /* in each thread's order taken; sorts */
 	r->lat.p50 = quantile_sorted(burst_ns, total, 0.5);
 	r->lat.p90 = quantile_sorted(burst_ns, total, 0.9);
 	r->lat.p99 = quantile_sorted(burst_ns, total, 0.99);

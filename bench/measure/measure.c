@@ -509,7 +509,7 @@ static enum sample_end throughput_sample(const struct case_spec *cs, const struc
 {
 	uint64_t budget_ns = (uint64_t)(cs->budget_s * 1e9);
 	enum sample_end end = SAMPLE_FAILED;
-	double *ns_per_burst = NULL;
+	double *ns_per_burst = NULL, *in_order = NULL; /* the samples sorted, and as taken */
 	double ns;
 
 	/* Calibrate: grow the bursts per sample until a sample lasts min_sample_s and >= 1000x the
@@ -555,22 +555,25 @@ static enum sample_end throughput_sample(const struct case_spec *cs, const struc
 	const struct stop_rule rule = { .precision = cs->precision, .min_samples = cs->min_samples,
 					.max_samples = cs->max_samples, .budget_ns = (double)budget_ns };
 	ns_per_burst = malloc(cs->max_samples * sizeof *ns_per_burst);
+	in_order = malloc(cs->max_samples * sizeof *in_order);
 	unsigned s = 0;
-	while (ns_per_burst && r->stopped == STOP_NOT_YET) {
+	while (ns_per_burst && in_order && r->stopped == STOP_NOT_YET) {
 		if (!run_round(run, n, &ns, r))
 			goto out;
-		sorted_insert(ns_per_burst, s++, ns / (double)n);
+		in_order[s] = ns / (double)n;
+		sorted_insert(ns_per_burst, s, in_order[s]);
+		s++;
 		if (stop_requested(cs))
 			goto interrupted;
-		r->stopped = stop_rule_check(&rule, ns_per_burst, s, (double)(mono_raw_ns() - case_start));
+		r->stopped = stop_rule_check(&rule, ns_per_burst, in_order, s, (double)(mono_raw_ns() - case_start));
 	}
-	if (!ns_per_burst || s == 0) {
+	if (!ns_per_burst || !in_order || s == 0) {
 		r->status = STATUS_ERROR;
 		case_reason_add(r, "%s", "no sample taken");
 		goto out;
 	}
 	r->samples = s;
-	summarize(ns_per_burst, s, &r->ns);
+	summarize(in_order, s, &r->ns); /* needs the order taken */
 	double bytes = (double)cs->burst * cs->threads; /* per "burst time" across all threads */
 	r->gbps_median = bytes / r->ns.median;
 	r->gbps_p10 = bytes / r->ns.p90;
@@ -604,6 +607,7 @@ interrupted:
 	end = SAMPLE_INTERRUPTED;
 out:
 	free(ns_per_burst);
+	free(in_order);
 	return end;
 }
 

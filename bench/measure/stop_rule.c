@@ -10,12 +10,18 @@ const char *const stop_why_names[] = {
 	[STOP_BUDGET] = "budget",
 };
 
-enum stop_why stop_rule_check(const struct stop_rule *r, const double *sorted, size_t n, double elapsed_ns)
+enum stop_why stop_rule_check(const struct stop_rule *r, const double *sorted, const double *in_order, size_t n,
+			      double elapsed_ns)
 {
 	if (n >= r->min_samples && n > 0) {
 		double lo, hi;
 		double med = quantile_sorted(sorted, n, 0.5);
+		/* the series' interval is never narrower than the independent one: that one first,
+		 * since it is cheap and most samples fail it */
 		if (median_ci_sorted(sorted, n, MEDIAN_CI_CONFIDENCE, &lo, &hi, NULL) > 0 &&
+		    median_ci_rel_halfwidth(med, lo, hi) <= r->precision &&
+		    median_ci_series(sorted, n, median_series_inflation(in_order, n, med), MEDIAN_CI_CONFIDENCE,
+				     &lo, &hi, NULL) > 0 &&
 		    median_ci_rel_halfwidth(med, lo, hi) <= r->precision)
 			return STOP_PRECISION;
 	}
@@ -44,7 +50,8 @@ void sorted_insert(double *x, size_t n, double v)
 void stop_rule_describe(const struct stop_rule *r, char *buf, size_t len)
 {
 	snprintf(buf, len, "stop once the median's %.0f%% confidence interval (distribution-free, from order "
-		 "statistics) lies within +-%g%% of the median, after >= %u samples; at most %u samples and "
-		 "%g s per case (calibration included)", 100 * MEDIAN_CI_CONFIDENCE, 100 * r->precision,
+		 "statistics; for a series: its ranks those of n / F independent samples, F = 1 + 2 x the sum of the "
+		 "autocorrelations of the samples' sides of the median, in the order taken, up to the first <= 0) lies within +-%g%% of the median, after >= %u samples; "
+		 "at most %u samples and %g s per case (calibration included)", 100 * MEDIAN_CI_CONFIDENCE, 100 * r->precision,
 		 r->min_samples, r->max_samples, r->budget_ns / 1e9);
 }

@@ -406,7 +406,8 @@ static void page_method(struct page *p, const struct machine *ms, size_t nm)
 	heading(p, 2, "method", "How these numbers were measured");
 	para(p, NULL, "Each case times store bursts of one kernel into one mapped target. A sample "
 		       "lasts at least 0.25 ms (1 ms before schema 4) and 1000 timer resolutions; a case takes "
-		       "samples until the median's 95% confidence interval (order statistics) lies within "
+		       "samples until the median's 95% confidence interval (order statistics, widened as far as "
+		       "neighbouring samples are alike) lies within "
 		       "the run's precision of it (before schema 4: until (p90-p10)/median was small), or "
 		       "its time budget is spent. Drain modes: "
 		       "none = stores issued; fence = MFENCE / DSB ST, the stores left the core (the timer waits for it); readback "

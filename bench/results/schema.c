@@ -59,7 +59,7 @@ const struct column schema_columns[] = {
 	DBL(ns_per_burst_p10, "ns", "%.3f", "10th percentile of ns per burst"),
 	DBL(ns_per_burst_p90, "ns", "%.3f", "90th percentile of ns per burst"),
 	DBL(ns_per_burst_min, "ns", "%.3f", "fastest sample's ns per burst"),
-	DBL(ns_per_burst_ci_lo, "ns", "%.3f", "low end of the median's 95% confidence interval: an order statistic of the samples (distribution-free; empty below 6 samples)",
+	DBL(ns_per_burst_ci_lo, "ns", "%.3f", "low end of the median's 95% confidence interval: an order statistic of the samples (distribution-free; ranks widened as far as neighbouring samples are alike; empty below 6 effective samples)",
 	    .added_in = 4),
 	DBL(ns_per_burst_ci_hi, "ns", "%.3f", "high end of the median's 95% confidence interval (the stop rule ends a case once both ends are within --precision of the median)",
 	    .added_in = 4),

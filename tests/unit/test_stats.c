@@ -62,6 +62,60 @@ void test_stats(void)
 	}
 	CHECK(covered >= (int)(0.94 * trials),
 	      "stats: the 95%% interval covers an exponential's median in %d of %d draws", covered, trials);
+
+	/* a series: how much its sides of the median depend on their neighbours */
+	double alt[40], blocks[40], same[10] = { 0 };
+	for (int i = 0; i < 40; i++) {
+		alt[i] = i % 2 ? 2 : 1;       /* above, below, above, ...: anti-correlated */
+		blocks[i] = i < 20 ? 1 : 2;   /* 20 below, then 20 above */
+	}
+	CHECK(median_series_inflation(alt, 40, 1.5) == 1, "stats: alternating sides: no inflation (%g)",
+	      median_series_inflation(alt, 40, 1.5));
+	double f_blocks = median_series_inflation(blocks, 40, 1.5);
+	CHECK(f_blocks > 8, "stats: two spells of 20: the count below the median varies > 8x as much (%g)", f_blocks);
+	CHECK(median_series_inflation(same, 10, 0) == 1 && median_series_inflation(blocks, 2, 1.5) == 1,
+	      "stats: one side only, or < 3 samples: no inflation");
+	/* the interval at inflation 2 is that of n/2 independent samples, ranks scaled: 100 -> 50
+	 * samples, k_eff 18 (the published table), k = 36 */
+	cov = median_ci_series(sorted, 100, 2, 0.95, &lo, &hi, &k);
+	CHECK(k == 36 && lo == 36 && hi == 65 && cov >= 0.95,
+	      "stats: inflation 2 at 100 samples: ranks 36 and 65 (k %zu, %g %g)", k, lo, hi);
+	size_t k1;
+	median_ci_series(sorted, 100, 1, 0.95, &lo, &hi, &k1);
+	median_ci_sorted(sorted, 100, 0.95, &lo, &hi, &k);
+	CHECK(k1 == k, "stats: inflation 1 is the independent interval (%zu %zu)", k1, k);
+	CHECK(median_ci_series(sorted, 100, 30, 0.95, &lo, &hi, &k) == 0 && isnan(lo) && k == 0,
+	      "stats: inflation 30 leaves 3 effective samples of 100: no interval");
+	/* coverage, simulated on a first-order autoregressive series (Gaussian, phi 0.8, true median
+	 * 0), 200 samples: first that the series does defeat the independent interval, then that
+	 * the series' interval holds */
+	int covered_iid = 0, covered_series = 0;
+	trials = 1000;
+	for (int t = 0; t < trials; t++) {
+		double ar[200], v = 0;
+		for (int i = -50; i < 200; i++) {
+			double g = 0; /* Box-Muller */
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			double u1 = ((double)(seed >> 11) + 0.5) / 9007199254740992.0;
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			double u2 = ((double)(seed >> 11) + 0.5) / 9007199254740992.0;
+			g = sqrt(-2 * log(u1)) * cos(2 * M_PI * u2);
+			v = 0.8 * v + 0.6 * g;
+			if (i >= 0)
+				ar[i] = v;
+		}
+		struct summary e;
+		summarize(ar, 200, &e); /* sorts ar */
+		covered_series += e.ci_lo <= 0 && 0 <= e.ci_hi;
+		median_ci_sorted(ar, 200, 0.95, &lo, &hi, NULL);
+		covered_iid += lo <= 0 && 0 <= hi;
+	}
+	CHECK(covered_iid < 0.8 * trials,
+	      "stats: an autoregressive series (phi 0.8) defeats the independent-sample interval: it covers the "
+	      "median in %d of %d", covered_iid, trials);
+	CHECK(covered_series >= 0.88 * trials,
+	      "stats: the series' interval covers it in %d of %d (>= 88%%: the sides are not exactly first-order)",
+	      covered_series, trials);
 	CHECK(median_ci_rel_halfwidth(100, 99, 102) == 0.02 && isinf(median_ci_rel_halfwidth(100, NAN, 101)),
 	      "stats: relative half-width is the larger side over the median");
 }

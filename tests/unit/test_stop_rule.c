@@ -23,30 +23,37 @@ static double uniform(void)
 	return ((double)(rng >> 11) + 0.5) / 9007199254740992.0;
 }
 
-static double relhw(const double *sorted, size_t n)
+/* the interval the rule stops on: for the series, in the order taken */
+static double relhw(const double *sorted, const double *in_order, size_t n)
 {
 	double lo, hi;
-	if (!n || median_ci_sorted(sorted, n, MEDIAN_CI_CONFIDENCE, &lo, &hi, NULL) == 0)
+	if (!n)
 		return INFINITY;
-	return median_ci_rel_halfwidth(quantile_sorted(sorted, n, 0.5), lo, hi);
+	double med = quantile_sorted(sorted, n, 0.5);
+	if (median_ci_series(sorted, n, median_series_inflation(in_order, n, med), MEDIAN_CI_CONFIDENCE, &lo, &hi,
+			     NULL) == 0)
+		return INFINITY;
+	return median_ci_rel_halfwidth(med, lo, hi);
 }
 
 static struct stream_end run_stream(const struct stop_rule *r, double start_ns, double sample_ns,
 				    double (*value)(size_t i))
 {
-	double *x = malloc((r->max_samples + 1) * sizeof *x);
+	double *x = malloc((r->max_samples + 1) * sizeof *x), *in = malloc((r->max_samples + 1) * sizeof *in);
 	struct stream_end e = { .why = STOP_NOT_YET, .halfwidth_prev = INFINITY };
 	double clock = start_ns;
 	while (e.why == STOP_NOT_YET && e.n < 200000) {
-		e.halfwidth_prev = relhw(x, e.n);
-		sorted_insert(x, e.n, value(e.n));
+		e.halfwidth_prev = relhw(x, in, e.n);
+		in[e.n] = value(e.n);
+		sorted_insert(x, e.n, in[e.n]);
 		e.n++;
 		clock += sample_ns;
-		e.why = stop_rule_check(r, x, e.n, clock);
+		e.why = stop_rule_check(r, x, in, e.n, clock);
 	}
 	e.elapsed_ns = clock;
-	e.halfwidth = relhw(x, e.n);
+	e.halfwidth = relhw(x, in, e.n);
 	free(x);
+	free(in);
 	return e;
 }
 
@@ -55,6 +62,9 @@ static double noisy20(size_t i) { (void)i; return 100 * (0.8 + 0.4 * uniform());
 static double noisy5(size_t i) { (void)i; return 100 * (0.95 + 0.1 * uniform()); }
 /* a shared machine: mostly near 100, one sample in 8 hit by something else (2-4x) */
 static double stalls(size_t i) { return i % 8 == 3 ? 200 + 200 * uniform() : 100 * (0.98 + 0.04 * uniform()); }
+/* spells: +-5% noise around 100 for 40 samples, then around 104 for 40, and so on (a neighbour
+ * that comes and goes) */
+static double spells(size_t i) { return ((i / 40) % 2 ? 104 : 100) * (0.95 + 0.1 * uniform()); }
 
 void test_stop_rule(void)
 {
@@ -81,6 +91,26 @@ void test_stop_rule(void)
 	CHECK(e.why == STOP_PRECISION && e.n < 200,
 	      "stop rule: one stalled sample in 8 does not keep the median unknown (%zu samples, +-%.3f%%)",
 	      e.n, 100 * e.halfwidth);
+
+	/* the same noise in spells: where independent-sample ranks would call the median known, the
+	 * series' interval sees the neighbours alike and goes on */
+	rng = 7;
+	double sp[500], sp_sorted[500];
+	size_t independent_n = 0;
+	for (size_t i = 0; i < 500; i++) {
+		sp[i] = spells(i);
+		sorted_insert(sp_sorted, i, sp[i]);
+		double lo, hi;
+		if (!independent_n && i + 1 >= r.min_samples &&
+		    median_ci_sorted(sp_sorted, i + 1, MEDIAN_CI_CONFIDENCE, &lo, &hi, NULL) > 0 &&
+		    median_ci_rel_halfwidth(quantile_sorted(sp_sorted, i + 1, 0.5), lo, hi) <= r.precision)
+			independent_n = i + 1;
+	}
+	rng = 7;
+	e = run_stream(&r, 0, 1e6, spells);
+	CHECK(independent_n > 0 && e.n > independent_n + 100,
+	      "stop rule: noise in spells: independent ranks would stop at %zu samples, the series' interval "
+	      "goes on to %zu (%s)", independent_n, e.n, stop_why_names[e.why]);
 
 	struct stop_rule tight = r;
 	tight.precision = 0.001;
