@@ -77,7 +77,7 @@ bad_lines=$(awk -F, -v v="$now" 'NR>1 && $1 != v' "$r/results.csv" | wc -l)
 	&& pass "metadata.json keeps the run's facts and lists the resume" \
 	|| fail "metadata.json after --resume" "$(tail -5 "$r/metadata.json" | tr '\n' ' ')"
 "$WCBENCH" "${RUN[@]}" -s 64,4K --out "$r" --resume >/dev/null 2>&1
-[ "$(grep -c '"utc"' "$r/metadata.json")" -eq 2 ] && python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$r/metadata.json" \
+[ "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["resumes"]))' "$r/metadata.json" 2>&1)" = 2 ] \
 	&& pass "a second resume is listed too, and metadata.json stays JSON" || fail "second resume in metadata.json"
 
 # --- resume refuses what is not this run ---

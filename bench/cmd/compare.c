@@ -16,6 +16,7 @@
 
 #include "cmd/commands.h"
 #include "common/util.h"
+#include "measure/reference.h"
 #include "render/compare_out.h"
 #include "results/json.h"
 #include "results/keys.h"
@@ -41,6 +42,7 @@ static const char compare_help[] =
 "  REGRESSION   GB/s ratio <= 1 - T  and NEW's interval entirely below BASE's\n"
 "  improvement  GB/s ratio >= 1 + T  and NEW's interval entirely above BASE's\n"
 "  same         otherwise (the change is below T, or the intervals overlap)\n"
+"  machine?     a REGRESSION or improvement the machine's own drift may explain (below)\n"
 "where T is --threshold (default 5%%). Judged by p10-p90 (a row of schema 1 to 3, or with\n"
 "fewer than %u samples), T is raised to T*sqrt(10/n) when the smaller of the two rows' sample\n"
 "counts n is below 10: p10/p90 of a few samples say little; a confidence interval needs no\n"
@@ -50,8 +52,20 @@ static const char compare_help[] =
 "A case whose status goes from ok to unsupported/fault/error, or from unsupported\n"
 "to fault/error, is a STATUS-REGRESSION.\n"
 "\n"
+"Machine reference: each run measures the CPU itself before its first case and after its last\n"
+"(every session, resumes included): %s stores into a %d KiB L1-resident buffer, barrier none,\n"
+"no drain, on the CPU of the run's first case; the median ns per KiB and its 95%% CI are in\n"
+"metadata.json (machine_reference). A line above the table gives the machine's drift: the range\n"
+"of NEW/BASE speed ratios over every pairing of a BASE reference with a NEW one, widened by their\n"
+"CIs (how much slower or faster NEW's CPU ran). The within-run intervals cannot see such drift\n"
+"(another tenant, a frequency step). The machine rule:\n"
+"%s"
+"Without a reference on both sides (a CSV alone, an earlier wcbench, a damaged metadata.json)\n"
+"every verdict is the noise rule's. The reference sees the core's speed, not memory bandwidth\n"
+"taken by a neighbour.\n"
+"\n"
 "The table lists the worst regressions first: status regressions, then regressions by GB/s\n"
-"ratio, improvements, status changes and one-sided cases.\n"
+"ratio, machine?, improvements, status changes and one-sided cases.\n"
 "\n"
 "Verdicts: when BASE and NEW both hold a verdict.json of `wcbench check` (of the same run as\n"
 "their rows), their targets are paired by target and map (--ignore target / map drop those)\n"
@@ -73,9 +87,9 @@ static const char compare_help[] =
 "                    change of GB/s per case with the range its two intervals allow\n"
 "  -h, --help        this text\n"
 "\n"
-"exit status: 0 nothing regressed beyond noise, 1 something did (a case or a verdict), 2 bad\n"
-"input (missing file, a later schema version, missing column, damaged row, no case in common,\n"
-"a verdict.json that cannot be read).\n"
+"exit status: 0 nothing regressed beyond noise (machine? is not a regression), 1 something did\n"
+"(a case or a verdict), 2 bad input (missing file, a later schema version, missing column,\n"
+"damaged row, no case in common, a verdict.json that cannot be read).\n"
 "\n"
 "examples:\n"
 "  wcbench compare results/before results/after\n"
@@ -155,6 +169,22 @@ static void free_verdicts(struct verdicts *vd)
 	free(vd->p);
 }
 
+/* A run's machine references: those of the metadata.json beside its rows, when that file is of
+ * the same run (else none, saying so). Read as a hostile file: anything wrong is "none". */
+static void load_machine_refs(const struct result_set *rs, struct machine_refs *mr)
+{
+	metadata_read_machine_refs(rs->dir, mr);
+	if (!mr->n)
+		return;
+	for (size_t i = 0; i < rs->nrows; i++)
+		if (!strcmp(rs->rows[i].run_id, mr->run_id))
+			return;
+	char id[sizeof mr->run_id];
+	utf8_one_line(mr->run_id, NULL, id, sizeof id);
+	mr->n = 0;
+	snprintf(mr->why, sizeof mr->why, "its metadata.json is of run '%s', not of the rows beside it", id);
+}
+
 static const char *run_name(const struct result_set *rs)
 {
 	const char *p = rs->csv_path;
@@ -171,7 +201,7 @@ static const char *run_name(const struct result_set *rs)
 /* DIR/compare.{txt,md,csv} and the plot; 0, or -errno after saying what failed. */
 static int write_outputs(const struct cmp_opts *o, const struct sbuf *out, const struct entry *e,
 			 size_t ne, const struct result_set *base, const struct result_set *nw,
-			 const struct verdicts *vd)
+			 const struct verdicts *vd, const struct machine_drift *drift)
 {
 	char path[4096], err[1024];
 	const char *ext = o->fmt == FMT_CSV ? "csv" : o->fmt == FMT_MD ? "md" : "txt";
@@ -179,7 +209,7 @@ static int write_outputs(const struct cmp_opts *o, const struct sbuf *out, const
 	int rc = write_file(path, out->s, out->len);
 	if (!rc && o->fmt != FMT_CSV) {
 		struct sbuf cs = { 0 };
-		compare_write_csv(&cs, e, ne, o);
+		compare_write_csv(&cs, e, ne, o, drift);
 		snprintf(path, sizeof path, "%s/compare.csv", o->outdir);
 		rc = cs.oom ? -ENOMEM : write_file(path, cs.s, cs.len);
 		sb_free(&cs);
@@ -201,12 +231,35 @@ static int write_outputs(const struct cmp_opts *o, const struct sbuf *out, const
 	return 0;
 }
 
+/* text as lines of at most width columns, each starting with indent: for --help. */
+static void wrap(struct sbuf *b, const char *text, const char *indent, size_t width)
+{
+	size_t col = 0;
+	while (*text) {
+		size_t word = strcspn(text, " ");
+		if (col && col + 1 + word > width) {
+			sb_printf(b, "\n");
+			col = 0;
+		}
+		sb_printf(b, "%s%.*s", col ? " " : indent, (int)word, text);
+		col += (col ? 1 : strlen(indent)) + word;
+		text += word;
+		text += strspn(text, " ");
+	}
+	sb_printf(b, "\n");
+}
+
 static void print_help(void)
 {
-	char keys[256];
+	char keys[256], rule[1024];
 	key_column_list(KEY_CASE, keys, sizeof keys);
 	unsigned ci_n = ci_min_samples();
-	printf(compare_help, keys, ci_n, ci_n);
+	machine_rule_text(-1, rule, sizeof rule);
+	struct sbuf wrapped = { 0 };
+	wrap(&wrapped, rule, "  ", 94);
+	printf(compare_help, keys, ci_n, ci_n, reference_kernel_name(), REFERENCE_BUFFER_BYTES / 1024,
+	       wrapped.s ? wrapped.s : rule);
+	sb_free(&wrapped);
 }
 
 /* Options into o; returns -1 to go on, else the exit code (help: 0, bad usage: 2). */
@@ -307,6 +360,7 @@ int cmd_compare(int argc, char **argv)
 	struct sbuf out = { 0 };
 	struct counts cnt;
 	struct verdicts vd = { 0 };
+	struct machine_drift drift;
 	if (!base.nrows || !nw.nrows) {
 		cli_error("compare", "%s %s: header only, no rows", base.nrows ? "NEW" : "BASE",
 			  base.nrows ? nw.csv_path : base.csv_path);
@@ -314,10 +368,20 @@ int cmd_compare(int argc, char **argv)
 	}
 	if (load_verdicts(&base, &nw, o.ignore, &vd))
 		goto done;
+	struct machine_refs *refs = malloc(2 * sizeof *refs);
+	if (!refs) {
+		cli_error("compare", "out of memory");
+		goto done;
+	}
+	load_machine_refs(&base, &refs[0]);
+	load_machine_refs(&nw, &refs[1]);
+	machine_drift_of(&refs[0], &refs[1], &drift);
+	free(refs);
 	if (compare_runs(&base, &nw, o.ignore, o.thr, &e, &ne, &cnt)) {
 		cli_error("compare", "out of memory");
 		goto done;
 	}
+	compare_apply_machine_drift(e, ne, &cnt, &drift, o.thr);
 	if (!cnt.paired) {
 		char nb[200], nn[200];
 		row_case_name(&base.rows[0], nb, sizeof nb);
@@ -336,9 +400,9 @@ int cmd_compare(int argc, char **argv)
 		}
 	}
 	if (o.fmt == FMT_CSV) {
-		compare_write_csv(&out, e, ne, &o);
+		compare_write_csv(&out, e, ne, &o, &drift);
 	} else {
-		compare_write_text(&out, e, ne, &o, &base, &nw, &cnt, o.fmt == FMT_MD);
+		compare_write_text(&out, e, ne, &o, &base, &nw, &cnt, &drift, o.fmt == FMT_MD);
 		if (vd.compared)
 			compare_write_verdicts(&out, vd.p, vd.n, vd.count, &o, o.fmt == FMT_MD);
 		else if (vd.note[0])
@@ -357,7 +421,7 @@ int cmd_compare(int argc, char **argv)
 			(o.strict && cnt.v[V_ONLY_BASE]) || vd.count[VC_WORSE] ||
 			(o.strict && vd.count[VC_ONLY_BASE]);
 	ret = regressed ? 1 : 0;
-	if (o.outdir && write_outputs(&o, &out, e, ne, &base, &nw, &vd))
+	if (o.outdir && write_outputs(&o, &out, e, ne, &base, &nw, &vd, &drift))
 		ret = EXIT_USAGE; /* as when DIR cannot be made */
 done:
 	free_verdicts(&vd);

@@ -22,6 +22,7 @@
 #include "core/stats.h"
 #include "core/timer.h"
 #include "measure/case_row.h"
+#include "measure/reference.h"
 #include "render/plot.h"
 #include "results/keys.h"
 #include "results/metadata.h"
@@ -340,6 +341,26 @@ int view_columns_report(const char *cmd, const char *dir, const char *spec,
 	return metadata_add_memtype_probe(dir, spec, vc->effective, p->how, err, errlen);
 }
 
+/* The machine reference (measure/reference.h) at the session's `when` ("start", "end"), on cpu (the
+ * one the run's first case uses): one line on stderr and an entry in metadata.json. One that
+ * cannot be measured is said on stderr and left out (compare then has fewer references). 0, or
+ * -errno with one line in err when metadata.json cannot be written: the run stops as for a row. */
+static int take_reference(const char *cmd, const char *dir, int cpu, const char *when, bool tty, char *err,
+			  size_t errlen)
+{
+	struct machine_ref r;
+	char why[200], what[200];
+	const char *cr = tty ? "\r\033[K" : "";
+	if (reference_measure(cpu, when, &r, why, sizeof why)) {
+		fprintf(stderr, "%swcbench %s: machine reference at the %s not taken: %s\n", cr, cmd, when, why);
+		return 0;
+	}
+	reference_describe(r.kernel, r.cpu, what, sizeof what);
+	fprintf(stderr, "%swcbench: machine reference at the %s: %.3f ns per KiB [%.3f-%.3f: the median's 95%% CI, "
+		"%u samples] (%s)\n", cr, when, r.median, r.ci_lo, r.ci_hi, r.samples, what);
+	return metadata_add_machine_reference(dir, &r, err, errlen);
+}
+
 static int run_measure(void *ctx, struct target *t, unsigned view, const struct case_spec *cs,
 		       struct case_result *r)
 {
@@ -509,6 +530,8 @@ int run_sweep(int argc, char **argv, const struct sweep_hooks *h)
 	uint64_t t0 = mono_raw_ns();
 	fprintf(stderr, "wcbench: %zu cases into %s (timer %s %.3f GHz, read cost %.1f ns; budget %.2f s per case)\n",
 		total, dir, ti->name, ti->hz / 1e9, ti->cost_ns, o->time_s);
+	if (best)
+		write_rc = take_reference(h->cmd, dir, o->cpus[0], "start", tty, stop_err, sizeof stop_err);
 	for (unsigned ti_ = 0; best && ti_ < o->ntargets && !stop_signal && !write_rc; ti_++) {
 		struct target *t = &targets[ti_];
 		char map_err[TARGET_ERR_LEN] = "";
@@ -590,6 +613,9 @@ int run_sweep(int argc, char **argv, const struct sweep_hooks *h)
 		}
 		t->ops->unmap(t); /* also frees what probe kept when map failed */
 	}
+	/* after the last case, interrupted or not (a second signal still ends the run at once) */
+	if (best && !write_rc)
+		write_rc = take_reference(h->cmd, dir, o->cpus[0], "end", tty, stop_err, sizeof stop_err);
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	if (tty)

@@ -79,8 +79,12 @@ static void csv_num(struct sbuf *b, double x, const char *fmt)
 		sb_printf(b, fmt, x);
 }
 
-void compare_write_csv(struct sbuf *b, const struct entry *e, size_t n, const struct cmp_opts *o)
+void compare_write_csv(struct sbuf *b, const struct entry *e, size_t n, const struct cmp_opts *o,
+		       const struct machine_drift *d)
 {
+	/* the machine's NEW/BASE speed change, the same on every line: empty without references */
+	double m_lo = d && d->known ? (d->speed_lo - 1) * 100 : NAN;
+	double m_hi = d && d->known ? (d->speed_hi - 1) * 100 : NAN;
 	const struct column *kc[32];
 	size_t nk = key_columns(KEY_CASE, kc, 32);
 	sb_printf(b, "rank,verdict,case");
@@ -90,7 +94,7 @@ void compare_write_csv(struct sbuf *b, const struct entry *e, size_t n, const st
 		     "base_gb_per_s_p90,base_gb_per_s_ci_lo,base_gb_per_s_ci_hi,new_gb_per_s_median,"
 		     "new_gb_per_s_p10,new_gb_per_s_p90,new_gb_per_s_ci_lo,new_gb_per_s_ci_hi,"
 		     "gb_per_s_ratio,ns_per_burst_ratio,change_pct,judged_by,change_lo_pct,change_hi_pct,"
-		     "base_samples,new_samples,threshold_pct,note\n");
+		     "base_samples,new_samples,threshold_pct,machine_change_lo_pct,machine_change_hi_pct,note\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct row *any = e[i].b ? e[i].b : e[i].n;
 		sb_printf(b, "%zu,%s,", i + 1, cmp_verdict_names[e[i].v]);
@@ -132,6 +136,8 @@ void compare_write_csv(struct sbuf *b, const struct entry *e, size_t n, const st
 			sb_printf(b, "%u", e[i].n->samples);
 		csv_num(b, e[i].v <= V_STATUS_CHANGED && !isnan(e[i].gb_ratio) ? e[i].thr_eff : o->thr,
 			"%.2f");
+		csv_num(b, m_lo, "%.3f");
+		csv_num(b, m_hi, "%.3f");
 		sb_printf(b, ",");
 		csv_field(b, e[i].note);
 		sb_printf(b, "\n");
@@ -180,10 +186,12 @@ static int shown(const struct entry *e, const struct cmp_opts *o)
 static void summary(struct sbuf *b, const struct counts *c, const struct cmp_opts *o, int md)
 {
 	sb_printf(b, "%s%zu cases in both: %zu regressions, %zu status regressions (ok -> not ok), "
-		     "%zu improvements, %zu within noise, %zu not measured on either side, %zu status "
+		     "%zu improvements, %zu machine? (within the machine's drift: neither a regression nor an "
+		     "improvement), %zu within noise, "
+		     "%zu not measured on either side, %zu status "
 		     "improved/changed; %zu only in BASE, %zu only in NEW%s\n",
 		  md ? "\n**Summary:** " : "summary: ", c->paired, c->v[V_REGRESSION],
-		  c->v[V_STATUS_REGRESSION], c->v[V_IMPROVEMENT], c->v[V_NOISE], c->v[V_NOT_MEASURED],
+		  c->v[V_STATUS_REGRESSION], c->v[V_IMPROVEMENT], c->v[V_MACHINE], c->v[V_NOISE], c->v[V_NOT_MEASURED],
 		  c->v[V_STATUS_IMPROVED] + c->v[V_STATUS_CHANGED], c->v[V_ONLY_BASE], c->v[V_ONLY_NEW],
 		  o->strict && c->v[V_ONLY_BASE] ? " (--strict: rows only in BASE count as regressions)" : "");
 	if (!o->all && c->v[V_NOISE] + c->v[V_NOT_MEASURED])
@@ -196,20 +204,22 @@ static void summary(struct sbuf *b, const struct counts *c, const struct cmp_opt
 
 void compare_write_text(struct sbuf *b, const struct entry *e, size_t n, const struct cmp_opts *o,
 		     const struct result_set *base, const struct result_set *nw,
-		     const struct counts *c, int md)
+		     const struct counts *c, const struct machine_drift *d, int md)
 {
-	char rule[768];
+	char rule[768], mrule[768], ref[1024];
 	rule_text(o, rule, sizeof rule);
+	machine_rule_text(o->thr, mrule, sizeof mrule);
+	machine_drift_describe(d, o->thr, ref, sizeof ref);
 	if (md)
 		sb_printf(b, "## wcbench compare\n\n- BASE: `%s` (%zu rows)\n- NEW: `%s` (%zu rows)\n"
 			     "- GB/s = 10^9 bytes/s, all threads, median of each row's samples; %s\n"
-			     "- Noise rule: %s\n\n",
-			  base->csv_path, base->nrows, nw->csv_path, nw->nrows, interval_legend, rule);
+			     "- Noise rule: %s\n- Machine rule: %s\n\n%s\n\n",
+			  base->csv_path, base->nrows, nw->csv_path, nw->nrows, interval_legend, rule, mrule, ref);
 	else
 		sb_printf(b, "BASE: %s (%zu rows)\nNEW:  %s (%zu rows)\n"
 			     "GB/s = 10^9 bytes/s, all threads, median of the row's samples; %s\n"
-			     "noise rule: %s\n\n",
-			  base->csv_path, base->nrows, nw->csv_path, nw->nrows, interval_legend, rule);
+			     "noise rule: %s\nmachine rule: %s\n%s\n\n",
+			  base->csv_path, base->nrows, nw->csv_path, nw->nrows, interval_legend, rule, mrule, ref);
 
 	size_t w[NCELL];
 	for (int k = 0; k < NCELL; k++)
@@ -380,7 +390,7 @@ void compare_write_verdicts_csv(struct sbuf *b, const struct verdict_pair *p, si
 
 static const char *plot_verdict(enum cmp_verdict v)
 {
-	return v == V_REGRESSION ? "regression" : v == V_IMPROVEMENT ? "improvement" : "same";
+	return v == V_REGRESSION ? "regression" : v == V_IMPROVEMENT ? "improvement" : v == V_MACHINE ? "machine?" : "same";
 }
 
 static bool plotted(const struct entry *e)

@@ -6,12 +6,14 @@
 #include <string.h>
 
 #include "core/stats.h"
+#include "measure/reference.h"
 #include "results/comparison.h"
 #include "results/keys.h"
 
 const char *const cmp_verdict_names[] = {
 	[V_STATUS_REGRESSION] = "STATUS-REGRESSION",
 	[V_REGRESSION] = "REGRESSION",
+	[V_MACHINE] = "machine?",
 	[V_NOISE] = "same",
 	[V_IMPROVEMENT] = "improvement",
 	[V_STATUS_IMPROVED] = "status-improved",
@@ -202,6 +204,125 @@ static void judge(struct entry *e, double thr)
 	}
 }
 
+void machine_drift_of(const struct machine_refs *base, const struct machine_refs *nw, struct machine_drift *d)
+{
+	memset(d, 0, sizeof *d);
+	d->nbase = base->n;
+	d->nnew = nw->n;
+	d->base_lo = d->base_hi = d->new_lo = d->new_hi = d->speed_lo = d->speed_hi = NAN;
+	if (!base->n && !nw->n) {
+		snprintf(d->why, sizeof d->why, "none in BASE (%.150s) nor in NEW (%.150s)", base->why, nw->why);
+		return;
+	}
+	if (!base->n || !nw->n) {
+		snprintf(d->why, sizeof d->why, "none in %s (%.300s)", base->n ? "NEW" : "BASE",
+			 base->n ? nw->why : base->why);
+		return;
+	}
+	const struct machine_refs *side[2] = { base, nw };
+	double lo[2] = { INFINITY, INFINITY }, hi[2] = { 0, 0 };
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < side[k]->n; i++) {
+			const struct machine_ref *r = &side[k]->r[i];
+			if (strcmp(r->kernel, base->r[0].kernel)) {
+				snprintf(d->why, sizeof d->why, "the runs' references are of other kernels (%s in BASE, "
+					 "%s in %s): not comparable", base->r[0].kernel, r->kernel, k ? "NEW" : "BASE");
+				return;
+			}
+			lo[k] = minf(lo[k], r->ci_lo);
+			hi[k] = maxf(hi[k], r->ci_hi);
+		}
+	snprintf(d->kernel, sizeof d->kernel, "%s", base->r[0].kernel);
+	d->base_lo = lo[0], d->base_hi = hi[0], d->new_lo = lo[1], d->new_hi = hi[1];
+	/* speed NEW/BASE = BASE ns / NEW ns: over every pairing of a BASE reference with a NEW one,
+	 * widened by both CIs, from the lowest BASE end over the highest NEW end to the highest BASE
+	 * end over the lowest NEW end */
+	d->speed_lo = lo[0] / hi[1];
+	d->speed_hi = hi[0] / lo[1];
+	d->known = true;
+}
+
+double machine_drift_move(const struct machine_drift *d, double chg)
+{
+	if (!d || !d->known || chg == 0)
+		return 0;
+	double move = chg < 0 ? (1 - d->speed_lo) * 100 : (d->speed_hi - 1) * 100;
+	return move > 0 ? move : 0;
+}
+
+bool machine_drift_explains(const struct machine_drift *d, double chg, double thr)
+{
+	double move = machine_drift_move(d, chg);
+	return d && d->known && chg != 0 && move >= thr && fabs(chg) <= move + thr;
+}
+
+void machine_rule_text(double thr, char *buf, size_t len)
+{
+	char t[32] = "T";
+	if (thr >= 0)
+		snprintf(t, sizeof t, "%.1f%%", thr);
+	snprintf(buf, len,
+		 "when the machine reference (the CPU's own store speed, measured before and after each "
+		 "session of both runs) moved by at least %s in one direction, a regression or improvement in "
+		 "that direction no larger than the reference's largest move + %s is machine?: it cannot be "
+		 "told from the machine's own drift; listed and counted apart, never a regression (exit "
+		 "status); a larger change, or one in the other direction, keeps its verdict", t, t);
+}
+
+void machine_drift_describe(const struct machine_drift *d, double thr, char *buf, size_t len)
+{
+	if (!d->known) {
+		snprintf(buf, len, "machine reference: %s: every verdict is the noise rule's", d->why);
+		return;
+	}
+	double a = (d->speed_lo - 1) * 100, b = (d->speed_hi - 1) * 100;
+	char ran[120], rule[160] = "";
+	if (b <= 0)
+		snprintf(ran, sizeof ran, "NEW's CPU ran %.1f-%.1f%% slower", -b, -a);
+	else if (a >= 0)
+		snprintf(ran, sizeof ran, "NEW's CPU ran %.1f-%.1f%% faster", a, b);
+	else
+		snprintf(ran, sizeof ran, "NEW's CPU ran between %.1f%% slower and %.1f%% faster", -a, b);
+	double slower = machine_drift_move(d, -1), faster = machine_drift_move(d, 1);
+	int w = 0;
+	if (slower >= thr)
+		w = snprintf(rule, sizeof rule, "; a slowdown of up to %.1f%% (%.1f%% + the %.1f%% threshold) is machine?",
+			     slower + thr, slower, thr);
+	if (faster >= thr && w >= 0 && (size_t)w < sizeof rule)
+		snprintf(rule + w, sizeof rule - (size_t)w, "; a speedup of up to %.1f%% (%.1f%% + the %.1f%% threshold) "
+			 "is machine?", faster + thr, faster, thr);
+	if (!rule[0])
+		snprintf(rule, sizeof rule, "; less than the %.1f%% threshold: every verdict is the noise rule's", thr);
+	snprintf(buf, len, "machine reference (%s into %d KiB of L1, no target; the medians' 95%% CIs of %zu "
+		 "BASE and %zu NEW references): BASE %.2f-%.2f ns/KiB, NEW %.2f-%.2f: %s%s", d->kernel,
+		 REFERENCE_BUFFER_BYTES / 1024, d->nbase, d->nnew, d->base_lo, d->base_hi, d->new_lo, d->new_hi,
+		 ran, rule);
+}
+
+/* A pair the noise rule called a REGRESSION or an improvement, against the machine's drift
+ * (machine_drift_explains): machine? with a note naming the reference's figures, or its verdict
+ * kept with the drift named when the rule applied but the change is larger. */
+static void judge_machine(struct entry *e, const struct machine_drift *d, double thr)
+{
+	if ((e->v != V_REGRESSION && e->v != V_IMPROVEMENT) || !d || !d->known)
+		return;
+	double chg = (e->gb_ratio - 1) * 100, move = machine_drift_move(d, chg);
+	if (move < thr)
+		return;
+	const char *way = chg < 0 ? "slower" : "faster";
+	char was[sizeof e->note];
+	memcpy(was, e->note, sizeof was);
+	if (machine_drift_explains(d, chg, thr)) {
+		snprintf(e->note, sizeof e->note, "within the machine's drift: its reference ran up to %.1f%% %s, "
+			 "|%+.1f%%| <= %.1f%% + %.1f%%; by the noise rule alone %s: %s", move, way, chg, move, thr,
+			 cmp_verdict_names[e->v], was);
+		e->v = V_MACHINE;
+	} else {
+		snprintf(e->note, sizeof e->note, "%s; beyond the machine's drift: |%+.1f%%| > %.1f%% + %.1f%% (its "
+			 "reference ran up to %.1f%% %s)", was, chg, move, thr, move, way);
+	}
+}
+
 static int entry_cmp(const void *a, const void *b)
 {
 	const struct entry *x = a, *y = b;
@@ -280,6 +401,19 @@ int compare_runs(const struct result_set *base, const struct result_set *nw, uns
 	*entries = e;
 	*n = ne;
 	return 0;
+}
+
+void compare_apply_machine_drift(struct entry *e, size_t n, struct counts *cnt, const struct machine_drift *d,
+				 double thr)
+{
+	if (!d || !d->known)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		cnt->v[e[i].v]--;
+		judge_machine(&e[i], d, thr);
+		cnt->v[e[i].v]++;
+	}
+	qsort(e, n, sizeof *e, entry_cmp);
 }
 
 const char *const verdict_change_names[] = {

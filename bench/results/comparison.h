@@ -10,12 +10,15 @@
 #include <stddef.h>
 
 #include "check/verdict_io.h"
+#include "results/metadata.h"
 #include "results/resultset.h"
 
 /* What became of one case (rows paired by case key). */
 enum cmp_verdict {
 	V_STATUS_REGRESSION, /* ok -> not ok, or -> fault/error */
 	V_REGRESSION,
+	V_MACHINE,           /* REGRESSION or improvement by the noise rule, but within the machine's
+			      * own drift (machine_drift_explains): unknown, not counted as either */
 	V_NOISE,
 	V_IMPROVEMENT,
 	V_STATUS_IMPROVED,   /* not ok -> ok */
@@ -44,7 +47,7 @@ struct entry {
 	double lo_pct, hi_pct;   /* change range those two intervals allow, in percent */
 	double thr_eff;          /* threshold applied, in percent */
 	char name[200];
-	char note[200];
+	char note[240];
 };
 
 struct counts {
@@ -71,12 +74,59 @@ unsigned ci_min_samples(void);
 enum cmp_basis gb_row_interval(const struct row *r, double *lo, double *hi);
 
 /*
+ * The machine's drift between two runs, from their machine references (measure/reference.h,
+ * metadata.json): the range of NEW/BASE speed ratios (speed = 1 / ns per KiB) over every pairing
+ * of a BASE reference with a NEW one, each widened by the two medians' 95% CIs: from
+ * BASE ci_lo / NEW ci_hi to BASE ci_hi / NEW ci_lo.
+ */
+struct machine_drift {
+	bool known;                 /* both runs have references, of the same kernel */
+	char kernel[32];
+	size_t nbase, nnew;         /* references on each side */
+	double base_lo, base_hi;    /* ns per KiB: the lowest CI end and the highest of BASE's */
+	double new_lo, new_hi;      /* ... and NEW's */
+	double speed_lo, speed_hi;  /* the NEW/BASE speed ratio's range */
+	char why[400];              /* !known: which side has none, and why */
+};
+
+/* The drift of nw against base (either may have no reference: then !known, why says which). */
+void machine_drift_of(const struct machine_refs *base, const struct machine_refs *nw, struct machine_drift *d);
+
+/* The largest move of the machine's speed in the direction of a change of chg percent (GB/s
+ * NEW/BASE - 1, x 100): how much slower NEW's machine may have run for chg < 0, faster for chg > 0;
+ * >= 0, in percent; 0 without a known drift. */
+double machine_drift_move(const struct machine_drift *d, double chg);
+
+/*
+ * The machine rule, the one place it is decided: a change of chg percent that the noise rule
+ * calls a REGRESSION (or an improvement) is machine? when the machine's reference moved by at
+ * least thr (the threshold) in the same direction and |chg| is no larger than that move + thr.
+ * Then the machine's own drift may explain the change whole: it is unknown, not a regression.
+ */
+bool machine_drift_explains(const struct machine_drift *d, double chg, double thr);
+
+/* The rule in words for --help, the tables' headers and the docs; thr < 0: "T". */
+void machine_rule_text(double thr, char *buf, size_t len);
+
+/* The reference as one line, for above the table: the kernel and buffer, each side's ns per KiB,
+ * how much slower or faster NEW's CPU ran, and what the rule makes of it at threshold thr; or
+ * which side has no reference and why. */
+void machine_drift_describe(const struct machine_drift *d, double thr, char *buf, size_t len);
+
+/*
  * Pair the rows of base and nw by case key less the columns in `ignore` (repeats paired in file
  * order), judge each pair with threshold thr (percent) and sort the entries worst first.
  * *entries is malloc'd (*n of them); counts filled. 0 or -ENOMEM.
  */
 int compare_runs(const struct result_set *base, const struct result_set *nw, unsigned ignore,
 		 double thr, struct entry **entries, size_t *n, struct counts *cnt);
+
+/* The machine rule over compare_runs' entries (threshold thr, as given to it): each REGRESSION
+ * or improvement the drift explains becomes machine? (its note naming the reference's figures),
+ * one the rule reached but that is larger keeps its verdict with the drift named in its note;
+ * counts updated, the entries sorted again. d NULL or !known: nothing changes. */
+void compare_apply_machine_drift(struct entry *e, size_t n, struct counts *cnt, const struct machine_drift *d,
+				 double thr);
 
 /* What became of one target's verdict (check/verdict.h orders works < degraded < broken). */
 enum verdict_change {

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -140,6 +141,7 @@ int metadata_write(const char *dir, const struct run_metadata *md, char *err, si
 	/* the lists later sessions append to (append_to_list) */
 	if (md->probe)
 		fprintf(f, ",\n  \"memtype_probes\": []");
+	fprintf(f, ",\n  \"" MACHINE_REFERENCE_LIST "\": []");
 	fprintf(f, ",\n  \"resumes\": []\n}\n");
 	int rc = close_text(f, &text, err, errlen);
 	if (!rc)
@@ -246,14 +248,19 @@ static const char *skip_nested(const char *p)
 #define JSON_SPACE " \t\r\n"
 
 /* The value of the top-level member `name` of the object in text: from *open to *close (its last
- * character: the ']' of a list). 0, or -1 when text is not such an object or has no such member. */
+ * character: the ']' of a list). 0; 1 when the object has no such member (*close then at the
+ * object's closing '}'); -1 when text is not such an object. */
 static int member_value(const char *text, const char *name, const char **open, const char **close)
 {
 	const char *p = text + strspn(text, JSON_SPACE);
 	if (*p++ != '{')
 		return -1;
-	for (;;) {
+	for (bool first = true;; first = false) {
 		p += strspn(p, JSON_SPACE);
+		if (first && *p == '}') {
+			*close = p;
+			return 1;
+		}
 		if (*p != '"')
 			return -1;
 		const char *key = p + 1, *key_end = skip_string(p);
@@ -279,16 +286,13 @@ static int member_value(const char *text, const char *name, const char **open, c
 			return 0;
 		}
 		p += strspn(p, JSON_SPACE);
+		if (*p == '}') {
+			*close = p;
+			return 1;
+		}
 		if (*p++ != ',')
 			return -1;
 	}
-}
-
-/* The list that is the value of the top-level member `name`: *open at its '[', *close at its
- * ']'. 0, or -1 when there is no such list. */
-static int member_list(const char *text, const char *name, const char **open, const char **close)
-{
-	return member_value(text, name, open, close) || **open != '[' ? -1 : 0;
 }
 
 /* A change to metadata.json's text: [at, end) replaced by text. */
@@ -303,13 +307,27 @@ static int splice_cmp(const void *a, const void *b)
 	return (x->at > y->at) - (x->at < y->at);
 }
 
-/* The splice that appends entry (one JSON value) to the top-level list `name` of text. 0, or
- * -EINVAL (no such list: one line in err) / -ENOMEM. */
-static int list_append(const char *text, const char *path, const char *name, const char *entry,
+/* The splice that appends entry (one JSON value) to the top-level list `name` of text; with
+ * create, a file without that list (one an earlier wcbench wrote) gains it, holding the entry, as
+ * its last member. 0, or -EINVAL (no such list: one line in err) / -ENOMEM. */
+static int list_append(const char *text, const char *path, const char *name, const char *entry, bool create,
 		       struct splice *s, char *err, size_t errlen)
 {
 	const char *open, *close;
-	if (member_list(text, name, &open, &close)) {
+	int found = member_value(text, name, &open, &close);
+	if (found == 1 && create) {
+		const char *last = close;
+		while (strchr(JSON_SPACE, last[-1]))
+			last--; /* text starts with '{': this stops there at the latest */
+		*s = (struct splice){ .at = last, .end = last };
+		if (asprintf(&s->text, "%s\n  \"%s\": [\n    %s\n  ]", *last == '{' ? "" : ",", name, entry) < 0) {
+			s->text = NULL;
+			snprintf(err, errlen, "%s: out of memory", path);
+			return -ENOMEM;
+		}
+		return 0;
+	}
+	if (found || *open != '[') {
 		snprintf(err, errlen, "%s: holds no \"%s\" list to add to", path, name);
 		return -EINVAL;
 	}
@@ -417,7 +435,7 @@ static int write_spliced(const char *path, const char *text, struct splice *s, s
 /* Append entry (one JSON value) to the top-level list `name` of DIR/metadata.json, keeping
  * everything else as it was; with md (a resume that upgraded the run), upgrade_splices too. 0, or
  * -errno with one line in err. */
-static int append_to_list(const char *dir, const char *name, const char *entry,
+static int append_to_list(const char *dir, const char *name, const char *entry, bool create,
 			  const struct run_metadata *md, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
@@ -427,7 +445,7 @@ static int append_to_list(const char *dir, const char *name, const char *entry,
 	struct splice s[3] = { 0 };
 	size_t ns = 0;
 	int rc = md ? upgrade_splices(text, path, md, s, &ns, err, errlen) : 0;
-	if (!rc && !(rc = list_append(text, path, name, entry, &s[ns], err, errlen)))
+	if (!rc && !(rc = list_append(text, path, name, entry, create, &s[ns], err, errlen)))
 		ns++;
 	if (rc) {
 		for (size_t i = 0; i < ns; i++)
@@ -456,8 +474,9 @@ static int entry_append(FILE *f, char **entry, const char *dir, const char *list
 			char *err, size_t errlen)
 {
 	int rc = close_text(f, entry, err, errlen);
+	/* the machine reference came after runs that are still resumed: their file gains the list */
 	if (!rc)
-		rc = append_to_list(dir, list, *entry, md, err, errlen);
+		rc = append_to_list(dir, list, *entry, !strcmp(list, MACHINE_REFERENCE_LIST), md, err, errlen);
 	free(*entry);
 	return rc;
 }
@@ -498,4 +517,144 @@ int metadata_add_memtype_probe(const char *dir, const char *target, const char *
 	json_str(f, how);
 	fprintf(f, ", \"utc\": \"%s\"}", ts);
 	return entry_append(f, &entry, dir, "memtype_probes", NULL, err, errlen);
+}
+
+int metadata_add_machine_reference(const char *dir, const struct machine_ref *r, char *err, size_t errlen)
+{
+	char ts[40], *entry = NULL, what[200];
+	size_t len = 0;
+	FILE *f = entry_open(dir, &entry, &len, ts, err, errlen);
+	if (!f)
+		return -ENOMEM;
+	reference_describe(r->kernel, r->cpu, what, sizeof what);
+	fprintf(f, "{\"utc\": \"%s\", \"when\": ", ts);
+	json_str(f, r->when);
+	fputs(", \"what\": ", f);
+	json_str(f, what);
+	fputs(", \"kernel\": ", f);
+	json_str(f, r->kernel);
+	fprintf(f, ", \"buffer_bytes\": %d, \"cpu\": %d, \"ns_per_kib_median\": %.6g, \"ns_per_kib_ci_lo\": %.6g, "
+		   "\"ns_per_kib_ci_hi\": %.6g, \"samples\": %u}", REFERENCE_BUFFER_BYTES, r->cpu, r->median,
+		r->ci_lo, r->ci_hi, r->samples);
+	return entry_append(f, &entry, dir, MACHINE_REFERENCE_LIST, NULL, err, errlen);
+}
+
+/* A whole number member of o in [lo, hi] into *v: NULL, or what is wrong with it. */
+static const char *ref_whole(const struct json_doc *doc, const struct json_node *o, const char *key, double lo,
+			     double hi, double *v)
+{
+	const struct json_node *x = json_member(doc, o, key);
+	if (!x)
+		return "missing";
+	if (x->type != JSON_NUMBER || x->number != floor(x->number) || x->number < lo || x->number > hi)
+		return "not a whole number in range";
+	*v = x->number;
+	return NULL;
+}
+
+/* One entry of the list into r: NULL, or the member that is wrong ("key: why", in why). */
+static const char *ref_entry(const struct json_doc *doc, const struct json_node *o, struct machine_ref *r,
+			     char *why, size_t whylen)
+{
+	if (o->type != JSON_OBJECT)
+		return "not an object";
+	const struct json_node *w = json_member(doc, o, "when"), *k = json_member(doc, o, "kernel");
+	if (!w || w->type != JSON_STRING || (strcmp(w->str, "start") && strcmp(w->str, "end")))
+		return "when: not \"start\" or \"end\"";
+	if (!k || k->type != JSON_STRING || !k->len || k->len >= sizeof r->kernel ||
+	    strspn(k->str, "abcdefghijklmnopqrstuvwxyz0123456789_") != k->len)
+		return "kernel: not a kernel name";
+	snprintf(r->when, sizeof r->when, "%s", w->str);
+	snprintf(r->kernel, sizeof r->kernel, "%s", k->str);
+	double cpu, samples;
+	const char *bad;
+	if ((bad = ref_whole(doc, o, "cpu", 0, PLACE_MAX_CPUS * 1024.0, &cpu))) {
+		snprintf(why, whylen, "cpu: %s", bad);
+		return why;
+	}
+	if ((bad = ref_whole(doc, o, "samples", 1, 1e9, &samples))) {
+		snprintf(why, whylen, "samples: %s", bad);
+		return why;
+	}
+	r->cpu = (int)cpu;
+	r->samples = (unsigned)samples;
+	static const char *const keys[3] = { "ns_per_kib_ci_lo", "ns_per_kib_median", "ns_per_kib_ci_hi" };
+	double v[3];
+	for (int i = 0; i < 3; i++) {
+		const struct json_node *x = json_member(doc, o, keys[i]);
+		if (!x || x->type != JSON_NUMBER || !(x->number >= MACHINE_REF_NS_MIN && x->number <= MACHINE_REF_NS_MAX)) {
+			snprintf(why, whylen, "%s: not a number of ns per KiB in %g..%g", keys[i], MACHINE_REF_NS_MIN,
+				 MACHINE_REF_NS_MAX);
+			return why;
+		}
+		v[i] = x->number;
+	}
+	if (!(v[0] <= v[1] && v[1] <= v[2]))
+		return "ns_per_kib_ci_lo <= ns_per_kib_median <= ns_per_kib_ci_hi does not hold";
+	r->ci_lo = v[0], r->median = v[1], r->ci_hi = v[2];
+	return NULL;
+}
+
+void machine_refs_parse(const char *text, size_t len, struct machine_refs *out)
+{
+	memset(out, 0, sizeof *out);
+	struct json_doc doc;
+	char err[200];
+	if (json_parse(text, len, &doc, err, sizeof err)) {
+		snprintf(out->why, sizeof out->why, "metadata.json is not JSON this reader takes (%s)", err);
+		return;
+	}
+	const struct json_node *root = &doc.node[0];
+	const struct json_node *id = json_member(&doc, root, "run_id");
+	const struct json_node *list = json_member(&doc, root, MACHINE_REFERENCE_LIST);
+	if (root->type != JSON_OBJECT)
+		snprintf(out->why, sizeof out->why, "metadata.json is not an object");
+	else if (!list)
+		snprintf(out->why, sizeof out->why, "metadata.json has no " MACHINE_REFERENCE_LIST
+			 " (a run of an earlier wcbench)");
+	else if (list->type != JSON_ARRAY)
+		snprintf(out->why, sizeof out->why, "metadata.json's " MACHINE_REFERENCE_LIST " is not a list");
+	else if (!list->len)
+		snprintf(out->why, sizeof out->why, "metadata.json's " MACHINE_REFERENCE_LIST " is empty");
+	else if (list->len > MACHINE_REFS_MAX)
+		snprintf(out->why, sizeof out->why, "metadata.json's " MACHINE_REFERENCE_LIST " has %zu entries, more "
+			 "than the %d this reader takes", list->len, MACHINE_REFS_MAX);
+	if (out->why[0]) {
+		json_doc_free(&doc);
+		return;
+	}
+	if (id && id->type == JSON_STRING)
+		snprintf(out->run_id, sizeof out->run_id, "%s", id->str);
+	size_t i = 0;
+	for (const struct json_node *e = json_first(&doc, list); e; e = json_next(&doc, e), i++) {
+		char why[160];
+		const char *bad = ref_entry(&doc, e, &out->r[i], why, sizeof why);
+		if (bad) {
+			snprintf(out->why, sizeof out->why, "metadata.json's " MACHINE_REFERENCE_LIST " entry %zu: %s",
+				 i + 1, bad);
+			memset(out->r, 0, sizeof out->r);
+			json_doc_free(&doc);
+			return;
+		}
+	}
+	out->n = i;
+	json_doc_free(&doc);
+}
+
+void metadata_read_machine_refs(const char *dir, struct machine_refs *out)
+{
+	char path[PATH_MAX], why[PATH_MAX + 100];
+	size_t len = 0;
+	snprintf(path, sizeof path, "%s/metadata.json", dir);
+	char *text = read_regular_file(path, METADATA_MAX, &len, why, sizeof why);
+	if (!text) {
+		memset(out, 0, sizeof *out);
+		if (errno == ENOENT)
+			snprintf(out->why, sizeof out->why, "no metadata.json beside its rows");
+		else
+			utf8_one_line(why, NULL, out->why, sizeof out->why);
+		return;
+	}
+	machine_refs_parse(text, len, out);
+	free(text);
 }

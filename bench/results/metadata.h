@@ -1,7 +1,8 @@
 /*
  * metadata.json of a run directory: the machine, the timer, how cases were sampled, the command
- * line, the options a --resume must repeat, the resumes themselves and, with --probe, how each
- * target's effective memory type was decided. Written whole into a temporary file and renamed, so
+ * line, the options a --resume must repeat, the resumes themselves, the machine reference taken
+ * before and after each session and, with --probe, how each target's effective memory type was
+ * decided. Written whole into a temporary file and renamed, so
  * a reader never sees half of it.
  */
 #ifndef WCBENCH_METADATA_H
@@ -11,6 +12,7 @@
 #include <stddef.h>
 
 #include "core/machine.h"
+#include "measure/reference.h"
 
 /* An option that decides which cases a run holds or what they measure: a resume must repeat it. */
 struct resume_option {
@@ -61,4 +63,38 @@ int metadata_add_resume(const char *dir, const struct run_metadata *md, char *er
  * 0, or -errno with one line in err. */
 int metadata_add_memtype_probe(const char *dir, const char *target, const char *memtype_effective,
 			       const char *how, char *err, size_t errlen);
+
+/* The top-level list of metadata.json holding the machine references (measure/reference.h). */
+#define MACHINE_REFERENCE_LIST "machine_reference"
+
+/* Append one machine reference (UTC time, start or end, what it measures in a sentence, kernel,
+ * buffer bytes, CPU, ns per KiB median and its 95% CI, samples) to the machine_reference list
+ * of DIR/metadata.json; a file of an earlier wcbench, without the list, gains it. 0, or -errno
+ * with one line in err. */
+int metadata_add_machine_reference(const char *dir, const struct machine_ref *r, char *err, size_t errlen);
+
+/* The machine references a metadata.json holds, read as a hostile file (another machine's). */
+#define MACHINE_REFS_MAX 64
+/* The range of ns per KiB a reference may have: outside it a figure is taken as garbled. */
+#define MACHINE_REF_NS_MIN 1e-3
+#define MACHINE_REF_NS_MAX 1e9
+struct machine_refs {
+	size_t n;                 /* 0: none (why says why) */
+	struct machine_ref r[MACHINE_REFS_MAX];
+	char run_id[64];          /* the file's run_id ("" when it names none) */
+	char why[300];
+};
+
+/*
+ * The references of metadata.json's text (text[0..len)), by the strict reader (results/json.h):
+ * every entry of the machine_reference list must have "when" start or end, a kernel name of
+ * lower-case letters, digits and '_', a cpu and samples that are whole numbers (samples >= 1),
+ * and ns_per_kib_ci_lo <= ns_per_kib_median <= ns_per_kib_ci_hi, all within MACHINE_REF_NS_MIN ..
+ * MACHINE_REF_NS_MAX. Anything else (text that does not parse, no such list, an entry that is
+ * damaged or more than MACHINE_REFS_MAX of them) leaves n = 0 with why saying what: one bad entry
+ * makes the whole file's references untrusted. Never fails otherwise.
+ */
+void machine_refs_parse(const char *text, size_t len, struct machine_refs *out);
+/* The same for DIR/metadata.json (a regular file of at most 1 MiB); why names a missing file. */
+void metadata_read_machine_refs(const char *dir, struct machine_refs *out);
 #endif

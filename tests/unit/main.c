@@ -18,6 +18,7 @@ int main(void)
 	test_verdict();
 	test_verdict_io();
 	test_vm_x86();
+	test_machine_ref();
 	printf("%d passed, %d failed\n", check_passed, check_failed);
 	return check_failed ? 1 : 0;
 }

@@ -1,0 +1,146 @@
+#include <errno.h>
+#include <math.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/place.h"
+#include "core/stats.h"
+#include "core/timer.h"
+#include "kernels.h"
+#include "measure/reference.h"
+#include "measure/stop_rule.h"
+
+/* At most this many samples: more than REFERENCE_BUDGET_S holds at REFERENCE_MIN_SAMPLE_S. */
+#define REFERENCE_MAX_SAMPLES 1000
+
+const char *reference_kernel_name(void)
+{
+#if defined(__x86_64__)
+	return "mov_8";
+#elif defined(__aarch64__)
+	return "str_8";
+#else
+	return "c_8";
+#endif
+}
+
+void reference_describe(const char *kernel, int cpu, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s stores into a %d KiB L1-resident buffer, barrier none, drain none, on CPU %d",
+		 kernel, REFERENCE_BUFFER_BYTES / 1024, cpu);
+}
+
+/* One timed round of `bursts` passes over the buffer: ns. */
+static double timed_round(const struct store_kernel *k, struct store_job *job, uint64_t bursts,
+			  const struct timer_info *ti)
+{
+	job->bursts = bursts;
+	uint64_t t0 = timer_start();
+	job->start = k->fn(job);
+	uint64_t t1 = timer_stop();
+	return ticks_to_ns(ti, t1 > t0 ? t1 - t0 : 1);
+}
+
+/* Calibrate, warm up and sample on the calling thread (pinned): r's figures. 0 or -errno. */
+static int sample(const struct store_kernel *k, uint8_t *buf, struct machine_ref *r, char *why, size_t whylen)
+{
+	const struct timer_info *ti = timer_init();
+	uint64_t start = mono_raw_ns();
+	struct store_job job = {
+		.base = buf, .span = REFERENCE_BUFFER_BYTES, .burst = REFERENCE_BUFFER_BYTES,
+		.barrier = BARRIER_NONE, .every = EVERY_BURST, .pattern = store_pattern,
+	};
+	/* a sample lasts REFERENCE_MIN_SAMPLE_S and 1000 timer resolutions and read costs, as a
+	 * case's do; sized from the fastest round, so one stall cannot shorten every sample */
+	double want_ns = REFERENCE_MIN_SAMPLE_S * 1e9;
+	want_ns = fmax(want_ns, fmax(1000 * ti->resolution_ns, 1000 * ti->cost_ns));
+	uint64_t n = 1;
+	double best = INFINITY;
+	for (;;) {
+		best = fmin(best, timed_round(k, &job, n, ti) / (double)n);
+		if ((double)n * best >= want_ns || mono_raw_ns() - start > REFERENCE_BUDGET_S * 1e9 / 2)
+			break;
+		double next = ceil(want_ns / best * 1.05);
+		n = next > (double)(16 * n) ? 16 * n : next > (double)(2 * n) ? (uint64_t)next : 2 * n;
+	}
+	uint64_t warm_until = mono_raw_ns() + (uint64_t)(REFERENCE_WARMUP_S * 1e9);
+	while (mono_raw_ns() < warm_until)
+		timed_round(k, &job, n, ti);
+
+	const struct stop_rule rule = { .precision = REFERENCE_PRECISION, .min_samples = REFERENCE_MIN_SAMPLES,
+					.max_samples = REFERENCE_MAX_SAMPLES,
+					.budget_ns = REFERENCE_BUDGET_S * 1e9 };
+	double *sorted = malloc(REFERENCE_MAX_SAMPLES * sizeof *sorted);
+	double *in_order = malloc(REFERENCE_MAX_SAMPLES * sizeof *in_order);
+	int rc = 0;
+	if (!sorted || !in_order) {
+		snprintf(why, whylen, "out of memory");
+		rc = -ENOMEM;
+		goto out;
+	}
+	const double kib_per_round = (double)n * REFERENCE_BUFFER_BYTES / 1024;
+	size_t s = 0;
+	enum stop_why stopped = STOP_NOT_YET;
+	while (stopped == STOP_NOT_YET) {
+		in_order[s] = timed_round(k, &job, n, ti) / kib_per_round;
+		sorted_insert(sorted, s, in_order[s]);
+		s++;
+		stopped = stop_rule_check(&rule, sorted, in_order, s, (double)(mono_raw_ns() - start));
+	}
+	struct summary sum;
+	summarize(in_order, s, &sum);
+	if (!(sum.ci_lo > 0) || !(sum.ci_hi >= sum.ci_lo) || isinf(sum.ci_hi)) {
+		snprintf(why, whylen, "%zu samples in %.2f s: too few for the median's interval", s,
+			 REFERENCE_BUDGET_S);
+		rc = -EAGAIN;
+		goto out;
+	}
+	r->median = sum.median;
+	r->ci_lo = sum.ci_lo;
+	r->ci_hi = sum.ci_hi;
+	r->samples = (unsigned)s;
+out:
+	free(sorted);
+	free(in_order);
+	return rc;
+}
+
+int reference_measure(int cpu, const char *when, struct machine_ref *r, char *why, size_t whylen)
+{
+	memset(r, 0, sizeof *r);
+	snprintf(r->when, sizeof r->when, "%s", when);
+	snprintf(r->kernel, sizeof r->kernel, "%s", reference_kernel_name());
+	r->cpu = cpu;
+	const struct store_kernel *k = kernel_find(r->kernel);
+	const char *unusable = NULL;
+	if (!k || !kernel_usable(k, &unusable)) {
+		snprintf(why, whylen, "%s: %s", r->kernel, unusable ? unusable : "not in this build");
+		return -ENOTSUP;
+	}
+	cpu_set_t saved;
+	if (sched_getaffinity(0, sizeof saved, &saved)) {
+		int e = errno;
+		snprintf(why, whylen, "cannot read this thread's CPU affinity: %s", strerror(e));
+		return -e;
+	}
+	int rc = place_bind_self(cpu);
+	if (rc) {
+		snprintf(why, whylen, "cannot pin to CPU %d: %s", cpu, strerror(-rc));
+		return rc;
+	}
+	uint8_t *buf = aligned_alloc(64, REFERENCE_BUFFER_BYTES);
+	if (buf) {
+		rc = sample(k, buf, r, why, whylen);
+	} else {
+		snprintf(why, whylen, "out of memory");
+		rc = -ENOMEM;
+	}
+	free(buf);
+	if (sched_setaffinity(0, sizeof saved, &saved) && !rc) {
+		rc = -errno;
+		snprintf(why, whylen, "cannot restore this thread's CPU affinity: %s", strerror(-rc));
+	}
+	return rc;
+}
