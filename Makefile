@@ -124,8 +124,9 @@ test:
 run: $(BIN)
 	./$(BIN) run
 
-# wcbench's store kernels against likwid-bench's and pmbw's on one CPU (PEERS_CPU, default 0);
-# `./setup.sh peers` installs the peers Debian has. bench/peers/peers.sh says how each is run.
+# wcbench's store kernels against likwid-bench's, pmbw's and tinymembench's on one CPU (PEERS_CPU,
+# default 0; PEERS="likwid tinymembench" runs some); `./setup.sh peers` installs the peers Debian
+# has. bench/peers/peers.sh says how each is run.
 PEERS_CPU ?= 0
 bench-peers: $(BIN)
 	WCBENCH=./$(BIN) bench/peers/peers.sh $(PEERS_CPU)

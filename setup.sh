@@ -31,4 +31,10 @@ if [ "$what" = test ] && [ -x guest/setup.sh ]; then
 	guest/setup.sh --arch aarch64 --kernel debian:bookworm --kernel debian:bookworm-backports ||
 		echo "setup: the nested-KVM guests' kernels (debian:bookworm, debian:bookworm-backports) are missing: their tests will say so" >&2
 fi
+# tinymembench (a peer) comes from trixie, whose libc needs are met here: fetched with the
+# signature chain from the archive keyring to the .deb checked (bench/peers/fetch-debian-deb.sh)
+if [ "$what" = peers ] && ! dpkg-query -W -f='${Status}' tinymembench 2>/dev/null | grep -q 'install ok installed'; then
+	echo "setup: installing tinymembench from Debian trixie"
+	bench/peers/fetch-debian-deb.sh trixie tinymembench
+fi
 echo "setup: ready ($what)"

@@ -1,6 +1,6 @@
 # likwid-bench (Debian's likwid) as a peer of wcbench; sourced by bench/peers/peers.sh.
 #
-# Pairs "likwid test:wcbench kernel", matched by store instruction and width (likwid's kernels
+# Pairs "likwid test:wcbench kernel", one per line, matched by store instruction and width (likwid's kernels
 # store four registers per loop iteration; `likwid-bench -l TEST` gives the loop stride; wcbench's
 # store 64 B per iteration):
 #   store             MOVSD m64 (8 B)             mov_8          MOV r64 (8 B)
@@ -13,8 +13,13 @@
 # likwid has no 8-byte non-temporal store: its store_mem is MOVNTPD (16 B), the same as
 # store_mem_sse, so movnti_8 has no likwid peer.
 likwid_name=likwid-bench
-likwid_pairs="store:mov_8 store_sse:movdqa_16 store_avx:vmovdqa_32 store_avx512:vmovdqa64_64
-store_mem_sse:movntdq_16 store_mem_avx:vmovntdq_32 store_mem_avx512:vmovntdq_64"
+likwid_pairs="store:mov_8
+store_sse:movdqa_16
+store_avx:vmovdqa_32
+store_avx512:vmovdqa64_64
+store_mem_sse:movntdq_16
+store_mem_avx:vmovntdq_32
+store_mem_avx512:vmovntdq_64"
 likwid_how="MByte/s / 1000 of one run (likwid-bench -t TEST -w N:<bytes>B:1 -i ITERS under
   taskset: one thread on the CPU; ITERS from one unrecorded run of its own calibration (-s 1)
   scaled to a timed stretch of about the stretch asked, at least one pass)"

@@ -1,16 +1,19 @@
 # pmbw (Parallel Memory Bandwidth benchmark, 0.6.3 or later) as a peer of wcbench; sourced by
 # bench/peers/peers.sh.
 #
-# Pairs "pmbw function:wcbench kernel": pmbw's sequential store-only functions (ScanWrite...),
+# Pairs "pmbw function:wcbench kernel", one per line: pmbw's sequential store-only functions (ScanWrite...),
 # each a pointer loop over the array, repeated; Unroll = 16 stores per loop iteration, Simple = 1:
 #   ScanWrite64Ptr{Unroll,Simple}Loop    MOV r64 (8 B)          mov_8
 #   ScanWrite128Ptr{Unroll,Simple}Loop   MOVDQA xmm (16 B)      movdqa_16
 #   ScanWrite256Ptr{Unroll,Simple}Loop   VMOVDQA ymm (32 B)     vmovdqa_32
 # pmbw has no non-temporal and no 64-byte store function: those kernels have likwid peers only.
 pmbw_name=pmbw
-pmbw_pairs="ScanWrite64PtrUnrollLoop:mov_8 ScanWrite64PtrSimpleLoop:mov_8
-ScanWrite128PtrUnrollLoop:movdqa_16 ScanWrite128PtrSimpleLoop:movdqa_16
-ScanWrite256PtrUnrollLoop:vmovdqa_32 ScanWrite256PtrSimpleLoop:vmovdqa_32"
+pmbw_pairs="ScanWrite64PtrUnrollLoop:mov_8
+ScanWrite64PtrSimpleLoop:mov_8
+ScanWrite128PtrUnrollLoop:movdqa_16
+ScanWrite128PtrSimpleLoop:movdqa_16
+ScanWrite256PtrUnrollLoop:vmovdqa_32
+ScanWrite256PtrSimpleLoop:vmovdqa_32"
 pmbw_how="bandwidth= of its RESULT line / 10^9 (bytes stored / seconds: pmbw -p 1 -P 1
   -s <bytes> -S <bytes> -f FUNC under taskset: one thread, one array size, its own rule of
   rerunning until one timed run lasts >= 1 s); pmbw rounds the array up to a whole unrolled
@@ -20,7 +23,7 @@ PMBW=${PMBW:-pmbw}
 # pmbw_ready: 0 when usable, else says why on stdout
 pmbw_ready() {
 	command -v "$PMBW" >/dev/null || {
-		echo "$PMBW not found (not in Debian 12's archive: build pmbw 0.6.3 or later and put it on PATH, or PMBW=/path/to/pmbw)"
+		echo "$PMBW not found (Debian packages no pmbw: build pmbw 0.6.3 or later and put it on PATH, or PMBW=/path/to/pmbw)"
 		return 1
 	}
 	# 0.6.2 and earlier read -s as the largest size and have no -S: they would run every size up to it
