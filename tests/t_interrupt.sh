@@ -55,7 +55,7 @@ for sig in INT TERM; do
 	s="$TMPROOT/short-$sig"
 	"$WCBENCH" "${SHORT[@]}" --out "$s" >/dev/null 2>"$TMPROOT/short.err" &
 	pid=$!
-	sleep 1.2
+	sleep 2.2 # past the start references (up to ~0.6 s) and a few 0.3 s cases, before the eighth
 	kill -$sig $pid
 	wait $pid
 	rc=$? want=$([ $sig = INT ] && echo 130 || echo 143)

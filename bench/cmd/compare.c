@@ -52,17 +52,23 @@ static const char compare_help[] =
 "A case whose status goes from ok to unsupported/fault/error, or from unsupported\n"
 "to fault/error, is a STATUS-REGRESSION.\n"
 "\n"
-"Machine reference: each run measures the CPU itself before its first case and after its last\n"
-"(every session, resumes included): %s stores into a %d KiB L1-resident buffer, barrier none,\n"
-"no drain, on the CPU of the run's first case; the median ns per KiB and its 95%% CI are in\n"
-"metadata.json (machine_reference). A line above the table gives the machine's drift: the range\n"
-"of NEW/BASE speed ratios over every pairing of a BASE reference with a NEW one, widened by their\n"
-"CIs (how much slower or faster NEW's CPU ran). The within-run intervals cannot see such drift\n"
-"(another tenant, a frequency step). The machine rule:\n"
+"Machine references: each run measures the machine itself before its first case and after its\n"
+"last (every session, resumes included), with no target, on the CPU of the run's first case:\n"
+"  core    %s stores into a %zu KiB L1-resident buffer, barrier none, no drain: the core's speed\n"
+"  memory  %s stores in %zu KiB bursts streaming through its own %zu MiB anonymous buffer (the RAM\n"
+"          default window, prefaulted): the path to DRAM, as the default sweep's cases use it\n"
+"(taken only when that buffer can be had). The median ns per KiB and its 95%% CI are in\n"
+"metadata.json (machine_reference). A line per kind above the table gives the machine's drift:\n"
+"the range of NEW/BASE speed ratios over every pairing of a BASE reference with a NEW one of\n"
+"that kind, widened by their CIs. The within-run intervals cannot see such drift (another\n"
+"tenant, a frequency step, DRAM bandwidth taken by a neighbour).\n"
+"Which reference speaks for a case:\n"
 "%s"
-"Without a reference on both sides (a CSV alone, an earlier wcbench, a damaged metadata.json)\n"
-"every verdict is the noise rule's. The reference sees the core's speed, not memory bandwidth\n"
-"taken by a neighbour.\n"
+"The machine rule:\n"
+"%s"
+"Without the reference that speaks for a case on both sides (a CSV alone, an earlier wcbench,\n"
+"a damaged metadata.json) its verdict is the noise rule's. Neither reference sees a device's\n"
+"PCIe path.\n"
 "\n"
 "The table lists the worst regressions first: status regressions, then regressions by GB/s\n"
 "ratio, machine?, improvements, status changes and one-sided cases.\n"
@@ -201,7 +207,7 @@ static const char *run_name(const struct result_set *rs)
 /* DIR/compare.{txt,md,csv} and the plot; 0, or -errno after saying what failed. */
 static int write_outputs(const struct cmp_opts *o, const struct sbuf *out, const struct entry *e,
 			 size_t ne, const struct result_set *base, const struct result_set *nw,
-			 const struct verdicts *vd, const struct machine_drift *drift)
+			 const struct verdicts *vd, const struct machine_drift drift[REF_KINDS])
 {
 	char path[4096], err[1024];
 	const char *ext = o->fmt == FMT_CSV ? "csv" : o->fmt == FMT_MD ? "md" : "txt";
@@ -251,15 +257,20 @@ static void wrap(struct sbuf *b, const char *text, const char *indent, size_t wi
 
 static void print_help(void)
 {
-	char keys[256], rule[1024];
+	char keys[256], rule[1024], choice[1024];
 	key_column_list(KEY_CASE, keys, sizeof keys);
 	unsigned ci_n = ci_min_samples();
 	machine_rule_text(-1, rule, sizeof rule);
-	struct sbuf wrapped = { 0 };
+	machine_ref_choice_text(choice, sizeof choice);
+	struct sbuf wrapped = { 0 }, wrapped_choice = { 0 };
 	wrap(&wrapped, rule, "  ", 94);
-	printf(compare_help, keys, ci_n, ci_n, reference_kernel_name(), REFERENCE_BUFFER_BYTES / 1024,
-	       wrapped.s ? wrapped.s : rule);
+	wrap(&wrapped_choice, choice, "  ", 94);
+	const struct ref_kind_desc *core = &ref_kinds[REF_CORE], *mem = &ref_kinds[REF_MEMORY];
+	printf(compare_help, keys, ci_n, ci_n, reference_kernel_name(), core->buffer_bytes / 1024,
+	       reference_kernel_name(), mem->burst_bytes / 1024, mem->buffer_bytes >> 20,
+	       wrapped_choice.s ? wrapped_choice.s : choice, wrapped.s ? wrapped.s : rule);
 	sb_free(&wrapped);
+	sb_free(&wrapped_choice);
 }
 
 /* Options into o; returns -1 to go on, else the exit code (help: 0, bad usage: 2). */
@@ -360,7 +371,7 @@ int cmd_compare(int argc, char **argv)
 	struct sbuf out = { 0 };
 	struct counts cnt;
 	struct verdicts vd = { 0 };
-	struct machine_drift drift;
+	struct machine_drift drift[REF_KINDS];
 	if (!base.nrows || !nw.nrows) {
 		cli_error("compare", "%s %s: header only, no rows", base.nrows ? "NEW" : "BASE",
 			  base.nrows ? nw.csv_path : base.csv_path);
@@ -375,13 +386,14 @@ int cmd_compare(int argc, char **argv)
 	}
 	load_machine_refs(&base, &refs[0]);
 	load_machine_refs(&nw, &refs[1]);
-	machine_drift_of(&refs[0], &refs[1], &drift);
+	for (int k = 0; k < REF_KINDS; k++)
+		machine_drift_of(&refs[0], &refs[1], (enum ref_kind)k, &drift[k]);
 	free(refs);
 	if (compare_runs(&base, &nw, o.ignore, o.thr, &e, &ne, &cnt)) {
 		cli_error("compare", "out of memory");
 		goto done;
 	}
-	compare_apply_machine_drift(e, ne, &cnt, &drift, o.thr);
+	compare_apply_machine_drift(e, ne, &cnt, drift, o.thr);
 	if (!cnt.paired) {
 		char nb[200], nn[200];
 		row_case_name(&base.rows[0], nb, sizeof nb);
@@ -400,9 +412,9 @@ int cmd_compare(int argc, char **argv)
 		}
 	}
 	if (o.fmt == FMT_CSV) {
-		compare_write_csv(&out, e, ne, &o, &drift);
+		compare_write_csv(&out, e, ne, &o, drift);
 	} else {
-		compare_write_text(&out, e, ne, &o, &base, &nw, &cnt, &drift, o.fmt == FMT_MD);
+		compare_write_text(&out, e, ne, &o, &base, &nw, &cnt, drift, o.fmt == FMT_MD);
 		if (vd.compared)
 			compare_write_verdicts(&out, vd.p, vd.n, vd.count, &o, o.fmt == FMT_MD);
 		else if (vd.note[0])
@@ -421,7 +433,7 @@ int cmd_compare(int argc, char **argv)
 			(o.strict && cnt.v[V_ONLY_BASE]) || vd.count[VC_WORSE] ||
 			(o.strict && vd.count[VC_ONLY_BASE]);
 	ret = regressed ? 1 : 0;
-	if (o.outdir && write_outputs(&o, &out, e, ne, &base, &nw, &vd, &drift))
+	if (o.outdir && write_outputs(&o, &out, e, ne, &base, &nw, &vd, drift))
 		ret = EXIT_USAGE; /* as when DIR cannot be made */
 done:
 	free_verdicts(&vd);

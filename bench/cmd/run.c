@@ -341,24 +341,32 @@ int view_columns_report(const char *cmd, const char *dir, const char *spec,
 	return metadata_add_memtype_probe(dir, spec, vc->effective, p->how, err, errlen);
 }
 
-/* The machine reference (measure/reference.h) at the session's `when` ("start", "end"), on cpu (the
- * one the run's first case uses): one line on stderr and an entry in metadata.json. One that
- * cannot be measured is said on stderr and left out (compare then has fewer references). 0, or
- * -errno with one line in err when metadata.json cannot be written: the run stops as for a row. */
+/* The machine references (measure/reference.h), every kind, at the session's `when` ("start",
+ * "end"), on cpu (the one the run's first case uses): one line each on stderr and an entry each in
+ * metadata.json. One that cannot be measured (the memory reference's buffer not to be had, say)
+ * is said on stderr and left out (compare then has fewer references). 0, or -errno with one line
+ * in err when metadata.json cannot be written: the run stops as for a row. */
 static int take_reference(const char *cmd, const char *dir, int cpu, const char *when, bool tty, char *err,
 			  size_t errlen)
 {
-	struct machine_ref r;
-	char why[200], what[200];
 	const char *cr = tty ? "\r\033[K" : "";
-	if (reference_measure(cpu, when, &r, why, sizeof why)) {
-		fprintf(stderr, "%swcbench %s: machine reference at the %s not taken: %s\n", cr, cmd, when, why);
-		return 0;
+	for (int k = 0; k < REF_KINDS; k++) {
+		struct machine_ref r;
+		char why[200], what[300];
+		const char *kind = ref_kinds[k].name;
+		if (reference_measure((enum ref_kind)k, cpu, when, &r, why, sizeof why)) {
+			fprintf(stderr, "%swcbench %s: %s machine reference at the %s not taken: %s\n", cr, cmd, kind, when,
+				why);
+			continue;
+		}
+		reference_describe(r.kind, r.kernel, r.buffer_bytes, r.cpu, what, sizeof what);
+		fprintf(stderr, "%swcbench: %s machine reference at the %s: %.3f ns per KiB [%.3f-%.3f: the median's "
+			"95%% CI, %u samples] (%s)\n", cr, kind, when, r.median, r.ci_lo, r.ci_hi, r.samples, what);
+		int rc = metadata_add_machine_reference(dir, &r, err, errlen);
+		if (rc)
+			return rc;
 	}
-	reference_describe(r.kernel, r.cpu, what, sizeof what);
-	fprintf(stderr, "%swcbench: machine reference at the %s: %.3f ns per KiB [%.3f-%.3f: the median's 95%% CI, "
-		"%u samples] (%s)\n", cr, when, r.median, r.ci_lo, r.ci_hi, r.samples, what);
-	return metadata_add_machine_reference(dir, &r, err, errlen);
+	return 0;
 }
 
 static int run_measure(void *ctx, struct target *t, unsigned view, const struct case_spec *cs,

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "core/place.h"
 #include "core/stats.h"
@@ -12,8 +13,25 @@
 #include "measure/reference.h"
 #include "measure/stop_rule.h"
 
-/* At most this many samples: more than REFERENCE_BUDGET_S holds at REFERENCE_MIN_SAMPLE_S. */
-#define REFERENCE_MAX_SAMPLES 1000
+/* At most this many samples: more than any kind's budget holds at REFERENCE_MIN_SAMPLE_S. */
+#define REFERENCE_MAX_SAMPLES 2000
+
+const struct ref_kind_desc ref_kinds[REF_KINDS] = {
+	[REF_CORE] = { .name = "core", .buffer_bytes = REFERENCE_BUFFER_BYTES, .burst_bytes = REFERENCE_BUFFER_BYTES,
+		       .budget_s = 0.2, .measures = "the core's own store speed" },
+	[REF_MEMORY] = { .name = "memory", .buffer_bytes = REFERENCE_MEMORY_BYTES, .burst_bytes = 4096,
+			 .budget_s = 0.25, .measures = "the core's store path to DRAM" },
+};
+
+int ref_kind_parse(const char *name, enum ref_kind *kind)
+{
+	for (int k = 0; k < REF_KINDS; k++)
+		if (!strcmp(name, ref_kinds[k].name)) {
+			*kind = (enum ref_kind)k;
+			return 0;
+		}
+	return -1;
+}
 
 const char *reference_kernel_name(void)
 {
@@ -26,10 +44,16 @@ const char *reference_kernel_name(void)
 #endif
 }
 
-void reference_describe(const char *kernel, int cpu, char *buf, size_t len)
+void reference_describe(enum ref_kind kind, const char *kernel, uint64_t buffer_bytes, int cpu, char *buf,
+			size_t len)
 {
-	snprintf(buf, len, "%s stores into a %d KiB L1-resident buffer, barrier none, drain none, on CPU %d",
-		 kernel, REFERENCE_BUFFER_BYTES / 1024, cpu);
+	if (kind == REF_MEMORY)
+		snprintf(buf, len, "%s stores in %zu KiB bursts streaming through a %llu MiB anonymous buffer "
+			 "(prefaulted before timing; beyond the caches: DRAM), barrier none, drain none, on CPU %d",
+			 kernel, ref_kinds[REF_MEMORY].burst_bytes / 1024, (unsigned long long)(buffer_bytes >> 20), cpu);
+	else
+		snprintf(buf, len, "%s stores into a %llu KiB L1-resident buffer, barrier none, drain none, on CPU %d",
+			 kernel, (unsigned long long)(buffer_bytes / 1024), cpu);
 }
 
 /* One timed round of `bursts` passes over the buffer: ns. */
@@ -44,12 +68,15 @@ static double timed_round(const struct store_kernel *k, struct store_job *job, u
 }
 
 /* Calibrate, warm up and sample on the calling thread (pinned): r's figures. 0 or -errno. */
-static int sample(const struct store_kernel *k, uint8_t *buf, struct machine_ref *r, char *why, size_t whylen)
+static int sample(const struct store_kernel *k, const struct ref_kind_desc *kd, uint8_t *buf, struct machine_ref *r,
+		  char *why, size_t whylen)
 {
 	const struct timer_info *ti = timer_init();
 	uint64_t start = mono_raw_ns();
+	/* the bursts cycle through the buffer, each round going on where the last one stopped, as a
+	 * case's do through its window */
 	struct store_job job = {
-		.base = buf, .span = REFERENCE_BUFFER_BYTES, .burst = REFERENCE_BUFFER_BYTES,
+		.base = buf, .span = kd->buffer_bytes, .burst = kd->burst_bytes,
 		.barrier = BARRIER_NONE, .every = EVERY_BURST, .pattern = store_pattern,
 	};
 	/* a sample lasts REFERENCE_MIN_SAMPLE_S and 1000 timer resolutions and read costs, as a
@@ -60,7 +87,7 @@ static int sample(const struct store_kernel *k, uint8_t *buf, struct machine_ref
 	double best = INFINITY;
 	for (;;) {
 		best = fmin(best, timed_round(k, &job, n, ti) / (double)n);
-		if ((double)n * best >= want_ns || mono_raw_ns() - start > REFERENCE_BUDGET_S * 1e9 / 2)
+		if ((double)n * best >= want_ns || mono_raw_ns() - start > kd->budget_s * 1e9 / 2)
 			break;
 		double next = ceil(want_ns / best * 1.05);
 		n = next > (double)(16 * n) ? 16 * n : next > (double)(2 * n) ? (uint64_t)next : 2 * n;
@@ -71,7 +98,7 @@ static int sample(const struct store_kernel *k, uint8_t *buf, struct machine_ref
 
 	const struct stop_rule rule = { .precision = REFERENCE_PRECISION, .min_samples = REFERENCE_MIN_SAMPLES,
 					.max_samples = REFERENCE_MAX_SAMPLES,
-					.budget_ns = REFERENCE_BUDGET_S * 1e9 };
+					.budget_ns = kd->budget_s * 1e9 };
 	double *sorted = malloc(REFERENCE_MAX_SAMPLES * sizeof *sorted);
 	double *in_order = malloc(REFERENCE_MAX_SAMPLES * sizeof *in_order);
 	int rc = 0;
@@ -80,7 +107,7 @@ static int sample(const struct store_kernel *k, uint8_t *buf, struct machine_ref
 		rc = -ENOMEM;
 		goto out;
 	}
-	const double kib_per_round = (double)n * REFERENCE_BUFFER_BYTES / 1024;
+	const double kib_per_round = (double)n * (double)kd->burst_bytes / 1024;
 	size_t s = 0;
 	enum stop_why stopped = STOP_NOT_YET;
 	while (stopped == STOP_NOT_YET) {
@@ -93,7 +120,7 @@ static int sample(const struct store_kernel *k, uint8_t *buf, struct machine_ref
 	summarize(in_order, s, &sum);
 	if (!(sum.ci_lo > 0) || !(sum.ci_hi >= sum.ci_lo) || isinf(sum.ci_hi)) {
 		snprintf(why, whylen, "%zu samples in %.2f s: too few for the median's interval", s,
-			 REFERENCE_BUDGET_S);
+			 kd->budget_s);
 		rc = -EAGAIN;
 		goto out;
 	}
@@ -107,9 +134,71 @@ out:
 	return rc;
 }
 
-int reference_measure(int cpu, const char *when, struct machine_ref *r, char *why, size_t whylen)
+static long meminfo_kb(const char *key)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	if (!f)
+		return -1;
+	char line[128];
+	long v = -1;
+	size_t kl = strlen(key);
+	while (fgets(line, sizeof line, f))
+		if (!strncmp(line, key, kl) && line[kl] == ':') {
+			v = strtol(line + kl + 1, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+/* The kind's buffer, on the calling thread's node (first touch), every page faulted in now and
+ * not while timed. NULL with why set. */
+static uint8_t *buffer_get(const struct ref_kind_desc *kd, char *why, size_t whylen)
+{
+	if (kd->buffer_bytes <= REFERENCE_BUFFER_BYTES) {
+		uint8_t *b = aligned_alloc(64, kd->buffer_bytes);
+		if (!b)
+			snprintf(why, whylen, "out of memory");
+		return b;
+	}
+	/* the buffer must not push the machine into reclaim (or the OOM killer): as much again must
+	 * stay available beside it */
+	long avail_kb = meminfo_kb("MemAvailable");
+	if (avail_kb >= 0 && (size_t)avail_kb < kd->buffer_bytes / 1024 * 2) {
+		snprintf(why, whylen, "MemAvailable is %ld MiB: its %zu MiB buffer wants as much again left over",
+			 avail_kb >> 10, kd->buffer_bytes >> 20);
+		return NULL;
+	}
+	/* MAP_POPULATE faults every page in for writing at about half the cost of touching them
+	 * one by one (this is paid at every start and end) */
+	void *m = mmap(NULL, kd->buffer_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
+		       -1, 0);
+	if (m == MAP_FAILED) {
+		snprintf(why, whylen, "mmap of its %zu MiB buffer failed: %s", kd->buffer_bytes >> 20, strerror(errno));
+		return NULL;
+	}
+	return m;
+}
+
+static void buffer_put(const struct ref_kind_desc *kd, uint8_t *b)
+{
+	if (kd->buffer_bytes <= REFERENCE_BUFFER_BYTES)
+		free(b);
+	else if (b)
+		munmap(b, kd->buffer_bytes);
+}
+
+int reference_measure(enum ref_kind kind, int cpu, const char *when, struct machine_ref *r, char *why,
+		      size_t whylen)
 {
 	memset(r, 0, sizeof *r);
+	if ((unsigned)kind >= REF_KINDS) {
+		snprintf(why, whylen, "no such reference kind");
+		return -EINVAL;
+	}
+	const struct ref_kind_desc *kd = &ref_kinds[kind];
+	r->kind = kind;
+	r->buffer_bytes = kd->buffer_bytes;
 	snprintf(r->when, sizeof r->when, "%s", when);
 	snprintf(r->kernel, sizeof r->kernel, "%s", reference_kernel_name());
 	r->cpu = cpu;
@@ -130,14 +219,12 @@ int reference_measure(int cpu, const char *when, struct machine_ref *r, char *wh
 		snprintf(why, whylen, "cannot pin to CPU %d: %s", cpu, strerror(-rc));
 		return rc;
 	}
-	uint8_t *buf = aligned_alloc(64, REFERENCE_BUFFER_BYTES);
-	if (buf) {
-		rc = sample(k, buf, r, why, whylen);
-	} else {
-		snprintf(why, whylen, "out of memory");
+	uint8_t *buf = buffer_get(kd, why, whylen);
+	if (buf)
+		rc = sample(k, kd, buf, r, why, whylen);
+	else
 		rc = -ENOMEM;
-	}
-	free(buf);
+	buffer_put(kd, buf);
 	if (sched_setaffinity(0, sizeof saved, &saved) && !rc) {
 		rc = -errno;
 		snprintf(why, whylen, "cannot restore this thread's CPU affinity: %s", strerror(-rc));

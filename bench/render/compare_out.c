@@ -80,11 +80,8 @@ static void csv_num(struct sbuf *b, double x, const char *fmt)
 }
 
 void compare_write_csv(struct sbuf *b, const struct entry *e, size_t n, const struct cmp_opts *o,
-		       const struct machine_drift *d)
+		       const struct machine_drift d[REF_KINDS])
 {
-	/* the machine's NEW/BASE speed change, the same on every line: empty without references */
-	double m_lo = d && d->known ? (d->speed_lo - 1) * 100 : NAN;
-	double m_hi = d && d->known ? (d->speed_hi - 1) * 100 : NAN;
 	const struct column *kc[32];
 	size_t nk = key_columns(KEY_CASE, kc, 32);
 	sb_printf(b, "rank,verdict,case");
@@ -94,7 +91,8 @@ void compare_write_csv(struct sbuf *b, const struct entry *e, size_t n, const st
 		     "base_gb_per_s_p90,base_gb_per_s_ci_lo,base_gb_per_s_ci_hi,new_gb_per_s_median,"
 		     "new_gb_per_s_p10,new_gb_per_s_p90,new_gb_per_s_ci_lo,new_gb_per_s_ci_hi,"
 		     "gb_per_s_ratio,ns_per_burst_ratio,change_pct,judged_by,change_lo_pct,change_hi_pct,"
-		     "base_samples,new_samples,threshold_pct,machine_change_lo_pct,machine_change_hi_pct,note\n");
+		     "base_samples,new_samples,threshold_pct,machine_reference,machine_change_lo_pct,"
+		     "machine_change_hi_pct,note\n");
 	for (size_t i = 0; i < n; i++) {
 		const struct row *any = e[i].b ? e[i].b : e[i].n;
 		sb_printf(b, "%zu,%s,", i + 1, cmp_verdict_names[e[i].v]);
@@ -136,8 +134,12 @@ void compare_write_csv(struct sbuf *b, const struct entry *e, size_t n, const st
 			sb_printf(b, "%u", e[i].n->samples);
 		csv_num(b, e[i].v <= V_STATUS_CHANGED && !isnan(e[i].gb_ratio) ? e[i].thr_eff : o->thr,
 			"%.2f");
-		csv_num(b, m_lo, "%.3f");
-		csv_num(b, m_hi, "%.3f");
+		/* the reference that speaks for the case (empty for none) and its NEW/BASE speed change
+		 * (empty when the runs lack it) */
+		const struct machine_drift *md = e[i].ref >= 0 ? &d[e[i].ref] : NULL;
+		sb_printf(b, ",%s", e[i].ref >= 0 ? ref_kinds[e[i].ref].name : "");
+		csv_num(b, md && md->known ? (md->speed_lo - 1) * 100 : NAN, "%.3f");
+		csv_num(b, md && md->known ? (md->speed_hi - 1) * 100 : NAN, "%.3f");
 		sb_printf(b, ",");
 		csv_field(b, e[i].note);
 		sb_printf(b, "\n");
@@ -204,22 +206,27 @@ static void summary(struct sbuf *b, const struct counts *c, const struct cmp_opt
 
 void compare_write_text(struct sbuf *b, const struct entry *e, size_t n, const struct cmp_opts *o,
 		     const struct result_set *base, const struct result_set *nw,
-		     const struct counts *c, const struct machine_drift *d, int md)
+		     const struct counts *c, const struct machine_drift d[REF_KINDS], int md)
 {
-	char rule[768], mrule[768], ref[1024];
+	char rule[768], mrule[768], choice[768], ref[REF_KINDS][1024];
 	rule_text(o, rule, sizeof rule);
 	machine_rule_text(o->thr, mrule, sizeof mrule);
-	machine_drift_describe(d, o->thr, ref, sizeof ref);
+	machine_ref_choice_text(choice, sizeof choice);
+	for (int k = 0; k < REF_KINDS; k++)
+		machine_drift_describe(&d[k], o->thr, ref[k], sizeof ref[k]);
 	if (md)
 		sb_printf(b, "## wcbench compare\n\n- BASE: `%s` (%zu rows)\n- NEW: `%s` (%zu rows)\n"
 			     "- GB/s = 10^9 bytes/s, all threads, median of each row's samples; %s\n"
-			     "- Noise rule: %s\n- Machine rule: %s\n\n%s\n\n",
-			  base->csv_path, base->nrows, nw->csv_path, nw->nrows, interval_legend, rule, mrule, ref);
+			     "- Noise rule: %s\n- Machine rule: %s\n- Which reference: %s\n\n",
+			  base->csv_path, base->nrows, nw->csv_path, nw->nrows, interval_legend, rule, mrule, choice);
 	else
 		sb_printf(b, "BASE: %s (%zu rows)\nNEW:  %s (%zu rows)\n"
 			     "GB/s = 10^9 bytes/s, all threads, median of the row's samples; %s\n"
-			     "noise rule: %s\nmachine rule: %s\n%s\n\n",
-			  base->csv_path, base->nrows, nw->csv_path, nw->nrows, interval_legend, rule, mrule, ref);
+			     "noise rule: %s\nmachine rule: %s\nwhich reference: %s\n",
+			  base->csv_path, base->nrows, nw->csv_path, nw->nrows, interval_legend, rule, mrule, choice);
+	for (int k = 0; k < REF_KINDS; k++)
+		sb_printf(b, "%s\n%s", ref[k], md ? "\n" : "");
+	sb_printf(b, "\n");
 
 	size_t w[NCELL];
 	for (int k = 0; k < NCELL; k++)

@@ -16,14 +16,15 @@ struct cmp_opts {
 	int all;
 };
 
-/* Every case, one line each (with the machine's drift, when known, on every line). */
+/* Every case, one line each (with the reference that speaks for it and that reference's drift,
+ * when known, on its line); d indexed by enum ref_kind. */
 void compare_write_csv(struct sbuf *b, const struct entry *e, size_t n, const struct cmp_opts *o,
-		       const struct machine_drift *d);
-/* The machine reference's line, the table (worst first; unchanged cases only with --all) and a
+		       const struct machine_drift d[REF_KINDS]);
+/* A line per machine reference kind, the table (worst first; unchanged cases only with --all) and a
  * summary; md: Markdown. */
 void compare_write_text(struct sbuf *b, const struct entry *e, size_t n, const struct cmp_opts *o,
 			const struct result_set *base, const struct result_set *nw,
-			const struct counts *c, const struct machine_drift *d, int md);
+			const struct counts *c, const struct machine_drift d[REF_KINDS], int md);
 /* The verdicts of both runs (verdict.json), after the case table: worst first (same ones only with
  * --all), then a summary; md: Markdown. Text from the files is kept on its line. */
 void compare_write_verdicts(struct sbuf *b, const struct verdict_pair *p, size_t n,

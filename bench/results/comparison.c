@@ -204,35 +204,68 @@ static void judge(struct entry *e, double thr)
 	}
 }
 
-void machine_drift_of(const struct machine_refs *base, const struct machine_refs *nw, struct machine_drift *d)
+/* A side's references of kind into *lo, *hi (the lowest and highest CI ends), *count; the first
+ * one of them in *first (NULL: none). */
+static void refs_of_kind(const struct machine_refs *m, enum ref_kind kind, double *lo, double *hi, size_t *count,
+			 const struct machine_ref **first)
+{
+	*lo = INFINITY, *hi = 0, *count = 0, *first = NULL;
+	for (size_t i = 0; i < m->n; i++) {
+		const struct machine_ref *r = &m->r[i];
+		if (r->kind != kind)
+			continue;
+		if (!*first)
+			*first = r;
+		(*count)++;
+		*lo = minf(*lo, r->ci_lo);
+		*hi = maxf(*hi, r->ci_hi);
+	}
+}
+
+void machine_drift_of(const struct machine_refs *base, const struct machine_refs *nw, enum ref_kind kind,
+		      struct machine_drift *d)
 {
 	memset(d, 0, sizeof *d);
-	d->nbase = base->n;
-	d->nnew = nw->n;
+	d->kind = kind;
 	d->base_lo = d->base_hi = d->new_lo = d->new_hi = d->speed_lo = d->speed_hi = NAN;
-	if (!base->n && !nw->n) {
-		snprintf(d->why, sizeof d->why, "none in BASE (%.150s) nor in NEW (%.150s)", base->why, nw->why);
-		return;
-	}
-	if (!base->n || !nw->n) {
-		snprintf(d->why, sizeof d->why, "none in %s (%.300s)", base->n ? "NEW" : "BASE",
-			 base->n ? nw->why : base->why);
-		return;
-	}
 	const struct machine_refs *side[2] = { base, nw };
-	double lo[2] = { INFINITY, INFINITY }, hi[2] = { 0, 0 };
+	const struct machine_ref *first[2];
+	double lo[2], hi[2];
+	size_t count[2];
+	char none[2][320];
+	for (int k = 0; k < 2; k++) {
+		refs_of_kind(side[k], kind, &lo[k], &hi[k], &count[k], &first[k]);
+		if (!side[k]->n)
+			snprintf(none[k], sizeof none[k], "%.300s", side[k]->why);
+		else
+			snprintf(none[k], sizeof none[k], "its metadata.json lists none of this kind: a run of an "
+				 "earlier wcbench, or one that could not take it (its stderr said why)");
+	}
+	d->nbase = count[0];
+	d->nnew = count[1];
+	if (!count[0] && !count[1]) {
+		snprintf(d->why, sizeof d->why, "none in BASE (%.150s) nor in NEW (%.150s)", none[0], none[1]);
+		return;
+	}
+	if (!count[0] || !count[1]) {
+		snprintf(d->why, sizeof d->why, "none in %s (%.300s)", count[0] ? "NEW" : "BASE", none[count[0] ? 1 : 0]);
+		return;
+	}
 	for (int k = 0; k < 2; k++)
 		for (size_t i = 0; i < side[k]->n; i++) {
 			const struct machine_ref *r = &side[k]->r[i];
-			if (strcmp(r->kernel, base->r[0].kernel)) {
-				snprintf(d->why, sizeof d->why, "the runs' references are of other kernels (%s in BASE, "
-					 "%s in %s): not comparable", base->r[0].kernel, r->kernel, k ? "NEW" : "BASE");
+			if (r->kind != kind)
+				continue;
+			if (strcmp(r->kernel, first[0]->kernel) || r->buffer_bytes != first[0]->buffer_bytes) {
+				snprintf(d->why, sizeof d->why, "the runs' references differ (%s into %llu bytes in BASE, "
+					 "%s into %llu bytes in %s): not comparable", first[0]->kernel,
+					 (unsigned long long)first[0]->buffer_bytes, r->kernel,
+					 (unsigned long long)r->buffer_bytes, k ? "NEW" : "BASE");
 				return;
 			}
-			lo[k] = minf(lo[k], r->ci_lo);
-			hi[k] = maxf(hi[k], r->ci_hi);
 		}
-	snprintf(d->kernel, sizeof d->kernel, "%s", base->r[0].kernel);
+	snprintf(d->kernel, sizeof d->kernel, "%s", first[0]->kernel);
+	d->buffer_bytes = first[0]->buffer_bytes;
 	d->base_lo = lo[0], d->base_hi = hi[0], d->new_lo = lo[1], d->new_hi = hi[1];
 	/* speed NEW/BASE = BASE ns / NEW ns: over every pairing of a BASE reference with a NEW one,
 	 * widened by both CIs, from the lowest BASE end over the highest NEW end to the highest BASE
@@ -256,14 +289,45 @@ bool machine_drift_explains(const struct machine_drift *d, double chg, double th
 	return d && d->known && chg != 0 && move >= thr && fabs(chg) <= move + thr;
 }
 
+/* One row's say in case_reference: 0 none, 1 core, 2 memory. */
+static int row_reference(const struct row *r)
+{
+	if (strcmp(r->target_kind, "ram") && strcmp(r->target_kind, "file"))
+		return 0;
+	return r->window_bytes >= MEMORY_REF_MIN_WINDOW ? 2 : 1;
+}
+
+int case_reference(const struct row *b, const struct row *n, enum ref_kind *kind)
+{
+	int wb = b ? row_reference(b) : 2, wn = n ? row_reference(n) : 2;
+	if (!b && !n)
+		return 0;
+	int w = wb < wn ? wb : wn;
+	if (!w)
+		return 0;
+	*kind = w == 2 ? REF_MEMORY : REF_CORE;
+	return 1;
+}
+
+void machine_ref_choice_text(char *buf, size_t len)
+{
+	snprintf(buf, len,
+		 "a case on a RAM or file target (target_kind ram, file) whose window_bytes is at least %llu MiB "
+		 "in both rows is judged against the memory reference (its stores stream to DRAM as that "
+		 "reference's do); a RAM or file case with a smaller window (or none recorded) against the core "
+		 "reference; a case on a device BAR (vfio, sysfs, sysfs-wc) or any other target against neither: no reference "
+		 "measures the path to a device, its verdict is the noise rule's",
+		 (unsigned long long)(MEMORY_REF_MIN_WINDOW >> 20));
+}
+
 void machine_rule_text(double thr, char *buf, size_t len)
 {
 	char t[32] = "T";
 	if (thr >= 0)
 		snprintf(t, sizeof t, "%.1f%%", thr);
 	snprintf(buf, len,
-		 "when the machine reference (the CPU's own store speed, measured before and after each "
-		 "session of both runs) moved by at least %s in one direction, a regression or improvement in "
+		 "when the machine reference that speaks for a case (measured before and after each session "
+		 "of both runs) moved by at least %s in one direction, a regression or improvement in "
 		 "that direction no larger than the reference's largest move + %s is machine?: it cannot be "
 		 "told from the machine's own drift; listed and counted apart, never a regression (exit "
 		 "status); a larger change, or one in the other direction, keeps its verdict", t, t);
@@ -271,18 +335,21 @@ void machine_rule_text(double thr, char *buf, size_t len)
 
 void machine_drift_describe(const struct machine_drift *d, double thr, char *buf, size_t len)
 {
+	const char *kind = ref_kinds[d->kind].name;
+	const char *who = d->kind == REF_MEMORY ? "NEW's stores to DRAM" : "NEW's CPU";
 	if (!d->known) {
-		snprintf(buf, len, "machine reference: %s: every verdict is the noise rule's", d->why);
+		snprintf(buf, len, "machine reference %s: %s: every case it speaks for is judged by the noise rule alone", kind,
+			 d->why);
 		return;
 	}
 	double a = (d->speed_lo - 1) * 100, b = (d->speed_hi - 1) * 100;
-	char ran[120], rule[160] = "";
+	char ran[160], rule[160] = "", buffer[80];
 	if (b <= 0)
-		snprintf(ran, sizeof ran, "NEW's CPU ran %.1f-%.1f%% slower", -b, -a);
+		snprintf(ran, sizeof ran, "%s ran %.1f-%.1f%% slower", who, -b, -a);
 	else if (a >= 0)
-		snprintf(ran, sizeof ran, "NEW's CPU ran %.1f-%.1f%% faster", a, b);
+		snprintf(ran, sizeof ran, "%s ran %.1f-%.1f%% faster", who, a, b);
 	else
-		snprintf(ran, sizeof ran, "NEW's CPU ran between %.1f%% slower and %.1f%% faster", -a, b);
+		snprintf(ran, sizeof ran, "%s ran between %.1f%% slower and %.1f%% faster", who, -a, b);
 	double slower = machine_drift_move(d, -1), faster = machine_drift_move(d, 1);
 	int w = 0;
 	if (slower >= thr)
@@ -293,10 +360,14 @@ void machine_drift_describe(const struct machine_drift *d, double thr, char *buf
 			 "is machine?", faster + thr, faster, thr);
 	if (!rule[0])
 		snprintf(rule, sizeof rule, "; less than the %.1f%% threshold: every verdict is the noise rule's", thr);
-	snprintf(buf, len, "machine reference (%s into %d KiB of L1, no target; the medians' 95%% CIs of %zu "
-		 "BASE and %zu NEW references): BASE %.2f-%.2f ns/KiB, NEW %.2f-%.2f: %s%s", d->kernel,
-		 REFERENCE_BUFFER_BYTES / 1024, d->nbase, d->nnew, d->base_lo, d->base_hi, d->new_lo, d->new_hi,
-		 ran, rule);
+	if (d->kind == REF_MEMORY)
+		snprintf(buffer, sizeof buffer, "in %zu KiB bursts through %llu MiB of RAM", ref_kinds[REF_MEMORY].burst_bytes / 1024,
+			 (unsigned long long)(d->buffer_bytes >> 20));
+	else
+		snprintf(buffer, sizeof buffer, "into %llu KiB of L1", (unsigned long long)(d->buffer_bytes / 1024));
+	snprintf(buf, len, "machine reference %s (%s %s, no target; the medians' 95%% CIs of %zu "
+		 "BASE and %zu NEW references): BASE %.2f-%.2f ns/KiB, NEW %.2f-%.2f: %s%s", kind, d->kernel,
+		 buffer, d->nbase, d->nnew, d->base_lo, d->base_hi, d->new_lo, d->new_hi, ran, rule);
 }
 
 /* A pair the noise rule called a REGRESSION or an improvement, against the machine's drift
@@ -313,13 +384,14 @@ static void judge_machine(struct entry *e, const struct machine_drift *d, double
 	char was[sizeof e->note];
 	memcpy(was, e->note, sizeof was);
 	if (machine_drift_explains(d, chg, thr)) {
-		snprintf(e->note, sizeof e->note, "within the machine's drift: its reference ran up to %.1f%% %s, "
-			 "|%+.1f%%| <= %.1f%% + %.1f%%; by the noise rule alone %s: %s", move, way, chg, move, thr,
+		snprintf(e->note, sizeof e->note, "within the machine's drift: its %s reference ran up to %.1f%% %s, "
+			 "|%+.1f%%| <= %.1f%% + %.1f%%; by the noise rule alone %s: %s", ref_kinds[d->kind].name, move,
+			 way, chg, move, thr,
 			 cmp_verdict_names[e->v], was);
 		e->v = V_MACHINE;
 	} else {
 		snprintf(e->note, sizeof e->note, "%s; beyond the machine's drift: |%+.1f%%| > %.1f%% + %.1f%% (its "
-			 "reference ran up to %.1f%% %s)", was, chg, move, thr, move, way);
+			 "%s reference ran up to %.1f%% %s)", was, chg, move, thr, ref_kinds[d->kind].name, move, way);
 	}
 }
 
@@ -387,6 +459,8 @@ int compare_runs(const struct result_set *base, const struct result_set *nw, uns
 			judge(x, thr);
 			cnt->paired++;
 		}
+		enum ref_kind kind;
+		x->ref = case_reference(x->b, x->n, &kind) ? (int)kind : -1;
 		const struct row *any = x->b ? x->b : x->n;
 		int len = row_case_name(any, x->name, sizeof x->name);
 		/* a latency case reads like its throughput twin otherwise (rows before version 4 are
@@ -403,14 +477,24 @@ int compare_runs(const struct result_set *base, const struct result_set *nw, uns
 	return 0;
 }
 
-void compare_apply_machine_drift(struct entry *e, size_t n, struct counts *cnt, const struct machine_drift *d,
-				 double thr)
+void compare_apply_machine_drift(struct entry *e, size_t n, struct counts *cnt,
+				 const struct machine_drift d[REF_KINDS], double thr)
 {
-	if (!d || !d->known)
+	bool any = false;
+	for (int k = 0; k < REF_KINDS; k++)
+		any = any || d[k].known;
+	if (!any)
 		return;
 	for (size_t i = 0; i < n; i++) {
+		if (e[i].v != V_REGRESSION && e[i].v != V_IMPROVEMENT)
+			continue;
+		if (e[i].ref < 0) {
+			size_t l = strlen(e[i].note);
+			snprintf(e[i].note + l, sizeof e[i].note - l, "; no machine reference speaks for a device BAR");
+			continue;
+		}
 		cnt->v[e[i].v]--;
-		judge_machine(&e[i], d, thr);
+		judge_machine(&e[i], &d[e[i].ref], thr);
 		cnt->v[e[i].v]++;
 	}
 	qsort(e, n, sizeof *e, entry_cmp);

@@ -46,6 +46,7 @@ struct entry {
 	double b_lo, b_hi, n_lo, n_hi; /* the GB/s intervals of BASE and NEW that basis names */
 	double lo_pct, hi_pct;   /* change range those two intervals allow, in percent */
 	double thr_eff;          /* threshold applied, in percent */
+	int ref;                 /* the reference kind that speaks for it (case_reference), -1: none */
 	char name[200];
 	char note[240];
 };
@@ -74,23 +75,27 @@ unsigned ci_min_samples(void);
 enum cmp_basis gb_row_interval(const struct row *r, double *lo, double *hi);
 
 /*
- * The machine's drift between two runs, from their machine references (measure/reference.h,
- * metadata.json): the range of NEW/BASE speed ratios (speed = 1 / ns per KiB) over every pairing
- * of a BASE reference with a NEW one, each widened by the two medians' 95% CIs: from
- * BASE ci_lo / NEW ci_hi to BASE ci_hi / NEW ci_lo.
+ * The machine's drift between two runs, from their machine references of one kind
+ * (measure/reference.h, metadata.json): the range of NEW/BASE speed ratios (speed = 1 / ns per
+ * KiB) over every pairing of a BASE reference of that kind with a NEW one, each widened by the two
+ * medians' 95% CIs: from BASE ci_lo / NEW ci_hi to BASE ci_hi / NEW ci_lo.
  */
 struct machine_drift {
-	bool known;                 /* both runs have references, of the same kernel */
+	bool known;                 /* both runs have references of this kind, of the same kernel and buffer */
+	enum ref_kind kind;
 	char kernel[32];
-	size_t nbase, nnew;         /* references on each side */
+	uint64_t buffer_bytes;
+	size_t nbase, nnew;         /* references of this kind on each side */
 	double base_lo, base_hi;    /* ns per KiB: the lowest CI end and the highest of BASE's */
 	double new_lo, new_hi;      /* ... and NEW's */
 	double speed_lo, speed_hi;  /* the NEW/BASE speed ratio's range */
 	char why[400];              /* !known: which side has none, and why */
 };
 
-/* The drift of nw against base (either may have no reference: then !known, why says which). */
-void machine_drift_of(const struct machine_refs *base, const struct machine_refs *nw, struct machine_drift *d);
+/* The drift of kind `kind` of nw against base (either may have no reference of it: then !known,
+ * why says which side and why). */
+void machine_drift_of(const struct machine_refs *base, const struct machine_refs *nw, enum ref_kind kind,
+		      struct machine_drift *d);
 
 /* The largest move of the machine's speed in the direction of a change of chg percent (GB/s
  * NEW/BASE - 1, x 100): how much slower NEW's machine may have run for chg < 0, faster for chg > 0;
@@ -99,18 +104,37 @@ double machine_drift_move(const struct machine_drift *d, double chg);
 
 /*
  * The machine rule, the one place it is decided: a change of chg percent that the noise rule
- * calls a REGRESSION (or an improvement) is machine? when the machine's reference moved by at
- * least thr (the threshold) in the same direction and |chg| is no larger than that move + thr.
- * Then the machine's own drift may explain the change whole: it is unknown, not a regression.
+ * calls a REGRESSION (or an improvement) is machine? when the reference that speaks for the case
+ * moved by at least thr (the threshold) in the same direction and |chg| is no larger than that
+ * move + thr. Then the machine's own drift may explain the change whole: it is unknown, not a
+ * regression.
  */
 bool machine_drift_explains(const struct machine_drift *d, double chg, double thr);
+
+/* A RAM or file case whose window is at least this large is judged against the memory reference:
+ * its stores stream to DRAM as the memory reference's do (a quarter of that reference's buffer,
+ * beyond the last-level caches of the machines this runs on). */
+#define MEMORY_REF_MIN_WINDOW ((uint64_t)64 << 20)
+
+/*
+ * Which reference speaks for a case, the one place it is decided (b, n: its BASE and NEW rows,
+ * either may be NULL): 1 with *kind set, or 0 for none. A case on a RAM or file target
+ * (target_kind ram, file) whose window_bytes is at least MEMORY_REF_MIN_WINDOW in each row: the
+ * memory reference; another RAM or file case (a smaller window, or none recorded): the core
+ * reference; a case on any other target (a device BAR: vfio, sysfs, sysfs-wc): none, as no
+ * reference measures the path to a device.
+ */
+int case_reference(const struct row *b, const struct row *n, enum ref_kind *kind);
+
+/* case_reference's rule in words for --help, the tables' headers and the docs. */
+void machine_ref_choice_text(char *buf, size_t len);
 
 /* The rule in words for --help, the tables' headers and the docs; thr < 0: "T". */
 void machine_rule_text(double thr, char *buf, size_t len);
 
-/* The reference as one line, for above the table: the kernel and buffer, each side's ns per KiB,
- * how much slower or faster NEW's CPU ran, and what the rule makes of it at threshold thr; or
- * which side has no reference and why. */
+/* One reference kind as one line, for above the table: its kernel and buffer, each side's ns per
+ * KiB, how much slower or faster NEW ran, and what the rule makes of it at threshold thr; or
+ * which side has none and why. */
 void machine_drift_describe(const struct machine_drift *d, double thr, char *buf, size_t len);
 
 /*
@@ -121,12 +145,14 @@ void machine_drift_describe(const struct machine_drift *d, double thr, char *buf
 int compare_runs(const struct result_set *base, const struct result_set *nw, unsigned ignore,
 		 double thr, struct entry **entries, size_t *n, struct counts *cnt);
 
-/* The machine rule over compare_runs' entries (threshold thr, as given to it): each REGRESSION
- * or improvement the drift explains becomes machine? (its note naming the reference's figures),
- * one the rule reached but that is larger keeps its verdict with the drift named in its note;
- * counts updated, the entries sorted again. d NULL or !known: nothing changes. */
-void compare_apply_machine_drift(struct entry *e, size_t n, struct counts *cnt, const struct machine_drift *d,
-				 double thr);
+/* The machine rule over compare_runs' entries (threshold thr, as given to it), d indexed by
+ * enum ref_kind: each REGRESSION or improvement the drift of the reference that speaks for it
+ * explains becomes machine? (its note naming the reference's figures), one the rule reached but
+ * that is larger keeps its verdict with the drift named in its note, one no reference speaks for
+ * keeps its verdict with a note saying so; counts updated, the entries sorted again. No drift
+ * known: nothing changes. */
+void compare_apply_machine_drift(struct entry *e, size_t n, struct counts *cnt,
+				 const struct machine_drift d[REF_KINDS], double thr);
 
 /* What became of one target's verdict (check/verdict.h orders works < degraded < broken). */
 enum verdict_change {

@@ -526,15 +526,17 @@ int metadata_add_machine_reference(const char *dir, const struct machine_ref *r,
 	FILE *f = entry_open(dir, &entry, &len, ts, err, errlen);
 	if (!f)
 		return -ENOMEM;
-	reference_describe(r->kernel, r->cpu, what, sizeof what);
+	reference_describe(r->kind, r->kernel, r->buffer_bytes, r->cpu, what, sizeof what);
 	fprintf(f, "{\"utc\": \"%s\", \"when\": ", ts);
 	json_str(f, r->when);
+	fputs(", \"kind\": ", f);
+	json_str(f, ref_kinds[r->kind].name);
 	fputs(", \"what\": ", f);
 	json_str(f, what);
 	fputs(", \"kernel\": ", f);
 	json_str(f, r->kernel);
-	fprintf(f, ", \"buffer_bytes\": %d, \"cpu\": %d, \"ns_per_kib_median\": %.6g, \"ns_per_kib_ci_lo\": %.6g, "
-		   "\"ns_per_kib_ci_hi\": %.6g, \"samples\": %u}", REFERENCE_BUFFER_BYTES, r->cpu, r->median,
+	fprintf(f, ", \"buffer_bytes\": %llu, \"cpu\": %d, \"ns_per_kib_median\": %.6g, \"ns_per_kib_ci_lo\": %.6g, "
+		   "\"ns_per_kib_ci_hi\": %.6g, \"samples\": %u}", (unsigned long long)r->buffer_bytes, r->cpu, r->median,
 		r->ci_lo, r->ci_hi, r->samples);
 	return entry_append(f, &entry, dir, MACHINE_REFERENCE_LIST, NULL, err, errlen);
 }
@@ -566,8 +568,18 @@ static const char *ref_entry(const struct json_doc *doc, const struct json_node 
 		return "kernel: not a kernel name";
 	snprintf(r->when, sizeof r->when, "%s", w->str);
 	snprintf(r->kernel, sizeof r->kernel, "%s", k->str);
-	double cpu, samples;
+	/* an entry without a kind is of a wcbench that took the core reference alone */
+	const struct json_node *kind = json_member(doc, o, "kind");
+	r->kind = REF_CORE;
+	if (kind && (kind->type != JSON_STRING || strlen(kind->str) != kind->len || ref_kind_parse(kind->str, &r->kind)))
+		return "kind: not \"core\" or \"memory\"";
+	double cpu, samples, bytes = (double)ref_kinds[r->kind].buffer_bytes;
 	const char *bad;
+	if (json_member(doc, o, "buffer_bytes") && (bad = ref_whole(doc, o, "buffer_bytes", 64, 0x1p40, &bytes))) {
+		snprintf(why, whylen, "buffer_bytes: %s", bad);
+		return why;
+	}
+	r->buffer_bytes = (uint64_t)bytes;
 	if ((bad = ref_whole(doc, o, "cpu", 0, PLACE_MAX_CPUS * 1024.0, &cpu))) {
 		snprintf(why, whylen, "cpu: %s", bad);
 		return why;

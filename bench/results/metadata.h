@@ -67,9 +67,9 @@ int metadata_add_memtype_probe(const char *dir, const char *target, const char *
 /* The top-level list of metadata.json holding the machine references (measure/reference.h). */
 #define MACHINE_REFERENCE_LIST "machine_reference"
 
-/* Append one machine reference (UTC time, start or end, what it measures in a sentence, kernel,
- * buffer bytes, CPU, ns per KiB median and its 95% CI, samples) to the machine_reference list
- * of DIR/metadata.json; a file of an earlier wcbench, without the list, gains it. 0, or -errno
+/* Append one machine reference (UTC time, start or end, its kind, what it measures in a sentence,
+ * kernel, buffer bytes, CPU, ns per KiB median and its 95% CI, samples) to the machine_reference
+ * list of DIR/metadata.json; a file of an earlier wcbench, without the list, gains it. 0, or -errno
  * with one line in err. */
 int metadata_add_machine_reference(const char *dir, const struct machine_ref *r, char *err, size_t errlen);
 
@@ -89,6 +89,8 @@ struct machine_refs {
  * The references of metadata.json's text (text[0..len)), by the strict reader (results/json.h):
  * every entry of the machine_reference list must have "when" start or end, a kernel name of
  * lower-case letters, digits and '_', a cpu and samples that are whole numbers (samples >= 1),
+ * "kind" core or memory when it has one (none: core, as an earlier wcbench wrote), buffer_bytes a
+ * whole number in 64 .. 2^40 when it has one (none: the kind's),
  * and ns_per_kib_ci_lo <= ns_per_kib_median <= ns_per_kib_ci_hi, all within MACHINE_REF_NS_MIN ..
  * MACHINE_REF_NS_MAX. Anything else (text that does not parse, no such list, an entry that is
  * damaged or more than MACHINE_REFS_MAX of them) leaves n = 0 with why saying what: one bad entry
