@@ -34,6 +34,9 @@ int replace_file(const char *path, const char *data, size_t len, char *err, size
 /* mkdir -p. 0 or -errno (-ENOENT for "", -ENOTDIR when path is something else). */
 int make_dirs(const char *path);
 
+/* A /proc/meminfo figure in kB ("MemAvailable", "Hugepagesize"); -1 when absent or unreadable. */
+long meminfo_kb(const char *key);
+
 /* "wcbench CMD: message" on stderr, one line; returns EXIT_USAGE (2). */
 int cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #endif

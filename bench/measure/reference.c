@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "common/util.h"
 #include "core/place.h"
 #include "core/stats.h"
 #include "core/timer.h"
@@ -132,23 +133,6 @@ out:
 	free(sorted);
 	free(in_order);
 	return rc;
-}
-
-static long meminfo_kb(const char *key)
-{
-	FILE *f = fopen("/proc/meminfo", "r");
-	if (!f)
-		return -1;
-	char line[128];
-	long v = -1;
-	size_t kl = strlen(key);
-	while (fgets(line, sizeof line, f))
-		if (!strncmp(line, key, kl) && line[kl] == ':') {
-			v = strtol(line + kl + 1, NULL, 10);
-			break;
-		}
-	fclose(f);
-	return v;
 }
 
 /* The kind's buffer, on the calling thread's node (first touch), every page faulted in now and

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "common/util.h"
 #include "core/place.h"
 #include "targets/target.h"
 
@@ -19,23 +20,6 @@ struct ram_priv {
 	size_t huge_page;
 	size_t map_len;
 };
-
-static long meminfo_kb(const char *key)
-{
-	FILE *f = fopen("/proc/meminfo", "r");
-	if (!f)
-		return -1;
-	char line[128];
-	long v = -1;
-	size_t kl = strlen(key);
-	while (fgets(line, sizeof line, f))
-		if (!strncmp(line, key, kl) && line[kl] == ':') {
-			v = strtol(line + kl + 1, NULL, 10);
-			break;
-		}
-	fclose(f);
-	return v;
-}
 
 static int ram_probe(struct target *t, const char *args, const struct target_opts *o, char *err)
 {
