@@ -566,6 +566,12 @@ static void test_measure_reference(void)
 	sched_getaffinity(0, sizeof after, &after);
 	if (rc && (strstr(why, "MemAvailable") || strstr(why, "mmap")))
 		CHECK(CPU_EQUAL(&before, &after), "reference: memory: its buffer not to be had here, said (%s)", why);
+	else if (rc && strstr(why, "too few for the median's interval"))
+		/* samples so alike in time (an emulator's memory path does this) that no interval is
+		 * known: no reference rather than a figure without one -- t_machine_ref.sh checks that
+		 * real native runs record it */
+		CHECK(CPU_EQUAL(&before, &after) && s < 2 * ref_kinds[REF_MEMORY].budget_s + 1.5,
+		      "reference: memory: no interval within its budget, said, affinity restored (%s)", why);
 	else
 		CHECK(rc == 0 && r.median > 0 && isfinite(r.ci_hi) && r.ci_lo <= r.median && r.median <= r.ci_hi &&
 		      r.samples >= REFERENCE_MIN_SAMPLES && r.kind == REF_MEMORY && r.buffer_bytes == REFERENCE_MEMORY_BYTES &&
