@@ -153,6 +153,17 @@ static bool panel_has(const struct panels *pn, size_t m, size_t b, const struct 
 	return !strcmp(r->memtype, pn->mts[m]->memtype) && !strcmp(r->barrier, pn->bars[b]->barrier);
 }
 
+/* The panel of r's memtype x barrier, titled, before its first series (*open says it is). */
+static void panel_open_once(struct line_fig *f, bool *open, const struct row *r)
+{
+	if (*open)
+		return;
+	char t[200];
+	snprintf(t, sizeof t, "memtype %s, barrier %s", r->memtype, r->barrier);
+	line_fig_panel(f, t);
+	*open = true;
+}
+
 static void panels_free(struct panels *pn)
 {
 	free(pn->mts);
@@ -188,12 +199,7 @@ static int plot_gbps(const struct run_rows *rr, const char *dir, char *err, size
 				const struct row *r = rr->ok[order[j]];
 				if (!panel_has(&pn, m, b, r))
 					continue;
-				if (!panel) {
-					char t[200];
-					snprintf(t, sizeof t, "memtype %s, barrier %s", r->memtype, r->barrier);
-					line_fig_panel(&f, t);
-					panel = true;
-				}
+				panel_open_once(&f, &panel, r);
 				if (!j || group[order[j]] != group[order[j - 1]]) {
 					char label[400];
 					case_label(r, show, label, sizeof label);
@@ -360,12 +366,7 @@ static int plot_latency(const struct run_rows *rr, const char *dir, char *err, s
 				const struct row *r = rr->ok[j];
 				if (!panel_has(&pn, m, b, r) || r->samples == 0)
 					continue;
-				if (!panel) {
-					char t[200];
-					snprintf(t, sizeof t, "memtype %s, barrier %s", r->memtype, r->barrier);
-					line_fig_panel(&f, t);
-					panel = true;
-				}
+				panel_open_once(&f, &panel, r);
 				char label[400];
 				case_label(r, show, label, sizeof label);
 				line_fig_series(&f, label);
