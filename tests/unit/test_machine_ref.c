@@ -229,6 +229,16 @@ static void test_drift_rule(void)
 	      "drift: references of other kernels are not compared (%s)", d.why);
 }
 
+/* good with its first `from` replaced by `to`, in out; false when good has no `from`. */
+static bool edited(const char *good, const char *from, const char *to, char *out, size_t outlen)
+{
+	const char *at = strstr(good, from);
+	if (!at)
+		return false;
+	snprintf(out, outlen, "%.*s%s%s", (int)(at - good), good, to, at + strlen(from));
+	return true;
+}
+
 /* Parse text and say whether it gave no reference, with a reason. */
 static bool refused(const char *text, size_t len, char *why, size_t whylen)
 {
@@ -279,12 +289,10 @@ static void test_hostile_metadata(void)
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char text[1024];
-		const char *at = strstr(good, bad[i].from);
-		if (!at) {
+		if (!edited(good, bad[i].from, bad[i].to, text, sizeof text)) {
 			CHECK(0, "hostile metadata: '%s' not in the good text", bad[i].from);
 			continue;
 		}
-		snprintf(text, sizeof text, "%.*s%s%s", (int)(at - good), good, bad[i].to, at + strlen(bad[i].from));
 		CHECK(refused(text, strlen(text), why, sizeof why), "hostile metadata: %s: no reference (%s)", bad[i].what, why);
 	}
 	/* nesting deeper than the reader takes, inside the list */
@@ -347,12 +355,10 @@ static void test_kind_metadata(void)
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char text[1024];
-		const char *at = strstr(good, bad[i].from);
-		if (!at) {
+		if (!edited(good, bad[i].from, bad[i].to, text, sizeof text)) {
 			CHECK(0, "hostile kind: '%s' not in the good text", bad[i].from);
 			continue;
 		}
-		snprintf(text, sizeof text, "%.*s%s%s", (int)(at - good), good, bad[i].to, at + strlen(bad[i].from));
 		CHECK(refused(text, strlen(text), why, sizeof why) && (strstr(why, "kind") || strstr(why, "buffer_bytes") ||
 								      strstr(why, "JSON")),
 		      "hostile metadata: %s: no reference (%s)", bad[i].what, why);

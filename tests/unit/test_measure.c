@@ -389,35 +389,6 @@ static void runner_cases(void)
 	free(t.base);
 }
 
-/* The file shrinks underneath without --verify: the host's threads fault in the store kernel. */
-static void kernel_fault_reason(void)
-{
-	char path[256], spec[300], err[TARGET_ERR_LEN];
-	int fd = make_file(path, sizeof path);
-	if (fd < 0) {
-		CHECK(0, "kernel fault: cannot make a file: %s", strerror(errno));
-		return;
-	}
-	snprintf(spec, sizeof spec, "file:%s", path);
-	struct target t;
-	struct target_opts o = { .window_set = true, .window_off = 8192, .window_len = 8192 };
-	if (target_probe(&t, spec, &o, err) || t.ops->map(&t, err)) {
-		CHECK(0, "kernel fault: %s", err);
-	} else {
-		CHECK(ftruncate(fd, 0) == 0, "kernel fault: truncate the mapped file to 0 bytes");
-		struct case_spec cs = one_case(1, 0.2, false);
-		struct case_result *r = calloc(1, sizeof *r);
-		measure_case(&t, &cs, r);
-		CHECK(r->status == STATUS_FAULT && strstr(r->reason, "SIGBUS") && strstr(r->reason, "in the store kernel") &&
-		      r->samples == 0,
-		      "a store kernel faulting on a truncated file: status fault, in the store kernel: %s", r->reason);
-		free(r);
-		t.ops->unmap(&t);
-	}
-	close(fd);
-	unlink(path);
-}
-
 static void part_lengths(void)
 {
 	struct target t = { .win_len = 1000 };
@@ -562,29 +533,34 @@ static void latency_stop_flag(void)
 	t.ops->unmap(&t);
 }
 
-/* A file truncated underneath: the latency bursts fault; status fault, the process lives on. */
-static void latency_fault(void)
+/* The file shrinks underneath without --verify: the threads fault in the store kernel, in a
+ * throughput case or in latency bursts; status fault, no figures, the process lives on. */
+static void truncated_file_fault(bool latency)
 {
+	const char *what = latency ? "latency fault" : "kernel fault";
 	char path[256], spec[300], err[TARGET_ERR_LEN];
 	int fd = make_file(path, sizeof path);
 	if (fd < 0) {
-		CHECK(0, "latency fault: cannot make a file: %s", strerror(errno));
+		CHECK(0, "%s: cannot make a file: %s", what, strerror(errno));
 		return;
 	}
 	snprintf(spec, sizeof spec, "file:%s", path);
 	struct target t;
 	struct target_opts o = { .window_set = true, .window_off = 8192, .window_len = 8192 };
 	if (target_probe(&t, spec, &o, err) || t.ops->map(&t, err)) {
-		CHECK(0, "latency fault: %s", err);
+		CHECK(0, "%s: %s", what, err);
 	} else {
-		CHECK(ftruncate(fd, 0) == 0, "latency fault: truncate the mapped file to 0 bytes");
-		struct case_spec cs = latency_case(1, "c_8", 64, DRAIN_FENCE);
+		CHECK(ftruncate(fd, 0) == 0, "%s: truncate the mapped file to 0 bytes", what);
+		struct case_spec cs = latency ? latency_case(1, "c_8", 64, DRAIN_FENCE) : one_case(1, 0.2, false);
 		struct case_result *r = calloc(1, sizeof *r);
-		measure_latency(&t, &cs, r);
+		if (latency)
+			measure_latency(&t, &cs, r);
+		else
+			measure_case(&t, &cs, r);
 		CHECK(r->status == STATUS_FAULT && strstr(r->reason, "SIGBUS") &&
-		      strstr(r->reason, "in the store kernel") && r->samples == 0 && isnan(r->lat.p50),
-		      "latency bursts faulting on a truncated file: status fault, in the store kernel, no "
-		      "figures: %s", r->reason);
+		      strstr(r->reason, "in the store kernel") && r->samples == 0 && (!latency || isnan(r->lat.p50)),
+		      "%s faulting on a truncated file: status fault, in the store kernel%s: %s",
+		      latency ? "latency bursts" : "a store kernel", latency ? ", no figures" : "", r->reason);
 		free(r);
 		t.ops->unmap(&t);
 	}
@@ -684,7 +660,7 @@ void test_measure(void)
 	if (sysconf(_SC_NPROCESSORS_ONLN) > 1)
 		stop_ends_case(2);
 	truncated_file_faults();
-	kernel_fault_reason();
+	truncated_file_fault(false);
 	crew_verifies(1);
 	if (sysconf(_SC_NPROCESSORS_ONLN) > 1)
 		crew_verifies(2);
@@ -695,6 +671,6 @@ void test_measure(void)
 	if (sysconf(_SC_NPROCESSORS_ONLN) > 1)
 		latency_on_ram(2, DRAIN_FENCE);
 	latency_stop_flag();
-	latency_fault();
+	truncated_file_fault(true);
 	latency_runner_cases();
 }
