@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cmd/commands.h"
+#include "common/safe_file.h"
 #include "common/util.h"
 
 void sb_printf(struct sbuf *b, const char *fmt, ...)
@@ -50,14 +51,7 @@ void sb_free(struct sbuf *b)
 
 int write_file(const char *path, const char *data, size_t len)
 {
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return -errno;
-	size_t put = len ? fwrite(data, 1, len, f) : 0;
-	int e = ferror(f) || put != len ? EIO : 0;
-	if (fclose(f) && !e)
-		e = errno ? errno : EIO;
-	return -e;
+	return safe_write_whole(path, data, len, NULL, 0);
 }
 
 char *read_regular_file(const char *path, size_t max, size_t *len, char *err, size_t errlen)
@@ -161,28 +155,7 @@ int cli_error(const char *cmd, const char *fmt, ...)
 
 int replace_file(const char *path, const char *data, size_t len, char *err, size_t errlen)
 {
-	char tmp[PATH_MAX];
-	int rc = 0, fd = -1;
-	if (snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof tmp) {
-		rc = -ENAMETOOLONG;
-	} else {
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-		if (fd < 0 && errno == EEXIST && !unlink(tmp)) /* left by a process of the same pid */
-			fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-		rc = fd < 0 ? -errno : write_all(fd, data, len);
-	}
-	if (!rc && fsync(fd))
-		rc = -errno;
-	if (fd >= 0 && close(fd) && !rc)
-		rc = -errno;
-	if (!rc && rename(tmp, path))
-		rc = -errno;
-	if (rc) {
-		if (fd >= 0)
-			unlink(tmp);
-		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
-	}
-	return rc;
+	return safe_write_whole(path, data, len, err, errlen);
 }
 
 long meminfo_kb(const char *key)

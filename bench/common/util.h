@@ -15,7 +15,7 @@ struct sbuf {
 void sb_printf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sb_free(struct sbuf *b);
 
-/* Write `len` bytes to path (created or truncated). 0 or -errno. */
+/* Write `len` bytes to path whole, through no link (common/safe_file.h). 0 or -errno. */
 int write_file(const char *path, const char *data, size_t len);
 /*
  * Read a whole input file that may come from anywhere (another machine, a guest): only a
