@@ -2,7 +2,8 @@
 # Drawn by `wcbench run`, `wcbench plot` (one panel per memory type x barrier, one series per
 # case less its burst size) and `wcbench report` (one panel per machine, log y axis).
 # Run as: gnuplot -c gbps_vs_size.gp POINTS SERIES PANELS PANEL_TITLES TITLE OUT YSCALE
-#   POINTS        tab-separated, header "series x y y_lo y_hi"; series numbered from 1
+#   POINTS        tab-separated "series x y y_lo y_hi" (no header), series k (from 1) in
+#                 data block k-1 (blocks apart by two blank lines)
 #   SERIES        one legend text per line, series 1 first
 #   PANELS        tab-separated, header "first last": the series range of each panel
 #   PANEL_TITLES  one title per line, panel 1 first
@@ -28,8 +29,9 @@ array plast[npanels]
 stats ARG4 using (ptitle[int($0) + 1] = text(strcol(1)), 0) nooutput
 set datafile columnheaders
 stats ARG3 using (pfirst[int($0) + 1] = column("first"), plast[int($0) + 1] = column("last"), 0) nooutput
-
-inseries(k) = column("series") == k ? column("x") : NaN
+# POINTS has no header: each series is read by `index`, which skips the other series' lines
+# rather than evaluating each point once per series (time linear in the points)
+set datafile nocolumnheaders
 
 set logscale x 2
 set xtics ("8" 8, "16" 16, "64" 64, "256" 256, "1K" 1024, "4K" 4096, "16K" 16384, "64K" 65536, \
@@ -76,7 +78,7 @@ do for [fmt in "png svg"] {
         s0 = int(pfirst[p])
         s1 = int(plast[p])
         if (s1 >= s0) {
-            plot for [k=s0:s1] ARG1 using (inseries(k)):"y":"y_lo":"y_hi" \
+            plot for [k=s0:s1] ARG1 index (k - 1) using 2:3:4:5 \
                 with yerrorlines lt (k - s0 + 1) title label[k]
         } else {
             set label 99 "no ok rows" at graph 0.5, 0.5 center

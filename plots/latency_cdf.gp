@@ -5,7 +5,8 @@
 # 0.01, p99.9 at 0.001, the slowest burst at 1/N. Drawn by `wcbench run --latency`, `wcbench
 # plot` and `wcbench report` (per machine).
 # Run as: gnuplot -c latency_cdf.gp POINTS SERIES PANELS PANEL_TITLES TITLE OUT YSCALE
-#   POINTS        tab-separated, header "series x y y_lo y_hi" (y_lo, y_hi unused); series from 1
+#   POINTS        tab-separated "series x y y_lo y_hi" (no header; y_lo, y_hi unused),
+#                 series k (from 1) in data block k-1 (blocks apart by two blank lines)
 #   SERIES        one legend text per line, series 1 first
 #   PANELS        tab-separated, header "first last": the series range of each panel
 #   PANEL_TITLES  one title per line, panel 1 first
@@ -31,8 +32,9 @@ array plast[npanels]
 stats ARG4 using (ptitle[int($0) + 1] = text(strcol(1)), 0) nooutput
 set datafile columnheaders
 stats ARG3 using (pfirst[int($0) + 1] = column("first"), plast[int($0) + 1] = column("last"), 0) nooutput
-
-inseries(k) = column("series") == k ? column("x") : NaN
+# POINTS has no header: each series is read by `index`, which skips the other series' lines
+# rather than evaluating each point once per series (time linear in the points)
+set datafile nocolumnheaders
 
 set logscale x 10
 set xtics ("1 ns" 1, "10 ns" 10, "100 ns" 100, "1 us" 1e3, "10 us" 1e4, "100 us" 1e5, "1 ms" 1e6, \
@@ -83,7 +85,7 @@ do for [fmt in "png svg"] {
         s0 = int(pfirst[p])
         s1 = int(plast[p])
         if (s1 >= s0) {
-            plot for [k=s0:s1] ARG1 using (inseries(k)):"y" with linespoints lt (k - s0 + 1) title label[k]
+            plot for [k=s0:s1] ARG1 index (k - 1) using 2:3 with linespoints lt (k - s0 + 1) title label[k]
         } else {
             set label 99 "no ok rows" at graph 0.5, 0.5 center
             plot [1:10] [0.1:1] NaN notitle

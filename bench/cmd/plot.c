@@ -3,11 +3,15 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/commands.h"
+#include "common/safe_file.h"
 #include "common/util.h"
+#include "render/gnuplot.h"
 #include "render/plot.h"
 #include "results/resultset.h"
+#include "results/run_dir.h"
 
 int cmd_plot(int argc, char **argv)
 {
@@ -20,7 +24,12 @@ int cmd_plot(int argc, char **argv)
 			       "throughput rows) and latency_cdf.png/.svg (from latency rows) into DIR\n"
 			       "(default: the run's directory). For runs made with --no-plot, resumed runs, or\n"
 			       "results brought back from a guest.\n"
-			       "exit status: 0 drawn; 1 gnuplot missing or failed, or no ok row; 2 bad input\n"
+			       "A figure shows at most 12 panels, 16 series a panel and 6000 points; what is\n"
+			       "left out is said on a line of its own and in the figure's title. gnuplot is\n"
+			       "killed after 120 s (WCBENCH_GNUPLOT_TIMEOUT). No file is written through a\n"
+			       "symbolic link or into a file with other hard links; each figure is whole.\n"
+			       "exit status: 0 drawn; 1 gnuplot missing, failed or too slow, no ok row, a link\n"
+			       "planted in DIR, or DIR in use by a run; 2 bad input\n"
 			       "(a damaged or foreign CSV, DIR cannot be made), nothing written.\n");
 			return 0;
 		}
@@ -49,14 +58,26 @@ int cmd_plot(int argc, char **argv)
 		rs_free(&rs);
 		return cli_error("plot", "-o %s: cannot create the directory: %s", dir, strerror(-rc));
 	}
-	rc = plot_run(&rs, dir, err, sizeof err);
+	/* one writer per directory, as for run: what a killed writer left there is then ours to sweep */
+	int lock = run_dir_lock(dir, err, sizeof err);
+	rc = lock < 0 ? lock : run_dir_refuse_links(dir, run_dir_outputs, err, sizeof err);
+	char note[600] = "";
+	if (!rc) {
+		safe_sweep_leftovers(dir, true);
+		gp_stop_on_signals();
+		rc = plot_run(&rs, dir, note, sizeof note, err, sizeof err);
+	}
 	if (rc) {
 		fprintf(stderr, "wcbench plot: %s\n", err);
 	} else {
 		char drawn[2 * PATH_MAX];
 		plot_run_describe(dir, drawn, sizeof drawn);
 		printf("plots: %s\n", drawn);
+		if (note[0])
+			printf("plots: %s\n", note);
 	}
+	if (lock >= 0)
+		close(lock);
 	rs_free(&rs); /* dir may point into it */
 	return rc ? 1 : 0;
 }

@@ -17,12 +17,14 @@
 #include "cmd/run_options.h"
 #include "cmd/run_sweep.h"
 #include "check/platform.h"
+#include "common/safe_file.h"
 #include "common/util.h"
 #include "core/machine.h"
 #include "core/stats.h"
 #include "core/timer.h"
 #include "measure/case_row.h"
 #include "measure/reference.h"
+#include "render/gnuplot.h"
 #include "render/plot.h"
 #include "results/keys.h"
 #include "results/metadata.h"
@@ -138,8 +140,9 @@ static int upgrade_resumed(const char *csv_path, int *csv_fd, bool need_header, 
 		return rc == -EINVAL ? EXIT_USAGE : 1;
 	}
 	close(*csv_fd); /* the replaced file's */
-	if ((*csv_fd = open(csv_path, O_RDWR | O_APPEND | O_CLOEXEC)) < 0) {
-		snprintf(err, n, "--resume: %s: %s", csv_path, strerror(errno));
+	char why[PATH_MAX + 200];
+	if ((*csv_fd = safe_open(csv_path, O_RDWR | O_APPEND, 0, why, sizeof why)) < 0) {
+		snprintf(err, n, "--resume: %s", why);
 		return 1;
 	}
 	results_upgrade_describe(csv_version, what, sizeof what);
@@ -473,18 +476,23 @@ int run_sweep(int argc, char **argv, const struct sweep_hooks *h)
 	/* Usage errors first (bad --out, a busy directory, a run that is not this one): exit 2 with
 	 * nothing measured. */
 	exit_code = EXIT_USAGE;
-	if (run_dir_prepare(dir, err, sizeof err) || (dir_fd = run_dir_lock(dir, err, sizeof err)) < 0)
+	if (run_dir_prepare(dir, err, sizeof err) || (dir_fd = run_dir_lock(dir, err, sizeof err)) < 0 ||
+	    run_dir_refuse_links(dir, run_dir_outputs, err, sizeof err))
 		goto fail;
-	bool resuming = access(csv_path, F_OK) == 0, need_header = !resuming;
+	/* under the lock no other writer is at work here: what one killed left is ours to remove */
+	safe_sweep_leftovers(dir, true);
+	struct stat csv_st;
+	bool resuming = lstat(csv_path, &csv_st) == 0, need_header = !resuming;
 	if (resuming && !o->resume) {
 		snprintf(err, sizeof err, "%s already holds results: use --resume to continue it, or another --out", dir);
 		goto fail;
 	}
 	long md_version = 0, csv_version = 0;
+	char lerr_open[PATH_MAX + 200];
 	if (resuming && metadata_check_resume(dir, &md, run_id, sizeof run_id, &md_version, err, sizeof err))
 		goto fail;
-	if (resuming && (csv_fd = open(csv_path, O_RDWR | O_APPEND | O_CLOEXEC)) < 0) {
-		snprintf(err, sizeof err, "--resume: %s: %s", csv_path, strerror(errno));
+	if (resuming && (csv_fd = safe_open(csv_path, O_RDWR | O_APPEND, 0, lerr_open, sizeof lerr_open)) < 0) {
+		snprintf(err, sizeof err, "--resume: %s", lerr_open);
 		goto fail;
 	}
 	if (resuming && trim_results(csv_path, csv_fd, &need_header, &csv_version, err, sizeof err))
@@ -649,14 +657,17 @@ int run_sweep(int argc, char **argv, const struct sweep_hooks *h)
 			on_disk, csv_path, dir);
 		exit_code = 128 + stop_signal;
 	} else if (!o->no_plot) {
-		char perr[256];
-		if (plot_run_dir(csv_path, dir, perr, sizeof perr)) {
+		char perr[256], note[600];
+		gp_stop_on_signals(); /* a SIGINT/SIGTERM now ends gnuplot and its data too */
+		if (plot_run_dir(csv_path, dir, note, sizeof note, perr, sizeof perr)) {
 			fprintf(stderr, "wcbench %s: plots not written: %s (the CSV is complete)\n", h->cmd, perr);
 			exit_code = exit_code ? exit_code : 1;
 		} else {
 			char drawn[2 * PATH_MAX];
 			plot_run_describe(dir, drawn, sizeof drawn);
 			printf("plots: %s\n", drawn);
+			if (note[0])
+				printf("plots: %s\n", note);
 		}
 	}
 	goto out;

@@ -482,8 +482,8 @@ int compare_plot(const struct entry *e, size_t n, const struct cmp_opts *o, cons
 	snprintf(thr, sizeof thr, "%g", o->thr);
 	snprintf(nn, sizeof nn, "%d", np <= 80);
 	snprintf(unplotted, sizeof unplotted, "%zu", n - np);
-	const char *args[] = { points, names, title, out, thr, nn, unplotted, NULL };
-	rc = gp_draw("compare.gp", args, logpath, err, errlen);
+	const char *args[] = { points, names, title, gp_data_out(&d), thr, nn, unplotted, NULL };
+	rc = gp_draw(&d, "compare.gp", args, out, logpath, err, errlen);
 	gp_data_close(&d);
 	return rc;
 }

@@ -55,7 +55,6 @@ int line_fig_open(struct line_fig *f, char *err, size_t errlen)
 	memset(f, 0, sizeof *f);
 	if (open_all(&f->data, names, f->file, f->paths, 4, err, errlen))
 		return -EIO;
-	fprintf(f->file[LF_POINTS], "series\tx\ty\ty_lo\ty_hi\n");
 	fprintf(f->file[LF_PANELS], "first\tlast\n");
 	return 0;
 }
@@ -68,20 +67,45 @@ static void end_panel(struct line_fig *f)
 
 void line_fig_panel(struct line_fig *f, const char *title)
 {
+	if (f->skip_panel || f->npanels == LINE_FIG_MAX_PANELS) {
+		f->skip_panel = true;
+		f->left_panels++;
+		return;
+	}
 	end_panel(f);
 	f->npanels++;
 	f->panel_first = f->nseries + 1;
+	f->panel_series = 0;
 	gp_put_text(f->file[LF_PANEL_TITLES], title);
 }
 
+/*
+ * Points: series k is data block k-1 (blocks apart by two blank lines), so the script reads a
+ * series with `index`, skipping lines rather than evaluating every point once per series. A
+ * block starts with an undefined point: a series whose every point was left out is still a block.
+ */
 void line_fig_series(struct line_fig *f, const char *label)
 {
+	f->all_series++;
+	f->skip_series = f->skip_panel || !f->npanels || f->panel_series == LINE_FIG_MAX_SERIES;
+	if (f->skip_series) {
+		f->left_series++;
+		return;
+	}
 	f->nseries++;
+	f->panel_series++;
 	gp_put_text(f->file[LF_SERIES], label);
+	fprintf(f->file[LF_POINTS], "%s%zu\tNaN\tNaN\tNaN\tNaN\n", f->nseries > 1 ? "\n\n" : "", f->nseries);
 }
 
 void line_fig_point(struct line_fig *f, double x, double y, double lo, double hi)
 {
+	f->all_points++;
+	if (f->skip_series || !f->nseries || f->npoints == LINE_FIG_MAX_POINTS) {
+		f->left_points++;
+		return;
+	}
+	f->npoints++;
 	fprintf(f->file[LF_POINTS], "%zu\t", f->nseries);
 	put_num(f->file[LF_POINTS], x, '\t');
 	put_num(f->file[LF_POINTS], y, '\t');
@@ -113,10 +137,18 @@ int line_fig_draw_script(struct line_fig *f, const char *script, const char *tit
 		snprintf(err, errlen, "nothing to plot");
 		rc = -ENODATA;
 	}
+	f->note[0] = '\0';
+	if (f->left_series || f->left_points)
+		snprintf(f->note, sizeof f->note,
+			 "%zu of %zu series and %zu of %zu points left out (at most %d panels, %d series "
+			 "each, %d points drawn)", f->left_series, f->all_series, f->left_points,
+			 f->all_points, LINE_FIG_MAX_PANELS, LINE_FIG_MAX_SERIES, LINE_FIG_MAX_POINTS);
+	char full[1200];
+	snprintf(full, sizeof full, "%s%s%s", title, f->note[0] ? "\n" : "", f->note);
 	if (!rc) {
-		const char *args[] = { f->paths[0], f->paths[1], f->paths[2], f->paths[3], title, out,
-				       yscale, NULL };
-		rc = gp_draw(script, args, logpath, err, errlen);
+		const char *args[] = { f->paths[0], f->paths[1], f->paths[2], f->paths[3], full,
+				       gp_data_out(&f->data), yscale, NULL };
+		rc = gp_draw(&f->data, script, args, out, logpath, err, errlen);
 	}
 	gp_data_close(&f->data);
 	return rc;
@@ -141,9 +173,15 @@ int bar_fig_bar(struct bar_fig *f, const char *kind, double y, double lo, double
 	for (k = 0; k < f->nkinds && strcmp(f->kinds[k], kind); k++)
 		;
 	if (k == f->nkinds) {
-		if (k == BAR_KINDS_MAX)
+		if (k == BAR_KINDS_MAX) {
+			f->left_bars++;
 			return -ENOSPC;
+		}
 		snprintf(f->kinds[f->nkinds++], sizeof f->kinds[0], "%s", kind);
+	}
+	if (f->nbars == BAR_FIG_MAX_BARS) {
+		f->left_bars++;
+		return -ENOSPC;
 	}
 	if (!f->group_bars)
 		f->group_x0 = f->x + 1;
@@ -197,9 +235,15 @@ int bar_fig_draw(struct bar_fig *f, const char *title, const char *ylabel, const
 		rc = -ENODATA;
 	}
 	if (!rc) {
-		const char *args[] = { f->paths[0], kinds_path, f->paths[1], f->paths[2], title, ylabel,
-				       xlabel, out, NULL };
-		rc = gp_draw("barrier_cost.gp", args, logpath, err, errlen);
+		char full[1200];
+		if (f->left_bars)
+			snprintf(full, sizeof full, "%s\n%zu bars left out (at most %d kinds, %d bars drawn)",
+				 title, f->left_bars, BAR_KINDS_MAX, BAR_FIG_MAX_BARS);
+		else
+			snprintf(full, sizeof full, "%s", title);
+		const char *args[] = { f->paths[0], kinds_path, f->paths[1], f->paths[2], full, ylabel,
+				       xlabel, gp_data_out(&f->data), NULL };
+		rc = gp_draw(&f->data, "barrier_cost.gp", args, out, logpath, err, errlen);
 	}
 	gp_data_close(&f->data);
 	return rc;

@@ -56,7 +56,19 @@ struct run_rows {
 	const struct row **ok; /* the ok rows, in file order */
 	size_t n;
 	unsigned varies;       /* case-key bits (case_key_bit) of the columns whose value varies */
+	char *note;            /* what the figures left out, "; "-separated (NULL: not wanted) */
+	size_t notelen;
 };
+
+/* "NAME: what f left out" added to rr's note. */
+static void note_left_out(const struct run_rows *rr, const char *name, const char *what)
+{
+	if (!rr->note || !*what)
+		return;
+	size_t o = strlen(rr->note);
+	if (o < rr->notelen)
+		snprintf(rr->note + o, rr->notelen - o, "%s%s: %s", o ? "; " : "", name, what);
+}
 
 /* Which case-key columns take more than one value among the ok rows. */
 static unsigned varying_columns(const struct row *const *rows, size_t n)
@@ -123,29 +135,40 @@ static void run_subtitle(const struct run_rows *rr, char *buf, size_t len)
 
 static void sort_by_group(const struct row *const *rows, const size_t *group, size_t *order, size_t n);
 
-/* The panels of a figure: memtype x barrier, each in first-seen order (none when out of memory). */
+/* The panels of a figure: memtype x barrier, each in first-seen order (none when out of memory),
+ * at most LINE_FIG_MAX_PANELS of each: a figure shows no more panels, and the search stays
+ * linear in the rows. */
 struct panels {
 	const struct row **mts, **bars; /* a row of each memtype, of each barrier */
 	size_t nm, nb;
+	size_t outside; /* rows of a memtype or barrier beyond those */
 };
 
 static void panels_find(const struct run_rows *rr, struct panels *pn)
 {
-	pn->mts = malloc(rr->n * sizeof *pn->mts);
-	pn->bars = malloc(rr->n * sizeof *pn->bars);
-	pn->nm = pn->nb = 0;
+	pn->mts = malloc(LINE_FIG_MAX_PANELS * sizeof *pn->mts);
+	pn->bars = malloc(LINE_FIG_MAX_PANELS * sizeof *pn->bars);
+	pn->nm = pn->nb = pn->outside = 0;
 	for (size_t i = 0; pn->mts && pn->bars && i < rr->n; i++) {
 		const struct row *r = rr->ok[i];
-		size_t k;
+		size_t k, j;
 		for (k = 0; k < pn->nm && strcmp(pn->mts[k]->memtype, r->memtype); k++)
 			;
-		if (k == pn->nm)
+		if (k == pn->nm && pn->nm < LINE_FIG_MAX_PANELS)
 			pn->mts[pn->nm++] = r;
-		for (k = 0; k < pn->nb && strcmp(pn->bars[k]->barrier, r->barrier); k++)
+		for (j = 0; j < pn->nb && strcmp(pn->bars[j]->barrier, r->barrier); j++)
 			;
-		if (k == pn->nb)
+		if (j == pn->nb && pn->nb < LINE_FIG_MAX_PANELS)
 			pn->bars[pn->nb++] = r;
+		pn->outside += k == pn->nm || j == pn->nb;
 	}
+}
+
+/* Rows no panel holds count as points left out. */
+static void panels_left_out(const struct panels *pn, struct line_fig *f)
+{
+	f->all_points += pn->outside;
+	f->left_points += pn->outside;
 }
 
 static bool panel_has(const struct panels *pn, size_t m, size_t b, const struct row *r)
@@ -209,6 +232,7 @@ static int plot_gbps(const struct run_rows *rr, const char *dir, char *err, size
 					       r->gb_per_s_p90);
 			}
 		}
+	panels_left_out(&pn, &f);
 	panels_free(&pn);
 	char sub[600], title[700], out[PATH_MAX], logpath[PATH_MAX];
 	run_subtitle(rr, sub, sizeof sub);
@@ -216,6 +240,7 @@ static int plot_gbps(const struct run_rows *rr, const char *dir, char *err, size
 	snprintf(out, sizeof out, "%s/gbps_vs_size", dir);
 	snprintf(logpath, sizeof logpath, "%s/gnuplot.log", dir);
 	rc = line_fig_draw(&f, title, out, false, logpath, err, errlen);
+	note_left_out(rr, "gbps_vs_size", f.note);
 	free(group);
 	free(order);
 	return rc;
@@ -319,6 +344,11 @@ static int plot_barrier_cost(const struct run_rows *rr, const char *dir, char *e
 	snprintf(logpath, sizeof logpath, "%s/gnuplot.log", dir);
 	rc = bar_fig_draw(&f, title, "added ns per 64-byte burst (median; bars p10-p90)",
 			  "store kernel (memtype)", out, logpath, err, errlen);
+	if (f.left_bars) {
+		char what[120];
+		snprintf(what, sizeof what, "%zu bars left out (at most %d drawn)", f.left_bars, BAR_FIG_MAX_BARS);
+		note_left_out(rr, "barrier_cost", what);
+	}
 out:
 	sb_free(&csv);
 	free(rows);
@@ -387,6 +417,7 @@ static int plot_latency(const struct run_rows *rr, const char *dir, char *err, s
 					tmax = r->latency_timer_ns;
 			}
 		}
+	panels_left_out(&pn, &f);
 	panels_free(&pn);
 	const struct row *r0 = rr->ok[0];
 	char timer[96], sub[700], title[800], out[PATH_MAX], logpath[PATH_MAX];
@@ -403,6 +434,7 @@ static int plot_latency(const struct run_rows *rr, const char *dir, char *err, s
 	snprintf(out, sizeof out, "%s/latency_cdf", dir);
 	snprintf(logpath, sizeof logpath, "%s/gnuplot.log", dir);
 	rc = line_fig_draw_script(&f, "latency_cdf.gp", title, out, "log", logpath, err, errlen);
+	note_left_out(rr, "latency_cdf", f.note);
 	return rc;
 }
 
@@ -418,11 +450,15 @@ static int plot_mode(struct run_rows *rr, bool latency, const char *dir, char *e
 	return rc ? rc : plot_barrier_cost(rr, dir, err, errlen);
 }
 
-int plot_run(const struct result_set *rs, const char *dir, char *err, size_t errlen)
+int plot_run(const struct result_set *rs, const char *dir, char *note, size_t notelen, char *err,
+	     size_t errlen)
 {
 	/* throughput and latency rows apart: no figure mixes them */
 	size_t cap = rs->nrows ? rs->nrows : 1;
-	struct run_rows thr = { .ok = malloc(cap * sizeof *thr.ok) }, lat = { .ok = malloc(cap * sizeof *lat.ok) };
+	if (note && notelen)
+		note[0] = '\0';
+	struct run_rows thr = { .ok = malloc(cap * sizeof *thr.ok), .note = notelen ? note : NULL, .notelen = notelen },
+			lat = { .ok = malloc(cap * sizeof *lat.ok), .note = notelen ? note : NULL, .notelen = notelen };
 	int rc = 0;
 	if (!thr.ok || !lat.ok) {
 		snprintf(err, errlen, "out of memory");
@@ -448,13 +484,14 @@ out:
 	return rc;
 }
 
-int plot_run_dir(const char *csv_path, const char *dir, char *err, size_t errlen)
+int plot_run_dir(const char *csv_path, const char *dir, char *note, size_t notelen, char *err,
+		 size_t errlen)
 {
 	struct result_set rs;
 	int rc = rs_load(csv_path, NULL, &rs, err, errlen);
 	if (rc)
 		return rc;
-	rc = plot_run(&rs, dir, err, errlen);
+	rc = plot_run(&rs, dir, note, notelen, err, errlen);
 	rs_free(&rs);
 	return rc;
 }

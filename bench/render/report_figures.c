@@ -4,7 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "common/safe_file.h"
 #include "common/util.h"
 #include "render/figure.h"
 #include "render/plot.h"
@@ -354,21 +357,36 @@ void report_machine_plots(const char *outdir, struct machine *m)
 		snprintf(m->plot_err, sizeof m->plot_err, "%s: %s", dir, strerror(-rc));
 		return;
 	}
+	struct stat st;
+	if (lstat(dir, &st) || !S_ISDIR(st.st_mode)) {
+		snprintf(m->plot_err, sizeof m->plot_err, "%s: is a symbolic link: wcbench writes through no link", dir);
+		return;
+	}
 	snprintf(csv, sizeof csv, "%s/results.csv", dir);
-	FILE *f = fopen(csv, "w");
+	struct safe_whole w;
+	if (safe_whole_open(&w, csv, m->plot_err, sizeof m->plot_err))
+		return;
+	int fd = dup(w.fd);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
 	if (!f) {
 		snprintf(m->plot_err, sizeof m->plot_err, "%s: %s", csv, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		safe_whole_abort(&w);
 		return;
 	}
 	csv_write_header(f);
 	for (size_t i = 0; i < m->n; i++)
 		csv_write_row(f, m->rows[i]);
-	if (fclose(f)) {
-		snprintf(m->plot_err, sizeof m->plot_err, "%s: %s", csv, strerror(errno));
+	if (ferror(f) | fclose(f)) {
+		snprintf(m->plot_err, sizeof m->plot_err, "%s: %s", csv, strerror(errno ? errno : EIO));
+		safe_whole_abort(&w);
 		return;
 	}
+	if (safe_whole_commit(&w, m->plot_err, sizeof m->plot_err))
+		return;
 	char err[300] = "";
-	rc = plot_run_dir(csv, dir, err, sizeof err);
+	rc = plot_run_dir(csv, dir, NULL, 0, err, sizeof err); /* each figure's title says what it left out */
 	if (rc)
 		snprintf(m->plot_err, sizeof m->plot_err, "%s", err);
 	snprintf(png, sizeof png, "%s/gbps_vs_size.png", dir);

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/safe_file.h"
 #include "common/util.h"
 #include "results/run_dir.h"
 
@@ -30,6 +31,38 @@ int run_dir_prepare(const char *dir, char *err, size_t n)
 		rc = -errno;
 		snprintf(err, n, "--out %s: cannot write into it: %s", dir, strerror(-rc));
 	}
+	return rc;
+}
+
+const char *const run_dir_outputs[] = {
+	"results.csv", "metadata.json", "gnuplot.log", "barrier_cost.csv",
+	"gbps_vs_size.png", "gbps_vs_size.svg", "barrier_cost.png", "barrier_cost.svg",
+	"latency_cdf.png", "latency_cdf.svg", "verdict.json", "junit.xml", NULL,
+};
+
+int run_dir_refuse_links(const char *dir, const char *const *names, char *err, size_t n)
+{
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return 0; /* no directory yet: nothing planted in it; the writers say why they cannot write */
+	int rc = 0;
+	for (size_t i = 0; names[i] && !rc; i++) {
+		struct stat st;
+		if (fstatat(dfd, names[i], &st, AT_SYMLINK_NOFOLLOW))
+			continue;
+		if (S_ISLNK(st.st_mode)) {
+			snprintf(err, n, "%s/%s: is a symbolic link: wcbench writes through no link", dir, names[i]);
+			rc = -ELOOP;
+		} else if (!S_ISREG(st.st_mode)) {
+			snprintf(err, n, "%s/%s: not a regular file", dir, names[i]);
+			rc = -EINVAL;
+		} else if (st.st_nlink > 1) {
+			snprintf(err, n, "%s/%s: has %lu hard links: wcbench writes into no file that other paths share",
+				 dir, names[i], (unsigned long)st.st_nlink);
+			rc = -EMLINK;
+		}
+	}
+	close(dfd);
 	return rc;
 }
 
@@ -75,8 +108,11 @@ int run_dir_append_header(int fd)
 
 int run_dir_create_results(const char *csv_path, char *err, size_t n)
 {
-	int fd = open(csv_path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	int rc = fd < 0 ? -errno : run_dir_append_header(fd);
+	/* O_EXCL: never over an existing file, nor through a link (safe_open says why it refuses) */
+	int fd = safe_open(csv_path, O_RDWR | O_APPEND | O_CREAT | O_EXCL, 0644, err, n);
+	if (fd < 0)
+		return fd;
+	int rc = run_dir_append_header(fd);
 	if (rc) {
 		snprintf(err, n, "%s: %s", csv_path, strerror(-rc));
 		if (fd >= 0)
