@@ -15,7 +15,10 @@
 #include <unistd.h>
 
 #include "cmd/commands.h"
+#include "common/safe_file.h"
 #include "common/util.h"
+#include "render/gnuplot.h"
+#include "results/run_dir.h"
 #include "measure/reference.h"
 #include "render/compare_out.h"
 #include "results/json.h"
@@ -410,6 +413,17 @@ int cmd_compare(int argc, char **argv)
 			cli_error("compare", "-o %s: cannot create the directory: %s", o.outdir, strerror(-rc));
 			goto done;
 		}
+		static const char *const outputs[] = { "compare.txt", "compare.md", "compare.csv",
+			"compare-verdicts.csv", "compare-plot.csv", "compare.png", "compare.svg",
+			"compare-gnuplot.log", NULL };
+		char lerr[4200];
+		if (run_dir_refuse_links(o.outdir, outputs, lerr, sizeof lerr)) {
+			fprintf(stderr, "wcbench compare: %s\n", lerr);
+			ret = 1;
+			goto done;
+		}
+		safe_sweep_leftovers(o.outdir, false); /* no lock here: only dead writers' leftovers */
+		gp_stop_on_signals();
 	}
 	if (o.fmt == FMT_CSV) {
 		compare_write_csv(&out, e, ne, &o, drift);

@@ -14,7 +14,10 @@
 
 #include "cmd/commands.h"
 #include "check/verdict_io.h"
+#include "common/safe_file.h"
 #include "common/util.h"
+#include "render/gnuplot.h"
+#include "results/run_dir.h"
 #include "render/plot.h"
 #include "render/report_page.h"
 #include "results/json.h"
@@ -208,6 +211,16 @@ int cmd_report(int argc, char **argv)
 		cli_error("report", "-o %s: cannot create the directory: %s", outdir, strerror(-rc));
 		goto done;
 	}
+	static const char *const outputs[] = { "index.html", "report.md", "best_vs_size.png", "best_vs_size.svg",
+		"best_vs_size.csv", "best_vs_size-gnuplot.log", "barrier_cost_all.png", "barrier_cost_all.svg",
+		"barrier_cost_all.csv", "barrier_cost_all-gnuplot.log", NULL };
+	if (run_dir_refuse_links(outdir, outputs, err, sizeof err)) {
+		fprintf(stderr, "wcbench report: %s\n", err);
+		ret = 1;
+		goto done;
+	}
+	safe_sweep_leftovers(outdir, false); /* no lock here: only dead writers' leftovers */
+	gp_stop_on_signals();
 	if (!plot_script_dir())
 		fprintf(stderr, "wcbench report: warning: plot scripts not found (set WCBENCH_PLOTS): no figures\n");
 	for (size_t i = 0; i < nm; i++)
