@@ -129,6 +129,13 @@ for sig in TERM INT KILL; do
 		fail "SIG$sig to plot: gnuplot ends with it" "gnuplot $(kill -0 "$gp" 2>/dev/null && echo running || echo gone), tmp: $(ls "$TMPROOT/tmp")"
 		kill -KILL "$gp" 2>/dev/null
 	fi
+	if [ $sig = KILL ]; then
+		left=$(ls "$TMPROOT/tmp")
+		TMPDIR=$TMPROOT/tmp "$WCBENCH" plot "$FX" -o "$TMPROOT/after-kill" >/dev/null 2>&1
+		[ -n "$left" ] && [ -z "$(ls "$TMPROOT/tmp")" ] &&
+			pass "the next plot removes the private directory a SIGKILLed one left ($left)" ||
+			fail "the next plot removes the private directory a SIGKILLed one left" "before: ${left:-nothing}, after: $(ls "$TMPROOT/tmp")"
+	fi
 	rm -rf "$TMPROOT/tmp"/*
 done
 

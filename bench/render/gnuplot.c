@@ -1,3 +1,4 @@
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -73,6 +75,44 @@ void gp_stop_on_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/* A private directory is wcbench-plot.PID.XXXXXX, only its own files inside: what a process killed
+ * with SIGKILL left (no handler ran) is removed by the next one that draws, once PID is gone. */
+static void sweep_dead_dirs(const char *tmp)
+{
+	DIR *t = opendir(tmp);
+	if (!t)
+		return;
+	struct dirent *e;
+	while ((e = readdir(t))) {
+		char *end;
+		if (strncmp(e->d_name, "wcbench-plot.", 13))
+			continue;
+		long pid = strtol(e->d_name + 13, &end, 10);
+		if (pid <= 0 || *end != '.' || pid == (long)getpid() || !kill((pid_t)pid, 0) || errno != ESRCH)
+			continue;
+		int dfd = openat(dirfd(t), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		struct stat st;
+		if (dfd < 0)
+			continue;
+		/* only our own kind of directory: the caller's, holding plain files */
+		if (!fstat(dfd, &st) && st.st_uid == geteuid()) {
+			DIR *d = fdopendir(dfd);
+			struct dirent *f;
+			while (d && (f = readdir(d)))
+				if (strcmp(f->d_name, ".") && strcmp(f->d_name, ".."))
+					unlinkat(dfd, f->d_name, 0);
+			if (d)
+				closedir(d);
+			else
+				close(dfd);
+			unlinkat(dirfd(t), e->d_name, AT_REMOVEDIR);
+		} else {
+			close(dfd);
+		}
+	}
+	closedir(t);
+}
+
 int gp_data_open(struct gp_data *d, char *err, size_t errlen)
 {
 	memset(d, 0, sizeof *d);
@@ -83,7 +123,8 @@ int gp_data_open(struct gp_data *d, char *err, size_t errlen)
 	const char *tmp = getenv("TMPDIR");
 	if (!tmp || !*tmp || strlen(tmp) > 400)
 		tmp = "/tmp";
-	snprintf(d->dir, sizeof d->dir, "%s/wcbench-plot.XXXXXX", tmp);
+	sweep_dead_dirs(tmp);
+	snprintf(d->dir, sizeof d->dir, "%s/wcbench-plot.%ld.XXXXXX", tmp, (long)getpid());
 	if (!mkdtemp(d->dir)) {
 		int e = errno;
 		snprintf(err, errlen, "cannot create a temporary directory in %s: %s", tmp, strerror(e));
