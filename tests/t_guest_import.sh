@@ -76,8 +76,8 @@ elif case == "many":
 elif case == "hostile":  # what the stand-in QEMU below sends back
     good()
     add("./guest/init.log", b"kvm: \x1b[31mforged\n")
-    add("./guest/evil", type=tarfile.SYMTYPE, link=vdir)
-    add("./run/guest/evil/keep.txt", b"PWNED via run/guest\n")
+    add("./guest/evil", type=tarfile.SYMTYPE, link=victim)          # then a file through it:
+    add("./run/guest/evil", b"PWNED via run/guest\n")              # the old second cp -r
     add("./run/metadata.json", type=tarfile.FIFOTYPE)
     add("./run/blk", type=tarfile.BLKTYPE, devmajor=7, devminor=0, mode=0o666)
 elif case == "big":
@@ -253,7 +253,7 @@ cat > "$FAKE/qemu-system-x86_64" <<'EOF'
 [ "$1" = --version ] && { echo "QEMU emulator version 10.0.0 (a stand-in)"; exit 0; }
 for a; do case $a in file,id=wcout,path=*) serial=${a#*path=} ;; esac; done
 echo "stand-in console"
-[ "${FAKE_MODE:-}" = flood ] && exec cat /dev/zero
+[ "${FAKE_MODE:-}" = flood ] && exec head -c 64M /dev/zero   # bounded itself, should the bound fail
 cat "$FAKE_SERIAL" > "$serial"
 EOF
 chmod +x "$FAKE/qemu-system-x86_64"
