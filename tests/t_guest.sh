@@ -140,6 +140,12 @@ BAD=(
 PROBE="wcbench probe vfio:@dev:bar2 sysfs-wc:@dev:bar2 sysfs:@dev:bar2"
 NAMES=(wrong-bdf bad-bdf-syntax bar7 window-past-end sysfs-wc-nonprefetchable host-driver-no-force io-bar vfio-not-bound decoding-off)
 
+# x86_64: a last --exec line that plants what a hostile guest would (a link to a host file in
+# guest/ and a file through it in run/guest/, a FIFO, a block device): the launcher must refuse
+# each, name it, exit 1, and change no host file
+VICTIM=$TMPROOT/victim.txt
+echo "victim: known content" > "$VICTIM"
+HOSTILE="ln -s $VICTIM \$WC_OUT/../guest/evil; mkdir -p \$WC_OUT/guest; echo PWNED > \$WC_OUT/guest/evil; mkfifo \$WC_OUT/fifo; mknod \$WC_OUT/blk b 7 0; ln -s $VICTIM \$WC_OUT/link"
 # aarch64: a second ivshmem device that only QEMU knows of (at slot 0x10), measured through sysfs
 EXTRA_BDF=0000:00:10.0
 launch() { # arch: boots the guest, leaves $TMPROOT/$arch/{out,bar.bin,launch.rc,secs}
@@ -149,6 +155,7 @@ launch() { # arch: boots the guest, leaves $TMPROOT/$arch/{out,bar.bin,launch.rc
 	# exec-1: the lists; exec-2: probe (before the bad targets unbind the device); exec-3..: BAD
 	local ex=(--exec "wcbench list kernels; wcbench list barriers" --exec "$PROBE")
 	for b in "${BAD[@]}"; do ex+=(--exec "${b#*|}"); done
+	[ "$a" = x86_64 ] && ex+=(--exec "$HOSTILE")
 	local qextra=() textra=()
 	if [ "$a" = aarch64 ]; then
 		cp "$d/bar.bin" "$d/bar2.bin"
@@ -175,7 +182,22 @@ echo "# both guests done in $((SECONDS - start)) s ($(for a in $ARCHS; do echo -
 check_arch() {
 	local a=$1 d=$TMPROOT/$1 o=$TMPROOT/$1/out csv=$TMPROOT/$1/out/results.csv
 	local rc; rc=$(cat "$d/launch.rc")
-	if [ "$rc" = 0 ]; then pass "$a: wcbench guest exits 0"; else
+	if [ "$a" = x86_64 ]; then
+		# the hostile --exec line: refused entries make the launcher exit 1; the run itself passed
+		local rrc; rrc=$(cat "$o/guest/run.rc" 2>/dev/null)
+		[ "$rc" = 1 ] && [ "$rrc" = 0 ] && pass "$a: wcbench guest exits 1 (the hostile exec line's files refused), the run inside 0" ||
+			fail "$a: wcbench guest exits 1, the run inside 0" "exit $rc, run.rc $rrc: $(tail -5 "$d/launch.log" | tr '\n' ' ')"
+		[ "$(cat "$VICTIM")" = "victim: known content" ] && pass "$a: hostile guest: the host file it linked to is unchanged" ||
+			fail "$a: hostile guest: host file unchanged" "$(cat "$VICTIM")"
+		local odd; odd=$(find "$o" -mindepth 1 ! -type f ! -type d | head -3)
+		[ -z "$odd" ] && pass "$a: hostile guest: no link, FIFO or device node in --out" || fail "$a: hostile guest: nothing but files in --out" "$odd"
+		local e miss=
+		for e in "./guest/evil: refused: a symbolic link" "./run/guest/evil: refused: run/guest/" "./run/fifo: refused: a FIFO" \
+			 "./run/blk: refused: a block device" "./run/link: refused: a symbolic link"; do
+			grep -qF "wcbench guest: $e" "$d/launch.log" || miss="$miss [$e]"
+		done
+		[ -z "$miss" ] && pass "$a: hostile guest: each refused entry named in one line" || fail "$a: hostile guest: refused entries named" "missing$miss"
+	elif [ "$rc" = 0 ]; then pass "$a: wcbench guest exits 0"; else
 		fail "$a: wcbench guest exits 0" "exit $rc: $(tail -5 "$d/launch.log" | tr '\n' ' ')"; fi
 	grep -q "building it" "$d/launch.log" && [ -x "$TREE/wcbench-$a" ] &&
 		pass "$a: the launcher built wcbench-$a in a source tree that lacked it" ||

@@ -12,6 +12,7 @@ int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_guest(int argc, char **argv);
+int cmd_guest_import(int argc, char **argv); /* internal to guest/run */
 int cmd_plot(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_check(int argc, char **argv);

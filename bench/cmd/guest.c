@@ -5,13 +5,17 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cmd/commands.h"
+#include "common/parse.h"
+#include "common/util.h"
 #include "render/plot.h"
+#include "results/guest_import.h"
 
 int cmd_guest(int argc, char **argv)
 {
@@ -42,4 +46,79 @@ int cmd_guest(int argc, char **argv)
 	fprintf(stderr, "wcbench guest: cannot run %s: %s\n", run, strerror(e));
 	free(args);
 	return 1;
+}
+
+static void say_refused(void *ctx, const char *line)
+{
+	(void)ctx;
+	fprintf(stderr, "%s\n", line);
+}
+
+/*
+ * wcbench guest-import --from SERIAL --out DIR: the launcher's (guest/run) import of what a guest
+ * sent back; internal, not in the main --help.
+ */
+int cmd_guest_import(int argc, char **argv)
+{
+	const char *from = NULL, *out = NULL;
+	struct guest_import_limits lim;
+	guest_import_default_limits(&lim);
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			printf("usage: wcbench guest-import --from SERIAL --out DIR [--max-files N] [--max-file-size SIZE]\n"
+			       "                            [--max-total-size SIZE]\n"
+			       "Internal to `wcbench guest`: takes the results a guest wrote to its serial port\n"
+			       "(base64 of a ustar stream between WCBENCH-OUT-BEGIN/END lines) into DIR: regular\n"
+			       "files under guest/ into DIR/guest/, under run/ into DIR/, names of\n"
+			       "[A-Za-z0-9._-] not starting with '.', at most %d levels deep, at most %d files of\n"
+			       "%llu MiB each and %llu MiB in all (the defaults), written as new 0644 files\n"
+			       "through no link. Links, devices, FIFOs, long names, pax headers and other names\n"
+			       "are refused, one line each. A corrupt stream is refused whole and kept as\n"
+			       "DIR/guest/serial.txt.\n"
+			       "exit status: 0 all taken; 1 something refused, or no results, or a corrupt\n"
+			       "stream; 2 bad usage.\n",
+			       GUEST_IMPORT_MAX_DEPTH, GUEST_IMPORT_MAX_FILES, GUEST_IMPORT_MAX_FILE_BYTES >> 20,
+			       GUEST_IMPORT_MAX_TOTAL_BYTES >> 20);
+			return 0;
+		}
+		if (i + 1 == argc)
+			return cli_error("guest-import", "%s: unknown option or missing value", a);
+		const char *v = argv[++i];
+		size_t n;
+		if (!strcmp(a, "--from")) {
+			from = v;
+		} else if (!strcmp(a, "--out")) {
+			out = v;
+		} else if (!strcmp(a, "--max-files") || !strcmp(a, "--max-file-size") || !strcmp(a, "--max-total-size")) {
+			if (parse_size(v, &n) || !n)
+				return cli_error("guest-import", "%s %s: not a positive size", a, v);
+			if (!strcmp(a, "--max-files")) {
+				if (n > UINT32_MAX)
+					return cli_error("guest-import", "%s %s: too many", a, v);
+				lim.max_files = (unsigned)n;
+			} else if (!strcmp(a, "--max-file-size")) {
+				lim.max_file_bytes = n;
+			} else {
+				lim.max_total_bytes = n;
+			}
+		} else {
+			return cli_error("guest-import", "unknown option '%s' (see: wcbench guest-import --help)", a);
+		}
+	}
+	if (!from || !out)
+		return cli_error("guest-import", "--from SERIAL and --out DIR are required");
+	char err[PATH_MAX + 1024] = "";
+	struct guest_import_result res;
+	int rc = guest_import(from, out, &lim, say_refused, NULL, &res, err, sizeof err);
+	if (rc) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	if (res.refused) {
+		fprintf(stderr, "%u entr%s refused, %u file%s taken\n", res.refused, res.refused == 1 ? "y" : "ies",
+			res.imported, res.imported == 1 ? "" : "s");
+		return 1;
+	}
+	return 0;
 }

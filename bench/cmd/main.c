@@ -60,6 +60,8 @@ int main(int argc, char **argv)
 		return cmd_plot(argc - 1, argv + 1);
 	if (!strcmp(cmd, "guest"))
 		return cmd_guest(argc - 1, argv + 1);
+	if (!strcmp(cmd, "guest-import")) /* internal to guest/run: not in the list above */
+		return cmd_guest_import(argc - 1, argv + 1);
 	if (!strcmp(cmd, "schema")) {
 		schema_write_markdown(stdout);
 		return 0;
