@@ -47,6 +47,47 @@ for args in "" "nope:1" "0000:7e:1f.7:bar2" "7e:1f.7:bar9" "ram --link gen9x16" 
 	fi
 done
 
+# a bad output path is found before any case is timed: exit 2, one line naming the option and
+# the path, no results.csv in --out (nothing measured)
+bo=$TMPROOT/badout
+mkdir -p "$bo/adir" "$bo/out-link" "$bo/out-verdict/verdict.json"
+: >"$bo/file"
+: >"$bo/shared.xml"
+ln "$bo/shared.xml" "$bo/hard.xml"
+ln -s "$bo/elsewhere.xml" "$bo/link.xml"
+mkfifo "$bo/fifo.xml"
+ln -s "$bo/elsewhere.csv" "$bo/out-link/results.csv"
+n=0
+while IFS='|' read -r what needle args; do
+	n=$((n + 1))
+	o=$bo/o$n
+	case $args in *--out*) o=${args##*--out }; o=${o%% *} ;; *) args="$args --out $o" ;; esac
+	# shellcheck disable=SC2086
+	"$WCBENCH" check ram --time 0.05 $args >"$TMPROOT/badout.out" 2>"$TMPROOT/badout.err"
+	rc=$?
+	if [ $rc = 2 ] && [ "$(grep -c . "$TMPROOT/badout.err")" = 1 ] && grep -qF -- "$needle" "$TMPROOT/badout.err" &&
+	   [ ! -s "$TMPROOT/badout.out" ] && [ ! -e "$o/results.csv" ] && [ ! -e "$bo/elsewhere.csv" ]; then
+		pass "check: $what: exit 2, one line naming it, nothing measured"
+	else
+		fail "check: $what: exit 2, one line naming it, nothing measured" \
+			"exit $rc: $(head -3 "$TMPROOT/badout.err" | tr '\n' ' ')"
+	fi
+done <<EOF2
+--junit in a directory that does not exist|--junit $bo/absent/j.xml: the directory $bo/absent does not exist|--junit $bo/absent/j.xml
+--junit under a file|--junit $bo/file/j.xml: $bo/file is not a directory|--junit $bo/file/j.xml
+--junit naming a directory|--junit $bo/adir: is a directory|--junit $bo/adir
+--junit ending in /|--junit $bo/new/: names a directory|--junit $bo/new/
+--junit a symbolic link|--junit $bo/link.xml: is a symbolic link|--junit $bo/link.xml
+--junit a file with two hard links|--junit $bo/hard.xml: has 2 hard links|--junit $bo/hard.xml
+--junit a FIFO|--junit $bo/fifo.xml: not a regular file|--junit $bo/fifo.xml
+--out a file|--out $bo/file: exists and is not a directory|--out $bo/file
+--out under a file|--out $bo/file/run: cannot create the directory: $bo/file is not a directory|--out $bo/file/run
+--out whose results.csv is a symbolic link|--out $bo/out-link/results.csv: is a symbolic link|--out $bo/out-link
+--out whose verdict.json is a directory|--out $bo/out-verdict/verdict.json: is a directory|--out $bo/out-verdict
+EOF2
+[ -z "$(ls -A "$bo/adir")" ] && [ ! -e "$bo/elsewhere.xml" ] && [ ! -e "$bo/new" ] &&
+	pass "check: bad output paths: nothing created there" || fail "check: bad output paths: something created" "$(ls -R "$bo")"
+
 # RAM end to end
 D=$TMPROOT/ram
 "$WCBENCH" check ram --time 0.05 --out "$D" --junit "$D/junit.xml" > "$TMPROOT/ram.out" 2>"$TMPROOT/ram.err"

@@ -349,6 +349,45 @@ fetch_tests() {
 	cp -R "$m/dists/trixie/." "$m/dists/sid/"
 	refused suite sid "another suite's signed Release" 'the signed Release is for Suite: stable Codename: trixie, not sid'
 
+	# Valid-Until: one still ahead is taken; one past (an old signed state replayed) is refused, and
+	# so is one that is not an RFC 2822 date
+	local rfc2822='+%a, %d %b %Y %H:%M:%S UTC'
+	release_extra="Valid-Until: $(LC_ALL=C date -u -d '+7 days' "$rfc2822")" release trixie archive
+	fetch ahead trixie
+	[ "$(cat "$TMPROOT/fetch-ahead.rc")" = 0 ] &&
+		pass "fetch-debian-deb: a Valid-Until a week ahead is taken" ||
+		fail "fetch-debian-deb: Valid-Until ahead" "$(cat "$TMPROOT/fetch-ahead.err")"
+	release_extra="Valid-Until: $(LC_ALL=C date -u -d '-2 days' "$rfc2822")" release trixie archive
+	refused expired trixie "a Release whose Valid-Until has passed" 'refused: dists/trixie/InRelease: Valid-Until '
+	grep -q 'has passed' "$TMPROOT/fetch-expired.err" && [ "$(grep -c refused "$TMPROOT/fetch-expired.err")" = 1 ] &&
+		pass "fetch-debian-deb: an expired Valid-Until is said in one line" ||
+		fail "fetch-debian-deb: expired Valid-Until message" "$(cat "$TMPROOT/fetch-expired.err")"
+	release_extra="Valid-Until: $(LC_ALL=C date -u -d '-1 minute' "$rfc2822" | sed 's/ UTC$/ GMT/')" release trixie archive
+	refused expired-gmt trixie "a Valid-Until a minute past, in GMT" 'has passed'
+	release_extra="Valid-Until: Sat, 30 Feb 2999 08:23:44 UTC" release trixie archive
+	refused baddate trixie "a Valid-Until that is no date" "Valid-Until 'Sat, 30 Feb 2999 08:23:44 UTC' is not a date"
+	release_extra="Valid-Until: 2999-12-14 08:23:44" release trixie archive
+	refused notrfc trixie "a Valid-Until not in RFC 2822 form" 'is not an RFC 2822 date in UTC'
+	release_extra="Valid-Until: Sat, 14 Dec 2999 08:23:44 +0100" release trixie archive
+	refused notutc trixie "a Valid-Until not in UTC" 'is not an RFC 2822 date in UTC'
+	# a SHA-1 signature by the archive's own key: refused by the script itself, whatever this gpgv
+	# thinks of SHA-1 (GnuPG 2.2's accepts it; a gpgv that refuses it leaves no good signature)
+	if release_digest=SHA1 release trixie archive 2>/dev/null; then
+		if gpgv --keyring "$TMPROOT/keyring.gpg" "$m/dists/trixie/InRelease" >/dev/null 2>&1; then
+			refused sha1 trixie "an InRelease signed with SHA-1" 'refused: dists/trixie/InRelease is signed with SHA-1, which apt refuses'
+		else
+			refused sha1 trixie "an InRelease signed with SHA-1 (this gpgv refuses it itself)" 'has no good signature by a key of'
+		fi
+	else
+		skip "fetch-debian-deb: SHA-1 signature" "this gpg does not sign with SHA-1"
+	fi
+	release_digest=SHA512 release trixie archive
+	fetch sha512 trixie
+	[ "$(cat "$TMPROOT/fetch-sha512.rc")" = 0 ] &&
+		pass "fetch-debian-deb: an InRelease signed with SHA512 is taken" ||
+		fail "fetch-debian-deb: SHA512 signature" "$(cat "$TMPROOT/fetch-sha512.err")"
+	cp "$TMPROOT/InRelease.good" "$m/dists/trixie/InRelease"
+
 	# Packages.xz swapped for one that points at another .deb: its hash is not the signed one
 	mkdeb tinymembench 1.0-1 "$TMPROOT/evil.deb" evil
 	cp "$TMPROOT/evil.deb" "$m/pool/main/t/tinymembench/evil.deb"
@@ -404,7 +443,7 @@ stanza() {
 # index PACKAGES: the archive's Packages.xz
 index() { xz -c "$1" >"$idx/Packages.xz"; }
 # release SUITE KEY...: dists/SUITE/InRelease over its Packages.xz, signed by each KEY
-# (release_extra: one more header line)
+# (release_extra: one more header line; release_digest: gpg's --digest-algo)
 release() {
 	local dir=$m/dists/$1 signers=() k; shift
 	for k; do signers+=(-u "$k@test.invalid"); done
@@ -414,7 +453,8 @@ release() {
 		printf 'MD5Sum:\n %s %s main/binary-amd64/Packages.xz\n' "$(md5sum <"$idx/Packages.xz" | cut -d' ' -f1)" "$(stat -c %s "$idx/Packages.xz")"
 		printf 'SHA256:\n %s %s main/binary-amd64/Packages.xz\n' "$(sha256sum <"$idx/Packages.xz" | cut -d' ' -f1)" "$(stat -c %s "$idx/Packages.xz")"
 	} >"$dir/Release"
-	gpg --batch --yes --quiet "${signers[@]}" --clearsign -o "$dir/InRelease" "$dir/Release"
+	gpg --batch --yes --quiet "${signers[@]}" ${release_digest:+--digest-algo "$release_digest"} \
+		--clearsign -o "$dir/InRelease" "$dir/Release"
 	rm "$dir/Release"
 }
 # fetch NAME SUITE: the script's download-only mode on the local archive; out in $TMPROOT/fetch-NAME.*

@@ -39,6 +39,41 @@ if [ "$(awk '/HugePages_Free/{print $2}' /proc/meminfo)" = 0 ]; then
 	bad_input "hugetlb without reserved pages" "nr_hugepages" -t ram:hugetlb
 fi
 
+# --- a bad output path: exit 2 before anything is measured, one line naming the option and the
+# path; NOT_THERE (a results.csv, or a table on stdout) is not written ---
+bo=$TMPROOT/badout
+mkdir -p "$bo/link" "$bo/hard" "$bo/cmp/compare.csv" "$bo/rep" "$bo/plt"
+: >"$bo/file"
+: >"$bo/shared"
+: >"$bo/shared2"
+ln -s "$bo/elsewhere.csv" "$bo/link/results.csv"
+ln "$bo/shared" "$bo/hard/metadata.json"
+ln -s "$bo/elsewhere.md" "$bo/rep/report.md"
+ln "$bo/shared2" "$bo/plt/gbps_vs_size.png"
+bad_output() { # NAME NEEDLE NOT_THERE COMMAND...
+	local name=$1 needle=$2 not_there=$3; shift 3
+	"$@" >"$TMPROOT/badout.out" 2>"$TMPROOT/badout.err"
+	local rc=$? lines
+	lines=$(grep -c . "$TMPROOT/badout.err")
+	if [ $rc -eq 2 ] && [ "$lines" -eq 1 ] && grep -qF -- "$needle" "$TMPROOT/badout.err" && [ ! -e "$not_there" ] &&
+		[ ! -s "$TMPROOT/badout.out" ]; then
+		pass "bad output path: $name"
+	else
+		fail "bad output path: $name" "exit $rc, $lines lines: $(head -2 "$TMPROOT/badout.err" | tr '\n' ' ')$([ -e "$not_there" ] && echo "; $not_there written")"
+	fi
+}
+bad_output "run --out is a file" "--out $bo/file: exists and is not a directory" "$bo/file/results.csv" \
+	"$WCBENCH" run --quick --no-plot -k c_8 -b none -s 64 --out "$bo/file"
+bad_output "run --out under a file" "--out $bo/file/run: cannot create the directory: $bo/file is not a directory" "$bo/file/run" \
+	"$WCBENCH" run --quick --no-plot -k c_8 -b none -s 64 --out "$bo/file/run"
+bad_output "run --out whose results.csv is a symbolic link" "--out $bo/link/results.csv: is a symbolic link" \
+	"$bo/elsewhere.csv" "$WCBENCH" run --quick --no-plot -k c_8 -b none -s 64 --out "$bo/link"
+bad_output "run --resume --out whose results.csv is a symbolic link" "--out $bo/link/results.csv: is a symbolic link" \
+	"$bo/elsewhere.csv" "$WCBENCH" run --quick --no-plot -k c_8 -b none -s 64 --resume --out "$bo/link"
+bad_output "run --out whose metadata.json has two hard links" "--out $bo/hard/metadata.json: has 2 hard links" \
+	"$bo/hard/results.csv" "$WCBENCH" run --quick --no-plot -k c_8 -b none -s 64 --out "$bo/hard"
+[ ! -s "$bo/shared" ] && pass "bad output path: the hard-linked file is untouched" || fail "bad output path: hard link written through"
+
 # --- a quick run: CSV, metadata, plots ---
 out="$TMPROOT/quick"
 "$WCBENCH" run --quick --out "$out" >"$TMPROOT/quick.out" 2>"$TMPROOT/quick.err"
@@ -84,6 +119,19 @@ grep -q 'GB/s' "$out/gbps_vs_size.svg" && grep -q 'c_8' "$out/gbps_vs_size.svg" 
 	&& pass "GB/s plot is labelled and names the kernels" || fail "GB/s plot labels"
 grep -q 'added ns per 64-byte burst' "$out/barrier_cost.svg" && pass "barrier plot is labelled" || fail "barrier plot labels"
 check_exit "an existing results dir is not overwritten" 2 "$WCBENCH" run --quick --no-plot --out "$out" -k c_8
+# compare, report and plot check their output directory before they print or write anything
+bad_output "compare -o under a file" "-o $bo/file/cmp: cannot create the directory: $bo/file is not a directory" "$bo/file/cmp" \
+	"$WCBENCH" compare -o "$bo/file/cmp" "$out" "$out"
+bad_output "compare -o whose compare.csv is a directory" "-o $bo/cmp/compare.csv: is a directory" \
+	"$bo/cmp/compare.txt" "$WCBENCH" compare -o "$bo/cmp" "$out" "$out"
+bad_output "report -o whose report.md is a symbolic link" "-o $bo/rep/report.md: is a symbolic link" \
+	"$bo/rep/index.html" "$WCBENCH" report -o "$bo/rep" "$out"
+bad_output "report -o a file" "-o $bo/file: exists and is not a directory" "$bo/file/index.html" \
+	"$WCBENCH" report -o "$bo/file" "$out"
+bad_output "plot -o whose gbps_vs_size.png has two hard links" "-o $bo/plt/gbps_vs_size.png: has 2 hard links" \
+	"$bo/plt/barrier_cost.png" "$WCBENCH" plot "$out" -o "$bo/plt"
+[ ! -s "$bo/shared2" ] && [ ! -e "$bo/elsewhere.md" ] && pass "bad output path: nothing written through a link" ||
+	fail "bad output path: written through a link"
 
 # --- --probe: each target's effective memory type in its rows, how it was decided in metadata ---
 # probe_entries DIR: the memtype_probes of DIR/metadata.json, one "target|memtype_effective|how" a line

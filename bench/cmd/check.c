@@ -73,7 +73,7 @@ static const char check_help[] =
 	"  --host-kernel VERSION  the KVM host's kernel (in a guest; `wcbench guest` passes it)\n"
 	"  --env host|guest       say where this runs, when detection gets it wrong\n"
 	"  --junit FILE           also write JUnit XML: a testcase per target; broken and degraded\n"
-	"                         fail, unknown is skipped\n"
+	"                         fail, unknown is skipped. FILE's directory must exist (or be DIR)\n"
 	"  --tap                  print TAP version 13 (as kselftest) instead of the text\n"
 	"  -w, --window OFF:LEN   where stores may go, as for run (default: the target's)\n"
 	"  --force                accept sysfs targets of a device bound to a host driver\n"
@@ -270,6 +270,20 @@ static int parse_args(int argc, char **argv, struct check_opts *o, char *err, si
 		snprintf(err, n, "name at least one TARGET (e.g. sysfs-wc:0000:01:00.0:bar2, 0000:01:00.0:bar2, ram)");
 		return -EINVAL;
 	}
+	/* every output path now: a bad one is a usage error, not found after the timed cases. A
+	 * --junit in the --out directory is checked once that directory exists: check makes it. */
+	static const char *const check_outputs[] = { "results.csv", "metadata.json", "verdict.json", NULL };
+	if (o->out && run_dir_check_output("--out", o->out, check_outputs, err, n))
+		return -EINVAL;
+	const char *junit_leaf = o->junit ? strrchr(o->junit, '/') : NULL;
+	size_t out_len = o->out ? strlen(o->out) : 0;
+	while (out_len > 1 && o->out[out_len - 1] == '/')
+		out_len--;
+	bool junit_in_new_out = junit_leaf && junit_leaf[1] && out_len &&
+				(size_t)(junit_leaf - o->junit) == out_len && !strncmp(o->junit, o->out, out_len) &&
+				access(o->out, F_OK);
+	if (o->junit && !junit_in_new_out && run_dir_check_output("--junit", o->junit, NULL, err, n))
+		return -EINVAL;
 	return 0;
 }
 

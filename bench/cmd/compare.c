@@ -24,6 +24,7 @@
 #include "results/json.h"
 #include "results/keys.h"
 #include "results/resultset.h"
+#include "results/run_dir.h"
 
 static const char compare_help[] =
 "usage: wcbench compare [OPTIONS] BASE NEW\n"
@@ -361,6 +362,12 @@ int cmd_compare(int argc, char **argv)
 				 argc - optind);
 
 	char err[1024];
+	static const char *const compare_outputs[] = {
+		"compare.txt", "compare.md", "compare.csv", "compare-verdicts.csv", "compare-plot.csv",
+		"compare.png", "compare.svg", "compare-gnuplot.log", NULL,
+	};
+	if (o.outdir && run_dir_check_output("-o", o.outdir, compare_outputs, err, sizeof err))
+		return cli_error("compare", "%s", err);
 	struct result_set base, nw;
 	if (rs_load(argv[optind], NULL, &base, err, sizeof err))
 		return cli_error("compare", "BASE %s", err);

@@ -53,6 +53,15 @@ int cmd_plot(int argc, char **argv)
 		return cli_error("plot", "%s", err);
 	/* the output directory only once the input is known to be good */
 	const char *dir = out ? out : rs.dir;
+	static const char *const plot_outputs[] = {
+		"gbps_vs_size.png", "gbps_vs_size.svg", "barrier_cost.png", "barrier_cost.svg",
+		"barrier_cost.csv", "latency_cdf.png", "latency_cdf.svg", "gnuplot.log", NULL,
+	};
+	char oerr[PATH_MAX + 300];
+	if (run_dir_check_output(out ? "-o" : "RUN", dir, plot_outputs, oerr, sizeof oerr)) {
+		rs_free(&rs);
+		return cli_error("plot", "%s", oerr);
+	}
 	int rc = make_dirs(dir);
 	if (rc) {
 		rs_free(&rs);

@@ -23,6 +23,7 @@
 #include "results/json.h"
 #include "results/machines.h"
 #include "results/resultset.h"
+#include "results/run_dir.h"
 
 static const char report_help[] =
 "usage: wcbench report -o DIR [OPTIONS] RUN...\n"
@@ -168,6 +169,14 @@ int cmd_report(int argc, char **argv)
 	}
 	if (!outdir)
 		return cli_error("report", "no output directory: give -o DIR (wcbench report --help)");
+	static const char *const report_outputs[] = {
+		"index.html", "report.md", "best_vs_size.png", "best_vs_size.svg", "best_vs_size.csv",
+		"best_vs_size-gnuplot.log", "barrier_cost_all.png", "barrier_cost_all.svg",
+		"barrier_cost_all.csv", "barrier_cost_all-gnuplot.log", NULL,
+	};
+	char oerr[PATH_MAX + 300];
+	if (run_dir_check_output("-o", outdir, report_outputs, oerr, sizeof oerr))
+		return cli_error("report", "%s", oerr);
 	size_t nruns = (size_t)(argc - optind);
 	if (!nruns)
 		return cli_error("report", "no RUN given: name one or more result directories or results CSV files (wcbench report --help)");

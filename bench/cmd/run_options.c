@@ -9,6 +9,7 @@
 
 #include "cmd/run_options.h"
 #include "common/parse.h"
+#include "results/run_dir.h"
 
 static int fail(char *err, size_t n, const char *fmt, ...)
 {
@@ -610,6 +611,12 @@ const struct run_option *option_find(const char *name)
 	return NULL;
 }
 
+/* What run writes into --out (and plot into the same directory): checked before the sweep. */
+const char *const run_dir_outputs[] = {
+	"results.csv", "metadata.json", "gbps_vs_size.png", "gbps_vs_size.svg", "barrier_cost.png",
+	"barrier_cost.svg", "barrier_cost.csv", "latency_cdf.png", "latency_cdf.svg", "gnuplot.log", NULL,
+};
+
 #define OPTION_INDEX_BASE 256
 
 int options_parse(int argc, char **argv, struct run_options *o, char *err, size_t n)
@@ -666,6 +673,9 @@ int options_parse(int argc, char **argv, struct run_options *o, char *err, size_
 		return fail(err, n, "unexpected argument '%s' (see: wcbench run --help)", argv[optind]);
 	if (o->resume && !o->out)
 		return fail(err, n, "--resume needs --out DIR: the run to continue");
+	/* a --out that cannot take the run is a usage error found now, not after the sweep */
+	if (o->out && run_dir_check_output("--out", o->out, run_dir_outputs, err, n))
+		return -EINVAL;
 	double time_s = st.time_s, precision = st.precision, sample_ms = st.sample_ms;
 	unsigned min_samples = st.min_samples, max_samples = st.max_samples;
 

@@ -3,8 +3,10 @@
 # nothing it downloads until the chain from the keyring to the .deb checks out:
 #   InRelease    one clear-signed message; gpgv finds at least one good signature by a key of the
 #                keyring and no bad one (signatures by keys the keyring lacks are passed over, as
-#                apt does); only the text under the signature is read from then on, and its
-#                Codename or Suite must be the suite asked for
+#                apt does); every good signature is made with a SHA-2 (or SHA-3) hash, not MD5,
+#                SHA-1 or RIPEMD-160; only the text under the signature is read from then on, its
+#                Codename or Suite must be the suite asked for, and its Valid-Until, where it has
+#                one, must not have passed
 #   Packages.xz  the size and SHA256 that Release lists for main/binary-ARCH/Packages.xz (fetched
 #                by hash when Release says Acquire-By-Hash, so an archive update in between
 #                cannot swap it)
@@ -19,7 +21,8 @@
 #   path instead. `./setup.sh peers` runs it for tinymembench from trixie.
 # Environment: DEBIAN_MIRROR (default https://deb.debian.org/debian; http:// and file:// work
 #   too: everything is checked against the keyring), DEBIAN_KEYRING (default
-#   /usr/share/keyrings/debian-archive-keyring.gpg), DEB_ARCH (default dpkg --print-architecture).
+#   /usr/share/keyrings/debian-archive-keyring.gpg; any keyring gpgv reads, e.g. a test's own
+#   throwaway key), DEB_ARCH (default dpkg --print-architecture).
 # Exit: 0 done, 1 refused or failed, 2 usage.
 set -eu
 mirror=${DEBIAN_MIRROR:-https://deb.debian.org/debian}
@@ -85,9 +88,53 @@ if ! awk '$1 == "[GNUPG:]" { n[$2]++ }
 	[ ! -s "$work/Release" ]; then
 	refuse "$dists/InRelease has no good signature by a key of $keyring: $(grep -E 'Good|BAD|Can.t|key' "$work/gpgv.log" | tr '\n' ' ')"
 fi
+# The hash each good signature was made with: VALIDSIG's 8th field after the fingerprint (gpg's
+# doc/DETAILS), an RFC 4880 9.4 / RFC 9580 9.5 number. apt refuses SHA-1 signatures on archive
+# files since 2.7 (2024: gpgv's and sqv's weak-hash policy, apt-secure(8)); MD5 and RIPEMD-160
+# are weaker still. Only SHA-2 (8 SHA256, 9 SHA384, 10 SHA512, 11 SHA224) and SHA-3 (12, 14)
+# pass; a gpgv that accepts SHA-1 itself (GnuPG 2.2 does for data signatures) is not relied on.
+weak_hash=$(awk '$1 == "[GNUPG:]" && $2 == "VALIDSIG" { n++; if ($10 !~ /^(8|9|10|11|12|14)$/) { print $10; exit } }
+	END { if (!n) print "none" }' "$work/gpgv.status")
+if [ -n "$weak_hash" ]; then
+	case $weak_hash in
+	1) weak_hash=MD5 ;; 2) weak_hash=SHA-1 ;; 3) weak_hash=RIPEMD-160 ;;
+	none) weak_hash="no hash gpgv named" ;; *) weak_hash="hash algorithm $weak_hash" ;;
+	esac
+	refuse "$dists/InRelease is signed with $weak_hash, which apt refuses: only SHA-2 or SHA-3 signatures are believed"
+fi
 say "$dists/InRelease: $(grep -o 'Good signature from "[^"]*"' "$work/gpgv.log" | paste -sd';' | sed 's/;/; /g')"
 awk -v s="$suite" '/^(Suite|Codename): / && $2 == s { ok = 1 } /^$/ { exit } END { exit !ok }' "$work/Release" ||
 	refuse "the signed Release is for $(grep -E '^(Suite|Codename): ' "$work/Release" | paste -sd' '), not $suite"
+
+# Valid-Until: a signature does not age, so a mirror could serve an old signed Release (and the old
+# packages it lists) for ever; apt refuses one whose Valid-Until has passed (apt.conf(5)
+# Acquire::Check-Valid-Until, on by default; apt-secure(8)), and so does this. A Release without
+# one is taken, as apt takes it: Debian's stable suites carry none (their Release changes only at
+# point releases; bookworm's and bookworm-updates' have no Valid-Until, while -security and
+# -backports do), so requiring it would refuse the real trixie archive. An unreadable date is
+# refused, as apt refuses one ("Invalid 'Valid-Until' entry").
+valid_until=$(awk '/^$/ { exit }
+	tolower($0) ~ /^valid-until:/ { n++; v = substr($0, 13); sub(/^[ \t]+/, "", v); sub(/[ \t\r]+$/, "", v) }
+	END { if (n > 1) exit 1; print v }' "$work/Release") ||
+	refuse "$dists/InRelease has more than one Valid-Until"
+if [ -n "$valid_until" ]; then
+	# RFC 2822 (as apt writes and reads it): [Day, ]DD Mon YYYY HH:MM:SS UTC (or GMT, +0000)
+	months=(Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec)
+	re='^((Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?([0-9]{1,2}) ([A-Z][a-z]{2}) ([0-9]{4}) ([0-9]{2}):([0-9]{2}):([0-9]{2}) (UTC|GMT|[+-]0000)$'
+	[[ "$valid_until" =~ $re ]] || refuse "$dists/InRelease: Valid-Until '$valid_until' is not an RFC 2822 date in UTC"
+	day=${BASH_REMATCH[3]} mon=${BASH_REMATCH[4]} year=${BASH_REMATCH[5]}
+	hms="${BASH_REMATCH[6]}:${BASH_REMATCH[7]}:${BASH_REMATCH[8]}"
+	mon_num=0
+	for i in "${!months[@]}"; do [ "${months[$i]}" != "$mon" ] || mon_num=$((i + 1)); done
+	# date -d also refuses what the pattern lets by (31 Feb, 25:00:00)
+	until_s=$([ "$mon_num" -gt 0 ] && date -u -d "$year-$mon_num-$((10#$day)) $hms" +%s 2>/dev/null) ||
+		refuse "$dists/InRelease: Valid-Until '$valid_until' is not a date"
+	now_s=$(date -u +%s)
+	[ "$until_s" -gt "$now_s" ] ||
+		refuse "$dists/InRelease: Valid-Until $valid_until has passed (now $(date -u '+%F %T') UTC): an old signed Release, replayed or from a stale mirror"
+else
+	say "$dists/InRelease: no Valid-Until (Debian's stable suites have none); taken, as apt takes it"
+fi
 
 # 2. Packages.xz: size and SHA256 from the signed Release
 index=main/binary-$arch/Packages.xz

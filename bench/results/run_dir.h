@@ -12,6 +12,19 @@
 /* DIR must be a directory, or creatable as one, and writable. 0, or -errno with one line in err. */
 int run_dir_prepare(const char *dir, char *err, size_t n);
 
+/*
+ * Option checking, before anything is measured or written: whether the command will be able to
+ * write where an output option points. names NULL: PATH is a file written whole later (check
+ * --junit): its directory must exist and be writable, and PATH must be absent or a regular file
+ * with one link, not a symbolic link or a directory (safe_file.h's rules). names a NULL-ended
+ * list: PATH is a directory the command makes (mkdir -p) and writes those files into (--out,
+ * -o): it must be a writable directory, or the nearest part of it that exists must be, and each
+ * named file that is already there must pass the file rules. Nothing is created. 0, or -errno
+ * with one line "OPTION PATH: why" in err.
+ */
+int run_dir_check_output(const char *option, const char *path, const char *const *names, char *err,
+			 size_t n);
+
 /* One run at a time per directory: an exclusive lock on it, held while the returned fd is open.
  * fd >= 0, or -errno (-EBUSY: another wcbench holds it) with one line in err. */
 int run_dir_lock(const char *dir, char *err, size_t n);
