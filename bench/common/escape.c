@@ -171,6 +171,8 @@ static int unit_xml(const struct ch *c, char put[16], bool attribute)
 		return attribute ? snprintf(put, 16, "&#%u;", c->cp) : -1;
 	if (c->valid && (c->cp == 0xfffe || c->cp == 0xffff))
 		return snprintf(put, 16, "\\u%04x", c->cp);
+	if (c->valid && c->cp == '\'')
+		return snprintf(put, 16, "&apos;"); /* XML's own name for it */
 	int w = c->valid ? entity(c->cp, put) : -1;
 	return w >= 0 ? w : visible(c, put);
 }

@@ -23,7 +23,7 @@ size_t esc_terminal(char *out, size_t outlen, const char *s);
 /* A TAP test-point description or directive reason (TAP 13 and 14, testanything.org): the
  * terminal's escapes, and '#' as "\#" (TAP 14: "a # character ... must be escaped with a
  * backslash", and "\\" for a backslash) so nothing in s starts a directive. The writer puts
- * "ok N - " before it, so a leading digit is never read as the test number. */
+ * the test number before it, so a leading digit is never read as one. */
 size_t esc_tap(char *out, size_t outlen, const char *s);
 
 /* Markdown text or a table cell (CommonMark, GitHub tables): & < > " ' as HTML entities, so

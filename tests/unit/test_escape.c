@@ -68,7 +68,7 @@ void test_escape(void)
 	};
 	TABLE(esc_html, html);
 	static const struct esc_case xml_text[] = {
-		{ "a<b>&c\"'", "a&lt;b&gt;&amp;c&quot;&#39;" },
+		{ "a<b>&c\"'", "a&lt;b&gt;&amp;c&quot;&apos;" },
 		{ "line\n\ttab\rcr", "line\n\ttab&#13;cr" },
 		{ "esc\x1b bel\x07 vt\x0b", "esc\\x1b bel\\x07 vt\\x0b" },
 		{ "\xef\xbf\xbe\xef\xbf\xbf \xc2\x80 \xed\xa0\x80", "\\ufffe\\uffff \\u0080 \\xed\\xa0\\x80" },
