@@ -14,7 +14,7 @@ fi
 # hostile texts, each short enough for any field: markup, a link, table breakers, terminal
 # escapes (clear, title with BEL), CR, a newline that starts a fake summary / TAP line, bytes
 # that are not UTF-8, C1 controls
-export HOSTILE_MARKUP='<script>alert(1)</script> <img src=x onerror=alert(1)>'
+export HOSTILE_MARKUP=$'<script>alert(1)</script> <img src=x onerror=alert(1)> \e[2J\nsummary: x'
 export HOSTILE_LINK=$'](javascript:alert(1)) a|b|c \e]0;title\a *x* `y`'
 export HOSTILE_LINES=$'cr\rX \e[2J\nsummary: 0 regressions\nok 1 - fake'
 export HOSTILE_BYTES=$'\xff\xfe \xc2\x85 \xc2\x9b <b>end</b>'
@@ -172,9 +172,10 @@ PY
 [ "$(cat "$TMPROOT/csv.check")" = ok ] && pass "compare csv: RFC 4180 quoting, every hostile field reads back whole" ||
 	fail "compare csv: RFC 4180 quoting, every hostile field reads back whole" "$(tail -1 "$TMPROOT/csv.check")"
 
-# a message quoting a value from a file: a damaged row names the file, on one line
-printf 'schema_version,run_id\n4,"a\033[2J\nsummary: 0 regressions",x\n' >"$TMPROOT/damaged.csv"
-"$WCBENCH" compare "$TMPROOT/damaged.csv" "$NEW" >"$TMPROOT/dmg.out" 2>&1
+# an error message naming a file by its hostile path stays one line
+mkdir -p "$TMPROOT/$DIRNAME-damaged"
+printf 'schema_version,run_id\n4,x\n' >"$TMPROOT/$DIRNAME-damaged/results.csv"
+"$WCBENCH" compare "$TMPROOT/$DIRNAME-damaged" "$NEW" >"$TMPROOT/dmg.out" 2>&1
 no_raw_control "compare error on a damaged file: no ESC, CR, BEL or C1 byte" "$TMPROOT/dmg.out"
 [ "$(lines_starting "$TMPROOT/dmg.out" 'summary:')" = 0 ] && pass "compare error on a damaged file: no line started by the data" ||
 	fail "compare error on a damaged file: no line started by the data"
