@@ -137,7 +137,8 @@ static int unit_markdown(const struct ch *c, char put[16])
 	if (c->valid && (c->cp == '\n' || c->cp == '\r' || c->cp == '\t'))
 		return snprintf(put, 16, " ");
 	if (c->valid && c->cp < 0x80 && c->cp >= 0x20) {
-		int w = entity(c->cp, put);
+		/* quotes matter only inside a tag or a link title, which cannot start here */
+		int w = c->cp == '"' || c->cp == '\'' ? -1 : entity(c->cp, put);
 		if (w >= 0)
 			return w;
 		if (strchr("\\`*_[]|~#!", (int)c->cp) || (c->at == 0 && strchr("-+=", (int)c->cp)) ||

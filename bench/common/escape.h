@@ -26,8 +26,8 @@ size_t esc_terminal(char *out, size_t outlen, const char *s);
  * the test number before it, so a leading digit is never read as one. */
 size_t esc_tap(char *out, size_t outlen, const char *s);
 
-/* Markdown text or a table cell (CommonMark, GitHub tables): & < > " ' as HTML entities, so
- * no tag survives; \ ` * _ [ ] | ~ # ! as backslash escapes, and a leading - + = or list
+/* Markdown text or a table cell (CommonMark, GitHub tables): & < > as HTML entities, so no
+ * tag survives; \ ` * _ [ ] | ~ # ! as backslash escapes, and a leading - + = or list
  * number, so nothing becomes a link, an image, emphasis, code, a heading, a list or a new
  * cell; tabs and line breaks as spaces; other controls visible (their backslash escaped). */
 size_t esc_markdown(char *out, size_t outlen, const char *s);

@@ -51,7 +51,7 @@ void test_escape(void)
 		{ "](javascript:alert(1))", "\\](javascript:alert(1))" },
 		{ "a|b", "a\\|b" },
 		{ "*b* _i_ `c` ~s~ [l] \\ #h !", "\\*b\\* \\_i\\_ \\`c\\` \\~s\\~ \\[l\\] \\\\ \\#h \\!" },
-		{ "a & \"q\" 'q'", "a &amp; &quot;q&quot; &#39;q&#39;" },
+		{ "a & \"q\" 'q'", "a &amp; \"q\" 'q'" },
 		{ "line\nbreak\r\ttab", "line break  tab" },
 		{ "- item", "\\- item" },
 		{ "12. item", "12\\. item" },
