@@ -179,3 +179,9 @@ printf 'schema_version,run_id\n4,x\n' >"$TMPROOT/$DIRNAME-damaged/results.csv"
 no_raw_control "compare error on a damaged file: no ESC, CR, BEL or C1 byte" "$TMPROOT/dmg.out"
 [ "$(lines_starting "$TMPROOT/dmg.out" 'summary:')" = 0 ] && pass "compare error on a damaged file: no line started by the data" ||
 	fail "compare error on a damaged file: no line started by the data"
+
+# probe names a target by its (hostile) path in its error line
+"$WCBENCH" probe "file:$TMPROOT/$DIRNAME-absent" >"$TMPROOT/probe.out" 2>&1
+no_raw_control "probe error on a hostile path: no ESC, CR, BEL or C1 byte" "$TMPROOT/probe.out"
+[ "$(lines_starting "$TMPROOT/probe.out" 'summary:')" = 0 ] && pass "probe error on a hostile path: no line started by the data" ||
+	fail "probe error on a hostile path: no line started by the data"
