@@ -82,7 +82,7 @@ n=$(($(wc -l <"$OUT.slow30csv.out") - 1))
 # markdown
 cmp_run slow30md --format md $FX/base.csv $FX/slower30.csv
 expect_rc slow30md 1 "md format: exit 1 as well"
-grep -q '^| REGRESSION | host sysfs-wc/sysfs-resource-wc WC vmovntdq_32+sfence@burst 4 KiB' "$OUT.slow30md.out" &&
+grep -q '^| REGRESSION | host sysfs-wc/sysfs-resource-wc WC vmovntdq\\_32+sfence@burst 4 KiB' "$OUT.slow30md.out" &&
 	grep -q '^|---|---|---:|' "$OUT.slow30md.out" &&
 	pass "md format: a Markdown table with the regression row" ||
 	fail "md format: a Markdown table with the regression row" "$(head -12 "$OUT.slow30md.out")"
@@ -336,9 +336,9 @@ vrun "$TMPROOT/vh" 'ram\u001b[2J\nINJECTED|anon|broken'
 vrun "$TMPROOT/vhb" 'ram\u001b[2J\nINJECTED|anon|works'
 cmp_run vhost "$TMPROOT/vhb" "$TMPROOT/vh"
 ! grep -q $'\x1b' "$OUT.vhost.out" && ! grep -q '^INJECTED' "$OUT.vhost.out" &&
-	grep -qE '^VERDICT-REGRESSION +ram\?\[2J INJECTED +anon' "$OUT.vhost.out" &&
-	pass "text from verdict.json stays on its line, control characters shown as '?'" ||
-	fail "text from verdict.json stays on its line, control characters shown as '?'" "$(grep -A3 '^verdicts' "$OUT.vhost.out" | cat -A | head -3)"
+	grep -qE '^VERDICT-REGRESSION +ram\\x1b\[2J\\nINJECTED +anon' "$OUT.vhost.out" &&
+	pass "text from verdict.json stays on its line, control characters shown as \\x1b and \\n" ||
+	fail "text from verdict.json stays on its line, control characters shown as \\x1b and \\n" "$(grep -A3 '^verdicts' "$OUT.vhost.out" | cat -A | head -3)"
 ! grep -qi 'verdicts' "$OUT.same.out" "$OUT.slow30.out" && pass "runs without verdict.json: no verdict section" ||
 	fail "runs without verdict.json: no verdict section"
 

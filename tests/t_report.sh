@@ -146,7 +146,7 @@ grep -qF '<td>vfio:0000:01:00.0:bar2 &lt;script&gt;alert(1)&lt;/script&gt; &amp;
 	! grep -q 'second advice' "$HV" &&
 	pass "verdict table: text from verdict.json escaped; the first advice shown" ||
 	fail "verdict table: text from verdict.json escaped; the first advice shown" "$(grep -F 'vfio:0000:01:00.0:bar2' "$HV" | head -2)"
-grep -qF '| vfio:0000:01:00.0:bar2 \<script>alert(1)\</script> & "q" \|x\| next | vfio | WC | Device | broken | probe-device | map resource2\_wc \<b>instead\</b> |' "$TMPROOT/rv/report.md" &&
+grep -qF '| vfio:0000:01:00.0:bar2 &lt;script&gt;alert(1)&lt;/script&gt; &amp; "q" \|x\| next | vfio | WC | Device | broken | probe-device | map resource2\_wc &lt;b&gt;instead&lt;/b&gt; |' "$TMPROOT/rv/report.md" &&
 	pass "report.md: the verdict row on one line, escaped for Markdown" ||
 	fail "report.md: the verdict row on one line, escaped for Markdown" "$(grep -F 'probe-device' "$TMPROOT/rv/report.md")"
 ! grep -q 'id="verdicts' "$H" && ! grep -qi 'verdict' "$R/report.md" && pass "runs without verdict.json: no verdict section" ||

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "check/verdict_io.h"
+#include "common/escape.h"
 #include "common/util.h"
 #include "results/json.h"
 
@@ -26,7 +27,6 @@
 #define VERDICT_JSON_MAX (4u << 20)
 #define VERDICT_READ_MAX_TARGETS 4096
 
-static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD, for what XML cannot hold */
 
 /* --- the fields of verdict.json, in the order they are written --- */
 
@@ -250,8 +250,7 @@ int verdict_json_write(const char *dir, const struct check_run *run, const struc
 
 /* --- one line of text (TAP, terminal) --- */
 
-/* s on one line; a TAP description also escapes '\' and '#', so nothing in it reads as a
- * directive. */
+/* s on one line, for the reader's messages (the emitters below escape through common/escape.h). */
 static void one_line(const char *s, bool tap_description, char *out, size_t outlen)
 {
 	utf8_one_line(s, tap_description ? "\\#" : NULL, out, outlen);
@@ -301,8 +300,8 @@ struct line_out {
 static void emit_line(void *ctx, const char *line)
 {
 	const struct line_out *lo = ctx;
-	char clean[DETAIL_LINE * 2];
-	one_line(line, false, clean, sizeof clean);
+	char clean[DETAIL_LINE * 4];
+	esc_terminal(clean, sizeof clean, line);
 	fprintf(lo->f, "%s%s\n", lo->prefix, clean);
 }
 
@@ -318,12 +317,12 @@ void verdict_tap_write(FILE *f, const struct target_verdict *v, size_t n)
 	fprintf(f, "TAP version 13\n1..%zu\n", n);
 	struct line_out lo = { .f = f, .prefix = "# " };
 	for (size_t i = 0; i < n; i++) {
-		char name[sizeof v->target * 2 + 8], why[sizeof v->rule_text * 3];
-		one_line(v[i].target, true, name, sizeof name);
+		char name[sizeof v->target * 4 + 8], why[sizeof v->rule_text * 4];
+		esc_tap(name, sizeof name, v[i].target);
 		/* diagnostics first, then the result line, as kselftest prints a test's output */
 		detail_lines(&v[i], emit_line, &lo);
 		if (v[i].verdict == VERDICT_UNKNOWN || (unsigned)v[i].verdict >= VERDICT_COUNT) {
-			one_line(v[i].rule_text, false, why, sizeof why);
+			esc_tap(why, sizeof why, v[i].rule_text);
 			fprintf(f, "ok %zu %s # SKIP unknown: %s\n", i + 1, name, or_dash(why));
 		} else {
 			fprintf(f, "%s %zu %s # %s\n", is_failure(v[i].verdict) ? "not ok" : "ok", i + 1, name,
@@ -339,7 +338,7 @@ static int text_width(const struct target_verdict *v, size_t n, size_t off, size
 	size_t w = 0;
 	for (size_t i = 0; i < n; i++) {
 		char clean[200];
-		one_line((const char *)&v[i] + off, false, clean, sizeof clean);
+		esc_terminal(clean, sizeof clean, (const char *)&v[i] + off);
 		size_t l = strlen(clean);
 		if (l > w)
 			w = l;
@@ -353,12 +352,12 @@ void verdict_text_write(FILE *f, const struct target_verdict *v, size_t n)
 	int wm = text_width(v, n, offsetof(struct target_verdict, map), 20);
 	struct line_out lo = { .f = f, .prefix = "    " };
 	for (size_t i = 0; i < n; i++) {
-		char target[sizeof v->target * 2], map[64], req[64], eff[64], rule[80];
-		one_line(v[i].target, false, target, sizeof target);
-		one_line(v[i].map, false, map, sizeof map);
-		one_line(or_dash(v[i].memtype_requested), false, req, sizeof req);
-		one_line(v[i].memtype_effective[0] ? v[i].memtype_effective : "unknown", false, eff, sizeof eff);
-		one_line(or_dash(v[i].rule), false, rule, sizeof rule);
+		char target[sizeof v->target * 4], map[64], req[64], eff[64], rule[80];
+		esc_terminal(target, sizeof target, v[i].target);
+		esc_terminal(map, sizeof map, v[i].map);
+		esc_terminal(req, sizeof req, or_dash(v[i].memtype_requested));
+		esc_terminal(eff, sizeof eff, v[i].memtype_effective[0] ? v[i].memtype_effective : "unknown");
+		esc_terminal(rule, sizeof rule, or_dash(v[i].rule));
 		fprintf(f, "%-*s  %-8s  %-*s  %s -> %s  (%s)\n", wt, target, vname(v[i].verdict), wm,
 			or_dash(map), req, eff, rule);
 		detail_lines(&v[i], emit_line, &lo);
@@ -367,41 +366,19 @@ void verdict_text_write(FILE *f, const struct target_verdict *v, size_t n)
 
 /* --- JUnit XML --- */
 
-/* s as XML 1.0 character data or attribute value: markup escaped, line breaks and tabs kept
- * (as references in attributes, which would otherwise normalise them to spaces), characters
- * XML 1.0 cannot hold at all (most C0 controls, U+FFFE, U+FFFF) and bytes that are not UTF-8
- * written as U+FFFD. */
+/* s as XML 1.0 character data or a double-quoted attribute value (common/escape.h). */
 static void xml_put(FILE *f, const char *s, bool attribute)
 {
-	size_t left = strlen(s);
-	while (left) {
-		unsigned cp;
-		size_t n = utf8_next(s, left, &cp);
-		if (!n) {
-			fputs(replacement, f);
-			n = 1;
-		} else if (cp == '<') {
-			fputs("&lt;", f);
-		} else if (cp == '>') {
-			fputs("&gt;", f); /* "]]>" may not appear in character data */
-		} else if (cp == '&') {
-			fputs("&amp;", f);
-		} else if (cp == '"') {
-			fputs("&quot;", f);
-		} else if (cp == '\'') {
-			fputs("&apos;", f);
-		} else if (cp == '\r') {
-			fputs("&#13;", f);
-		} else if ((cp == '\n' || cp == '\t') && attribute) {
-			fprintf(f, "&#%u;", cp);
-		} else if ((cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0xfffe || cp == 0xffff) {
-			fputs(replacement, f);
-		} else {
-			fwrite(s, 1, n, f);
-		}
-		s += n;
-		left -= n;
+	esc_fn fn = attribute ? esc_xml_attr : esc_xml_text;
+	size_t need = fn(NULL, 0, s);
+	char *x = malloc(need + 1);
+	if (!x) {
+		fputs("(out of memory)", f);
+		return;
 	}
+	fn(x, need + 1, s);
+	fputs(x, f);
+	free(x);
 }
 
 static void emit_xml_line(void *ctx, const char *line)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cmd/commands.h"
+#include "common/escape.h"
 #include "common/safe_file.h"
 #include "common/util.h"
 #include "render/gnuplot.h"
@@ -131,10 +132,8 @@ static int load_verdict_file(const char *side, const struct result_set *rs, stru
 	for (size_t i = 0; i < rs->nrows; i++)
 		if (!strcmp(rs->rows[i].run_id, vf->run_id))
 			return 1;
-	char id[sizeof vf->run_id];
-	utf8_one_line(vf->run_id, NULL, id, sizeof id);
-	fprintf(stderr, "wcbench compare: note: %s %s/verdict.json is of run '%s', not of the rows beside it: "
-		"its verdicts are not compared\n", side, rs->dir, id);
+	cli_line(stderr, "wcbench compare: note: %s %s/verdict.json is of run '%s', not of the rows beside it: "
+		 "its verdicts are not compared", side, rs->dir, vf->run_id);
 	verdict_file_free(vf);
 	return 0;
 }
@@ -164,11 +163,8 @@ static void say_verdict_regressions(const struct verdicts *vd)
 	for (size_t i = 0; vd->compared && i < vd->n; i++) {
 		if (vd->p[i].c != VC_WORSE)
 			continue;
-		char target[400], map[64];
-		utf8_one_line(vd->p[i].b->target, NULL, target, sizeof target);
-		utf8_one_line(vd->p[i].b->map, NULL, map, sizeof map);
-		fprintf(stderr, "wcbench compare: VERDICT-REGRESSION %s (%s): %s -> %s\n", target, map,
-			verdict_name(vd->p[i].b->verdict), verdict_name(vd->p[i].n->verdict));
+		cli_line(stderr, "wcbench compare: VERDICT-REGRESSION %s (%s): %s -> %s", vd->p[i].b->target,
+			 vd->p[i].b->map, verdict_name(vd->p[i].b->verdict), verdict_name(vd->p[i].n->verdict));
 	}
 }
 
@@ -189,10 +185,9 @@ static void load_machine_refs(const struct result_set *rs, struct machine_refs *
 	for (size_t i = 0; i < rs->nrows; i++)
 		if (!strcmp(rs->rows[i].run_id, mr->run_id))
 			return;
-	char id[sizeof mr->run_id];
-	utf8_one_line(mr->run_id, NULL, id, sizeof id);
+	/* raw: escaped where it is shown (compare_write_text) */
 	mr->n = 0;
-	snprintf(mr->why, sizeof mr->why, "its metadata.json is of run '%s', not of the rows beside it", id);
+	snprintf(mr->why, sizeof mr->why, "its metadata.json is of run '%s', not of the rows beside it", mr->run_id);
 }
 
 static const char *run_name(const struct result_set *rs)
@@ -232,12 +227,12 @@ static int write_outputs(const struct cmp_opts *o, const struct sbuf *out, const
 		sb_free(&cs);
 	}
 	if (rc) {
-		fprintf(stderr, "wcbench compare: %s: %s\n", path, strerror(-rc));
+		cli_line(stderr, "wcbench compare: %s: %s", path, strerror(-rc));
 		return rc;
 	}
 	/* the plot is an extra: without gnuplot the verdict still stands */
 	if (compare_plot(e, ne, o, run_name(base), run_name(nw), err, sizeof err))
-		fprintf(stderr, "wcbench compare: warning: plot not written: %s\n", err);
+		cli_line(stderr, "wcbench compare: warning: plot not written: %s", err);
 	return 0;
 }
 
@@ -438,8 +433,11 @@ int cmd_compare(int argc, char **argv)
 		compare_write_text(&out, e, ne, &o, &base, &nw, &cnt, drift, o.fmt == FMT_MD);
 		if (vd.compared)
 			compare_write_verdicts(&out, vd.p, vd.n, vd.count, &o, o.fmt == FMT_MD);
-		else if (vd.note[0])
-			sb_printf(&out, "\n%s\n", vd.note);
+		else if (vd.note[0]) {
+			sb_printf(&out, "\n");
+			sb_esc(&out, o.fmt == FMT_MD ? esc_markdown : esc_terminal, vd.note);
+			sb_printf(&out, "\n");
+		}
 	}
 	if (out.oom) {
 		cli_error("compare", "out of memory");

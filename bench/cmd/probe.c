@@ -18,6 +18,7 @@
 
 #include "cmd/commands.h"
 #include "cmd/run_options.h"
+#include "common/util.h"
 #include "pcisys.h"
 #include "targets/target.h"
 #include "targets/bar.h"
@@ -119,7 +120,7 @@ static void kv_str(struct out *o, const char *k, const char *v)
 	if (o->json)
 		json_str(v);
 	else
-		printf("%s\n", v);
+		cli_line(stdout, "%s", v); /* sysfs and device strings: kept on their line */
 }
 
 static void kv_u64(struct out *o, const char *k, uint64_t v)
@@ -197,7 +198,7 @@ static int probe_vfio(struct out *o, struct vfio_dev *d, const char *spec)
 			continue;
 		}
 		if (e) {
-			fprintf(stderr, "wcbench probe: %s: %s\n", spec, err);
+			cli_line(stderr, "wcbench probe: %s: %s", spec, err);
 			rc = 1;
 			continue;
 		}
@@ -226,7 +227,7 @@ static int probe_vfio(struct out *o, struct vfio_dev *d, const char *spec)
 	}
 	if (drc) {
 		kv_str(o, "dma", "failed");
-		fprintf(stderr, "wcbench probe: %s: DMA mapping of %lu bytes failed: %s\n", spec, PROBE_DMA_LEN, err);
+		cli_line(stderr, "wcbench probe: %s: DMA mapping of %lu bytes failed: %s", spec, PROBE_DMA_LEN, err);
 		return 1;
 	}
 	char iova[24];
@@ -236,7 +237,7 @@ static int probe_vfio(struct out *o, struct vfio_dev *d, const char *spec)
 	drc = vfio_dma_free(d, &dma);
 	if (drc) {
 		kv_str(o, "dma", "failed");
-		fprintf(stderr, "wcbench probe: %s: DMA unmap of %s failed: %s\n", spec, iova, strerror(-drc));
+		cli_line(stderr, "wcbench probe: %s: DMA unmap of %s failed: %s", spec, iova, strerror(-drc));
 		return 1;
 	}
 	kv_str(o, "dma", "ok");
@@ -249,7 +250,7 @@ static int probe_one(struct out *o, struct target *t)
 	char err[TARGET_ERR_LEN], kind[32], win[64];
 	int rc = t->ops->map(t, err);
 	if (rc) {
-		fprintf(stderr, "wcbench probe: %s\n", err);
+		cli_line(stderr, "wcbench probe: %s", err);
 		if (o->json) { /* the array keeps one object per SPEC */
 			obj_begin(o);
 			kv_str(o, "spec", t->spec);
@@ -308,7 +309,7 @@ int cmd_probe(int argc, char **argv)
 			size_t off, len;
 			char werr[256];
 			if (parse_window(optarg, &off, &len, werr, sizeof werr)) {
-				fprintf(stderr, "wcbench probe: %s\n", werr);
+				cli_line(stderr, "wcbench probe: %s", werr);
 				return EXIT_USAGE;
 			}
 			topts.window_set = true;
@@ -337,7 +338,7 @@ int cmd_probe(int argc, char **argv)
 	char err[TARGET_ERR_LEN];
 	for (int i = 0; i < n; i++) {
 		if (target_probe(&targets[i], argv[optind + i], &topts, err)) {
-			fprintf(stderr, "wcbench probe: %s\n", err);
+			cli_line(stderr, "wcbench probe: %s", err);
 			for (int j = 0; j <= i; j++)
 				if (targets[j].ops)
 					targets[j].ops->unmap(&targets[j]);

@@ -14,6 +14,7 @@
 
 #include "cmd/commands.h"
 #include "check/verdict_io.h"
+#include "common/escape.h"
 #include "common/safe_file.h"
 #include "common/util.h"
 #include "render/gnuplot.h"
@@ -98,11 +99,8 @@ static int load_verdicts(const struct result_set *rs, size_t nruns, struct verdi
 		for (size_t i = 0; i < nm; i++)
 			used = used || mv[i] == &vf[k];
 		if (vf[k].e && !used) {
-			char id[sizeof vf[k].run_id], env[sizeof vf[k].env];
-			utf8_one_line(vf[k].run_id, NULL, id, sizeof id);
-			utf8_one_line(vf[k].env, NULL, env, sizeof env);
-			fprintf(stderr, "wcbench report: note: %s/verdict.json is of run '%s' env '%s', which no rows "
-				"beside it are from: not shown\n", rs[k].dir, id, env);
+			cli_line(stderr, "wcbench report: note: %s/verdict.json is of run '%s' env '%s', which no "
+				 "rows beside it are from: not shown", rs[k].dir, vf[k].run_id, vf[k].env);
 		}
 	}
 	return 0;
@@ -122,19 +120,30 @@ static int print_result(const char *outdir, const struct machine *ms, size_t nm,
 		if (!ms[i].has_gbps && ms[i].nthroughput_ok)
 			missing = 1;
 	if (!fbest->ok)
-		fprintf(stderr, "wcbench report: %s: figure 1 not made: %s\n", throughput ? "warning" : "note",
-			fbest->err);
+		cli_line(stderr, "wcbench report: %s: figure 1 not made: %s", throughput ? "warning" : "note",
+			 fbest->err);
 	if (!fcost->ok)
-		fprintf(stderr, "wcbench report: %s: figure 2 not made: %s\n", ncost ? "warning" : "note", fcost->err);
+		cli_line(stderr, "wcbench report: %s: figure 2 not made: %s", ncost ? "warning" : "note", fcost->err);
 	for (size_t i = 0; i < nm; i++)
 		if (ms[i].plot_err[0])
-			fprintf(stderr, "wcbench report: %s: %s plots: %s\n", ms[i].nthroughput_ok ? "warning" : "note",
-				ms[i].tag, ms[i].plot_err);
-	printf("%s/index.html: %zu machines", outdir, nm);
-	for (size_t i = 0; i < nm; i++)
-		printf("%s %s = %s (%s, %zu rows)", i ? "," : ":", ms[i].tag, ms[i].shortname,
-		       ms[i].cpu_model, ms[i].n);
-	printf("\n%s/report.md\n", outdir);
+			cli_line(stderr, "wcbench report: %s: %s plots: %s", ms[i].nthroughput_ok ? "warning" : "note",
+				 ms[i].tag, ms[i].plot_err);
+	/* each piece escaped as it enters the line: a name cut short cannot eat the ones after it */
+	struct sbuf line = { 0 };
+	sb_esc(&line, esc_terminal, outdir);
+	sb_printf(&line, "/index.html: %zu machines", nm);
+	for (size_t i = 0; i < nm; i++) {
+		sb_printf(&line, "%s ", i ? "," : ":");
+		sb_esc(&line, esc_terminal, ms[i].tag);
+		sb_printf(&line, " = ");
+		sb_esc(&line, esc_terminal, ms[i].shortname);
+		sb_printf(&line, " (");
+		sb_esc(&line, esc_terminal, ms[i].cpu_model);
+		sb_printf(&line, ", %zu rows)", ms[i].n);
+	}
+	printf("%s\n", line.s ? line.s : "");
+	sb_free(&line);
+	cli_line(stdout, "%s/report.md", outdir);
 	return missing;
 }
 
@@ -231,7 +240,7 @@ int cmd_report(int argc, char **argv)
 	safe_sweep_leftovers(outdir, false); /* no lock here: only dead writers' leftovers */
 	gp_stop_on_signals();
 	if (!plot_script_dir())
-		fprintf(stderr, "wcbench report: warning: plot scripts not found (set WCBENCH_PLOTS): no figures\n");
+		cli_line(stderr, "wcbench report: warning: plot scripts not found (set WCBENCH_PLOTS): no figures");
 	for (size_t i = 0; i < nm; i++)
 		report_machine_plots(outdir, &ms[i]);
 	struct fig fbest = { .base = "best_vs_size" }, fcost = { .base = "barrier_cost_all" };
@@ -239,7 +248,7 @@ int cmd_report(int argc, char **argv)
 	size_t ncost = 0;
 	report_fig_barrier_cost(outdir, ms, nm, &fcost, &ncost);
 	if (report_write_page(outdir, title, ms, nm, nruns, mv, &fbest, &fcost, err, sizeof err)) {
-		fprintf(stderr, "wcbench report: %s\n", err);
+		cli_line(stderr, "wcbench report: %s", err);
 		ret = 1;
 		goto done;
 	}

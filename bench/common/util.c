@@ -10,6 +10,7 @@
 
 #include "cmd/commands.h"
 #include "common/safe_file.h"
+#include "common/escape.h"
 #include "common/util.h"
 
 void sb_printf(struct sbuf *b, const char *fmt, ...)
@@ -142,13 +143,31 @@ int make_dirs(const char *path)
 	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 }
 
-int cli_error(const char *cmd, const char *fmt, ...)
+static void vline(FILE *f, const char *prefix, const char *fmt, va_list ap)
+{
+	char raw[8192], shown[4 * sizeof raw];
+	vsnprintf(raw, sizeof raw, fmt, ap);
+	/* messages quote names and values from files and guests: escaped here, where they reach
+	 * the terminal, so none of them starts a line or an escape sequence */
+	esc_terminal(shown, sizeof shown, raw);
+	fprintf(f, "%s%s\n", prefix, shown);
+}
+
+void cli_line(FILE *f, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(stderr, "wcbench %s: ", cmd);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vline(f, "", fmt, ap);
+	va_end(ap);
+}
+
+int cli_error(const char *cmd, const char *fmt, ...)
+{
+	char prefix[64];
+	snprintf(prefix, sizeof prefix, "wcbench %s: ", cmd);
+	va_list ap;
+	va_start(ap, fmt);
+	vline(stderr, prefix, fmt, ap);
 	va_end(ap);
 	return EXIT_USAGE;
 }

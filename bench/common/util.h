@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Dynamic string, for building tables and files. */
 struct sbuf {
@@ -37,6 +38,10 @@ int make_dirs(const char *path);
 /* A /proc/meminfo figure in kB ("MemAvailable", "Hugepagesize"); -1 when absent or unreadable. */
 long meminfo_kb(const char *key);
 
-/* "wcbench CMD: message" on stderr, one line; returns EXIT_USAGE (2). */
+/* "wcbench CMD: message" on stderr, one line (esc_terminal: a value quoted from a file cannot
+ * break it); returns EXIT_USAGE (2). */
 int cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* One line to a terminal (f: stdout or stderr): the formatted text through esc_terminal and a
+ * newline, for messages and lines that quote anything read from a file, a guest or a device. */
+void cli_line(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #endif

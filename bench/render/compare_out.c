@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/escape.h"
 #include "render/compare_out.h"
 #include "render/gnuplot.h"
 #include "results/csv.h"
@@ -146,12 +147,28 @@ void compare_write_csv(struct sbuf *b, const struct entry *e, size_t n, const st
 	}
 }
 
+/* Text from the runs reaches the terminal table and the Markdown one through these: a cell's
+ * raw text is escaped where it is written (the widths measured on the escaped text). */
 static void md_cell(struct sbuf *b, const char *s)
 {
 	sb_printf(b, " ");
-	for (; *s; s++)
-		sb_printf(b, *s == '|' ? "\\|" : "%c", *s);
+	sb_esc(b, esc_markdown, s);
 	sb_printf(b, " |");
+}
+
+#define CELL_MAX 400 /* the widest cell array below */
+static void term_cells(char *cell, size_t ncell, size_t cellsize)
+{
+	for (size_t k = 0; k < ncell; k++) {
+		char *c = cell + k * cellsize, raw[CELL_MAX];
+		snprintf(raw, sizeof raw, "%s", c);
+		esc_terminal(c, cellsize, raw);
+	}
+}
+
+static void put_text(struct sbuf *b, const char *s, int md)
+{
+	sb_esc(b, md ? esc_markdown : esc_terminal, s);
 }
 
 #define NCELL 8
@@ -214,18 +231,29 @@ void compare_write_text(struct sbuf *b, const struct entry *e, size_t n, const s
 	machine_ref_choice_text(choice, sizeof choice);
 	for (int k = 0; k < REF_KINDS; k++)
 		machine_drift_describe(&d[k], o->thr, ref[k], sizeof ref[k]);
+	const char *const label[2][6] = {
+		{ "BASE: ", "NEW:  ", "GB/s = 10^9 bytes/s, all threads, median of the row's samples; ",
+		  "noise rule: ", "machine rule: ", "which reference: " },
+		{ "- BASE: ", "- NEW: ", "- GB/s = 10^9 bytes/s, all threads, median of each row's samples; ",
+		  "- Noise rule: ", "- Machine rule: ", "- Which reference: " },
+	};
+	const char *const text[6] = { base->csv_path, nw->csv_path, interval_legend, rule, mrule, choice };
+	const size_t rows[2] = { base->nrows, nw->nrows };
 	if (md)
-		sb_printf(b, "## wcbench compare\n\n- BASE: `%s` (%zu rows)\n- NEW: `%s` (%zu rows)\n"
-			     "- GB/s = 10^9 bytes/s, all threads, median of each row's samples; %s\n"
-			     "- Noise rule: %s\n- Machine rule: %s\n- Which reference: %s\n\n",
-			  base->csv_path, base->nrows, nw->csv_path, nw->nrows, interval_legend, rule, mrule, choice);
-	else
-		sb_printf(b, "BASE: %s (%zu rows)\nNEW:  %s (%zu rows)\n"
-			     "GB/s = 10^9 bytes/s, all threads, median of the row's samples; %s\n"
-			     "noise rule: %s\nmachine rule: %s\nwhich reference: %s\n",
-			  base->csv_path, base->nrows, nw->csv_path, nw->nrows, interval_legend, rule, mrule, choice);
-	for (int k = 0; k < REF_KINDS; k++)
-		sb_printf(b, "%s\n%s", ref[k], md ? "\n" : "");
+		sb_printf(b, "## wcbench compare\n\n");
+	for (int k = 0; k < 6; k++) {
+		sb_printf(b, "%s", label[!!md][k]);
+		put_text(b, text[k], md);
+		if (k < 2)
+			sb_printf(b, " (%zu rows)", rows[k]);
+		sb_printf(b, "\n");
+	}
+	if (md)
+		sb_printf(b, "\n");
+	for (int k = 0; k < REF_KINDS; k++) {
+		put_text(b, ref[k], md);
+		sb_printf(b, "\n%s", md ? "\n" : "");
+	}
 	sb_printf(b, "\n");
 
 	size_t w[NCELL];
@@ -236,6 +264,8 @@ void compare_write_text(struct sbuf *b, const struct entry *e, size_t n, const s
 		if (!shown(&e[i], o))
 			continue;
 		entry_cells(&e[i], cell);
+		if (!md)
+			term_cells(&cell[0][0], NCELL, sizeof cell[0]);
 		for (int k = 0; k < NCELL; k++)
 			if (strlen(cell[k]) > w[k])
 				w[k] = strlen(cell[k]);
@@ -262,6 +292,8 @@ void compare_write_text(struct sbuf *b, const struct entry *e, size_t n, const s
 			continue;
 		listed++;
 		entry_cells(&e[i], cell);
+		if (!md)
+			term_cells(&cell[0][0], NCELL, sizeof cell[0]);
 		if (md) {
 			sb_printf(b, "|");
 			for (int k = 0; k < NCELL; k++)
@@ -294,15 +326,13 @@ static const char *const vcell_head[NVCELL] = {
 static void verdict_cells(const struct verdict_pair *p, char cell[NVCELL][VCELL])
 {
 	const struct verdict_entry *any = p->n ? p->n : p->b;
-	char target[VCELL];
-	utf8_one_line(any->target, NULL, target, sizeof target);
 	snprintf(cell[0], VCELL, "%s", verdict_change_names[p->c]);
-	snprintf(cell[1], VCELL, p->occ > 1 ? "%s #%u" : "%s", target, p->occ);
-	utf8_one_line(any->map, NULL, cell[2], VCELL);
+	snprintf(cell[1], VCELL, p->occ > 1 ? "%s #%u" : "%s", any->target, p->occ);
+	snprintf(cell[2], VCELL, "%s", any->map);
 	snprintf(cell[3], VCELL, "%s", p->b ? verdict_name(p->b->verdict) : "-");
 	snprintf(cell[4], VCELL, "%s", p->n ? verdict_name(p->n->verdict) : "-");
-	utf8_one_line(any->rule[0] ? any->rule : "-", NULL, cell[5], VCELL);
-	utf8_one_line(any->advice[0] ? any->advice : "-", NULL, cell[6], VCELL);
+	snprintf(cell[5], VCELL, "%s", any->rule[0] ? any->rule : "-");
+	snprintf(cell[6], VCELL, "%s", any->advice[0] ? any->advice : "-");
 }
 
 static int verdict_shown(const struct verdict_pair *p, const struct cmp_opts *o)
@@ -329,6 +359,8 @@ void compare_write_verdicts(struct sbuf *b, const struct verdict_pair *p, size_t
 			continue;
 		listed++;
 		verdict_cells(&p[i], cell);
+		if (!md)
+			term_cells(&cell[0][0], NVCELL, sizeof cell[0]);
 		for (int k = 0; k < NVCELL; k++)
 			if (strlen(cell[k]) > w[k])
 				w[k] = strlen(cell[k]);
@@ -351,6 +383,8 @@ void compare_write_verdicts(struct sbuf *b, const struct verdict_pair *p, size_t
 		if (!verdict_shown(&p[i], o))
 			continue;
 		verdict_cells(&p[i], cell);
+		if (!md)
+			term_cells(&cell[0][0], NVCELL, sizeof cell[0]);
 		if (md)
 			sb_printf(b, "|");
 		for (int k = 0; k < NVCELL; k++) {

@@ -5,31 +5,20 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/escape.h"
 #include "common/util.h"
 #include "render/report_figures.h"
 #include "render/report_page.h"
 
+/* Text from the runs reaches index.html and report.md through these two only. */
 static void html_esc(struct sbuf *b, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '<': sb_printf(b, "&lt;"); break;
-		case '>': sb_printf(b, "&gt;"); break;
-		case '&': sb_printf(b, "&amp;"); break;
-		case '"': sb_printf(b, "&quot;"); break;
-		default: sb_printf(b, "%c", *s);
-		}
-	}
+	sb_esc(b, esc_html, s);
 }
 
 static void md_esc(struct sbuf *b, const char *s)
 {
-	for (; *s; s++) {
-		if (*s == '|' || *s == '*' || *s == '_' || *s == '`' || *s == '<' || *s == '[')
-			sb_printf(b, "\\");
-		/* a line break (or any control character) would end the table row */
-		sb_printf(b, "%c", (unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
-	}
+	sb_esc(b, esc_markdown, s);
 }
 
 static void gb_text(const struct row *r, char *buf, size_t len)
@@ -68,7 +57,9 @@ static void table_begin(struct page *p, const char *const *head, size_t n)
 		sb_printf(&p->h, "<th>");
 		html_esc(&p->h, head[i]);
 		sb_printf(&p->h, "</th>");
-		sb_printf(&p->md, " %s |", head[i]);
+		sb_printf(&p->md, " ");
+		md_esc(&p->md, head[i]);
+		sb_printf(&p->md, " |");
 	}
 	sb_printf(&p->h, "</tr>\n");
 	sb_printf(&p->md, "\n|");
@@ -104,7 +95,8 @@ static void para(struct page *p, const char *cls, const char *text)
 	sb_printf(&p->h, "<p%s%s%s>", cls ? " class=\"" : "", cls ? cls : "", cls ? "\"" : "");
 	html_esc(&p->h, text);
 	sb_printf(&p->h, "</p>\n");
-	sb_printf(&p->md, "%s\n\n", text);
+	md_esc(&p->md, text);
+	sb_printf(&p->md, "\n\n");
 }
 
 static void heading(struct page *p, int level, const char *id, const char *text)
@@ -112,7 +104,23 @@ static void heading(struct page *p, int level, const char *id, const char *text)
 	sb_printf(&p->h, "<h%d id=\"%s\">", level, id);
 	html_esc(&p->h, text);
 	sb_printf(&p->h, "</h%d>\n", level);
-	sb_printf(&p->md, "%.*s %s\n\n", level, "######", text);
+	sb_printf(&p->md, "%.*s ", level, "######");
+	md_esc(&p->md, text);
+	sb_printf(&p->md, "\n\n");
+}
+
+/* base is a file name the report made (a machine's slug and a fixed name): a link target that
+ * needs no escaping; the rest is text. */
+static void md_figure(struct page *p, const char *alt, const char *base, const char *title,
+		      const char *caption)
+{
+	sb_printf(&p->md, "![");
+	md_esc(&p->md, alt);
+	sb_printf(&p->md, "](%s.png)\n\n*", base);
+	md_esc(&p->md, title);
+	sb_printf(&p->md, ".* ");
+	md_esc(&p->md, caption);
+	sb_printf(&p->md, " ([SVG](%s.svg))\n\n", base);
 }
 
 static void figure(struct page *p, const struct fig *f, const char *title)
@@ -123,7 +131,11 @@ static void figure(struct page *p, const struct fig *f, const char *title)
 		sb_printf(&p->h, ": figure not made: ");
 		html_esc(&p->h, f->err);
 		sb_printf(&p->h, "</p></figure>\n");
-		sb_printf(&p->md, "**%s**: figure not made: %s\n\n", title, f->err);
+		sb_printf(&p->md, "**");
+		md_esc(&p->md, title);
+		sb_printf(&p->md, "**: figure not made: ");
+		md_esc(&p->md, f->err);
+		sb_printf(&p->md, "\n\n");
 		return;
 	}
 	sb_printf(&p->h, "<figure><a href=\"%s.svg\"><img src=\"%s.png\" width=\"%u\" height=\"%u\" alt=\"",
@@ -135,8 +147,7 @@ static void figure(struct page *p, const struct fig *f, const char *title)
 	html_esc(&p->h, f->caption);
 	sb_printf(&p->h, " <a href=\"%s.svg\">SVG</a>, <a href=\"%s.png\">PNG</a>.</figcaption></figure>\n",
 		  f->base, f->base);
-	sb_printf(&p->md, "![%s](%s.png)\n\n*%s.* %s ([SVG](%s.svg))\n\n", f->alt, f->base, title,
-		  f->caption, f->base);
+	md_figure(p, f->alt, f->base, title, f->caption);
 }
 
 static void machine_figure(struct page *p, const struct machine *m, const struct machine *ms,
@@ -164,7 +175,7 @@ static void machine_figure(struct page *p, const struct machine *m, const struct
 	sb_printf(&p->h, ".</b> ");
 	html_esc(&p->h, cap);
 	sb_printf(&p->h, " <a href=\"%s.svg\">SVG</a>.</figcaption></figure>\n", base);
-	sb_printf(&p->md, "![%s](%s.png)\n\n*%s.* %s ([SVG](%s.svg))\n\n", title, base, title, cap, base);
+	md_figure(p, title, base, title, cap);
 }
 
 static void page_intro(struct page *p, const char *title, size_t nm, size_t nruns)

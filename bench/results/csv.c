@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/escape.h"
 #include "common/util.h"
 #include "results/csv.h"
 
@@ -175,12 +176,5 @@ void csv_free(struct csv_table *t)
 
 void csv_field(struct sbuf *b, const char *s)
 {
-	if (!strpbrk(s, ",\"\n\r")) {
-		sb_printf(b, "%s", s);
-		return;
-	}
-	sb_printf(b, "\"");
-	for (; *s; s++)
-		sb_printf(b, *s == '"' ? "\"\"" : "%c", *s);
-	sb_printf(b, "\"");
+	sb_esc(b, esc_csv, s);
 }

@@ -31,5 +31,6 @@ void test_verdict(void);  /* bench/check/verdict.c on synthetic evidence, check/
 void test_verdict_io(void); /* bench/check/verdict_io.c, the strict JSON reader */
 void test_vm_x86(void);
 void test_safe_file(void);   /* bench/common/safe_file.c */
+void test_escape(void);      /* bench/common/escape.c: one function per output kind */
 void test_machine_ref(void); /* the machine reference: metadata.json entries, compare's machine rule */   /* bench/vm/arch_x86_64.c: page tables, PAT, exception lines */
 #endif

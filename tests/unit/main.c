@@ -20,6 +20,7 @@ int main(void)
 	test_vm_x86();
 	test_machine_ref();
 	test_safe_file();
+	test_escape();
 	printf("%d passed, %d failed\n", check_passed, check_failed);
 	return check_failed ? 1 : 0;
 }

@@ -438,7 +438,8 @@ static void test_formats(void)
 	CHECK(clean && !strstr(xml, "]]>") && count_lines_starting(xml, "  <testcase ") == n &&
 	      strstr(xml, "failures=\"3\"") && strstr(xml, "skipped=\"1\"") &&
 	      strstr(xml, "&lt;b&gt;&amp;amp; ]]&gt; &quot;q&quot; &apos;a&apos; # SKIP x&#10;not ok") &&
-	      strstr(xml, "\xef\xbf\xbd"), "junit: one testcase per target, markup and control characters escaped");
+	      strstr(xml, "injected&#13;\\x01\\x1b[31m\\x7f\\xff\""),
+	      "junit: one testcase per target, markup escaped, control characters and bad UTF-8 visible");
 	if (art && *art) {
 		snprintf(path, sizeof path, "%s/expect.txt", dir);
 		char ex[128];
@@ -457,8 +458,8 @@ static void test_formats(void)
 	size_t lines = count_lines_starting(tap, ""), ok = count_lines_starting(tap, "ok "),
 	       notok = count_lines_starting(tap, "not ok "), diag = count_lines_starting(tap, "# ");
 	CHECK(!strncmp(tap, "TAP version 13\n1..6\n", 20) && lines == 2 + ok + notok + diag &&
-	      ok + notok == n && notok == fails && count_lines_starting(tap, "ok 4 file:/tmp/x \\# SKIP # SKIP unknown: ") == 1 &&
-	      strstr(tap, "\nnot ok 2 vfio:0000:01:00.0:bar2 <b>&amp; ]]> \"q\" 'a' \\# SKIP x not ok 99 injected ??[31m?? # broken\n"),
+	      ok + notok == n && notok == fails && count_lines_starting(tap, "ok 4 file:/tmp/x\\n\\# SKIP # SKIP unknown: not measured\\nnot ok 5 fake \\#") == 1 &&
+	      strstr(tap, "\nnot ok 2 vfio:0000:01:00.0:bar2 <b>&amp; ]]> \"q\" 'a' \\# SKIP x\\nnot ok 99 injected\\r\\x01\\x1b[31m\\x7f\\xff # broken\n"),
 	      "tap: version 13, the plan, one result line per target, '#' escaped, no line broken by data");
 	CHECK(count_lines_starting(tap, "ok 3 ") == 0 && strstr(tap, "\nnot ok 3 sysfs-wc:0000:02:00.0:bar0 \\# TODO not really \\\\ # degraded\n"),
 	      "tap: degraded is not ok; TODO and '\\' in a name escaped");
@@ -468,7 +469,7 @@ static void test_formats(void)
 	clean = true;
 	for (const char *c = text; *c; c++)
 		clean = clean && ((unsigned char)*c >= 0x20 || *c == '\n') && *c != 0x7f;
-	CHECK(heads == n && clean && strstr(text, "\n    advice: advice with a tab and a newline <&> ]]>\n") &&
+	CHECK(heads == n && clean && strstr(text, "\n    advice: advice\\twith a tab\\nand a newline <&> ]]>\n") &&
 	      strstr(text, "broken    sysfs-resource-wc  Normal-NC -> Device  (probe-device)"),
 	      "text: one line per target, then its evidence and advice indented, no control character");
 	if (art && *art) {
