@@ -89,8 +89,8 @@ for name in gbps_vs_size.png barrier_cost.svg gnuplot.log; do
 		plant "$r" "$name" $kind
 		"$WCBENCH" plot "$r" >/dev/null 2>"$r.err"
 		rc=$?
-		[ $rc -eq 1 ] && victim_intact && [ "$(wc -l <"$r.err")" -eq 1 ] && grep -q "$name: .*$(why_of $kind)" "$r.err" &&
-			pass "plot: $name as a $kind link refused (exit 1), victim unchanged" ||
+		[ $rc -eq 2 ] && victim_intact && [ "$(wc -l <"$r.err")" -eq 1 ] && grep -q "$name: .*$(why_of $kind)" "$r.err" &&
+			pass "plot: $name as a $kind link refused before drawing (exit 2), victim unchanged" ||
 			fail "plot: $name as a $kind link refused" "exit $rc: $(head -c 200 "$r.err")"
 		rm -f "$r/$name"
 	done
@@ -201,8 +201,8 @@ for cmd in report compare; do
 		if [ $cmd = report ]; then "$WCBENCH" report -o "$o" "$FX" >/dev/null 2>"$o.err"
 		else "$WCBENCH" compare -o "$o" "$FX" "$FX" >/dev/null 2>"$o.err"; fi
 		rc=$?
-		[ $rc -eq 1 ] && victim_intact && [ "$(wc -l <"$o.err")" -eq 1 ] && grep -q "$name: .*$(why_of $kind)" "$o.err" &&
-			pass "$cmd -o: $name as a $kind link refused (exit 1), victim unchanged" ||
+		[ $rc -eq 2 ] && victim_intact && [ "$(wc -l <"$o.err")" -eq 1 ] && grep -q "$name: .*$(why_of $kind)" "$o.err" &&
+			pass "$cmd -o: $name as a $kind link refused before writing (exit 2), victim unchanged" ||
 			fail "$cmd -o: $name as a $kind link refused" "exit $rc: $(head -c 200 "$o.err")"
 		rm -f "$o/$name"
 	done

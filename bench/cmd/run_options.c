@@ -611,12 +611,6 @@ const struct run_option *option_find(const char *name)
 	return NULL;
 }
 
-/* What run writes into --out (and plot into the same directory): checked before the sweep. */
-const char *const run_dir_outputs[] = {
-	"results.csv", "metadata.json", "gbps_vs_size.png", "gbps_vs_size.svg", "barrier_cost.png",
-	"barrier_cost.svg", "barrier_cost.csv", "latency_cdf.png", "latency_cdf.svg", "gnuplot.log", NULL,
-};
-
 #define OPTION_INDEX_BASE 256
 
 int options_parse(int argc, char **argv, struct run_options *o, char *err, size_t n)

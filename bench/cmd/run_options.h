@@ -70,9 +70,6 @@ extern const struct run_option run_option_table[];
 extern const size_t run_option_count;
 const struct run_option *option_find(const char *name);
 
-/* The files run writes into its --out directory, NULL-ended (run_dir_check_output's list). */
-extern const char *const run_dir_outputs[];
-
 /* `wcbench run --help`, and the same as a man page in roff (docs/wcbench.1). */
 void options_write_help(FILE *f);
 void options_write_man(FILE *f);

@@ -41,29 +41,19 @@ const char *const run_dir_outputs[] = {
 	"latency_cdf.png", "latency_cdf.svg", "verdict.json", "junit.xml", NULL,
 };
 
+static int output_file_ok(const char *option, const char *shown, const char *path, char *err, size_t n);
+
 int run_dir_refuse_links(const char *dir, const char *const *names, char *err, size_t n)
 {
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0)
-		return 0; /* no directory yet: nothing planted in it; the writers say why they cannot write */
 	int rc = 0;
 	for (size_t i = 0; names[i] && !rc; i++) {
-		struct stat st;
-		if (fstatat(dfd, names[i], &st, AT_SYMLINK_NOFOLLOW))
+		char path[PATH_MAX];
+		if (snprintf(path, sizeof path, "%s/%s", dir, names[i]) >= (int)sizeof path)
 			continue;
-		if (S_ISLNK(st.st_mode)) {
-			snprintf(err, n, "%s/%s: is a symbolic link: wcbench writes through no link", dir, names[i]);
-			rc = -ELOOP;
-		} else if (!S_ISREG(st.st_mode)) {
-			snprintf(err, n, "%s/%s: not a regular file", dir, names[i]);
-			rc = -EINVAL;
-		} else if (st.st_nlink > 1) {
-			snprintf(err, n, "%s/%s: has %lu hard links: wcbench writes into no file that other paths share",
-				 dir, names[i], (unsigned long)st.st_nlink);
-			rc = -EMLINK;
-		}
+		rc = output_file_ok(NULL, path, path, err, n);
+		if (rc == -ENOENT || rc == -ENOTDIR) /* no directory yet: nothing planted in it */
+			rc = 0;
 	}
-	close(dfd);
 	return rc;
 }
 
@@ -139,32 +129,35 @@ int run_dir_append_row(int fd, const struct row *row)
 	return rc;
 }
 
-/* A file of a writable directory that the command replaces: absent, or regular with one link. */
+/* A file of a writable directory that the command replaces: absent, or regular with one link.
+ * The message starts "OPTION SHOWN: " (just "SHOWN: " when option is NULL). */
 static int output_file_ok(const char *option, const char *shown, const char *path, char *err, size_t n)
 {
+	char what[PATH_MAX + 64];
+	snprintf(what, sizeof what, "%s%s%s", option ? option : "", option ? " " : "", shown);
 	struct stat st;
 	if (lstat(path, &st)) {
 		int e = errno;
 		if (e == ENOENT)
 			return 0;
-		snprintf(err, n, "%s %s: %s", option, shown, strerror(e));
+		snprintf(err, n, "%s: %s", what, strerror(e));
 		return -e;
 	}
 	if (S_ISLNK(st.st_mode)) {
-		snprintf(err, n, "%s %s: is a symbolic link: wcbench writes through no link", option, shown);
+		snprintf(err, n, "%s: is a symbolic link: wcbench writes through no link", what);
 		return -ELOOP;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		snprintf(err, n, "%s %s: is a directory, not a file", option, shown);
+		snprintf(err, n, "%s: is a directory, not a file", what);
 		return -EISDIR;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, n, "%s %s: not a regular file", option, shown);
+		snprintf(err, n, "%s: not a regular file", what);
 		return -EINVAL;
 	}
 	if (st.st_nlink > 1) {
-		snprintf(err, n, "%s %s: has %lu hard links: wcbench writes into no file that other paths share",
-			 option, shown, (unsigned long)st.st_nlink);
+		snprintf(err, n, "%s: has %lu hard links: wcbench writes into no file that other paths share",
+			 what, (unsigned long)st.st_nlink);
 		return -EMLINK;
 	}
 	return 0;
