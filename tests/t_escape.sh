@@ -185,3 +185,11 @@ no_raw_control "compare error on a damaged file: no ESC, CR, BEL or C1 byte" "$T
 no_raw_control "probe error on a hostile path: no ESC, CR, BEL or C1 byte" "$TMPROOT/probe.out"
 [ "$(lines_starting "$TMPROOT/probe.out" 'summary:')" = 0 ] && pass "probe error on a hostile path: no line started by the data" ||
 	fail "probe error on a hostile path: no line started by the data"
+
+# probe --json of a target whose path is not UTF-8: still one valid JSON (UTF-8) document
+pj=$TMPROOT/pj-$(printf 'a\377\033b')
+truncate -s 64K "$pj"
+"$WCBENCH" probe --json "file:$pj" >"$TMPROOT/probe.json" 2>&1
+python3 -c 'import json, sys; json.load(open(sys.argv[1], encoding="utf-8"))' "$TMPROOT/probe.json" 2>"$TMPROOT/probe.json.err" &&
+	pass "probe --json: a path that is not UTF-8 still gives valid JSON" ||
+	fail "probe --json: a path that is not UTF-8 still gives valid JSON" "$(tail -1 "$TMPROOT/probe.json.err")"

@@ -19,6 +19,7 @@
 #include "cmd/commands.h"
 #include "cmd/run_options.h"
 #include "common/util.h"
+#include "results/json.h"
 #include "pcisys.h"
 #include "targets/target.h"
 #include "targets/bar.h"
@@ -70,21 +71,6 @@ struct out {
 	unsigned objects;        /* JSON: objects written so far */
 };
 
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 static void obj_begin(struct out *o)
 {
 	if (o->json)
@@ -106,7 +92,7 @@ static void key(struct out *o, const char *k)
 {
 	if (o->json) {
 		fputs(o->first_key ? "" : ", ", stdout);
-		json_str(k);
+		json_str(stdout, k);
 		fputs(": ", stdout);
 	} else {
 		printf("%s: ", k);
@@ -118,7 +104,7 @@ static void kv_str(struct out *o, const char *k, const char *v)
 {
 	key(o, k);
 	if (o->json)
-		json_str(v);
+		json_str(stdout, v);
 	else
 		cli_line(stdout, "%s", v); /* sysfs and device strings: kept on their line */
 }
