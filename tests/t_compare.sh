@@ -209,6 +209,26 @@ cmp_run empty $FX/base.csv $FX/empty.csv
 bad empty "empty" "empty file: exit 2"
 cmp_run hdr $FX/base.csv $FX/header-only.csv
 bad hdr "no rows" "header only: exit 2"
+# an ok row whose median cannot be judged is a damaged row (exit 2, file and line named), never
+# "same" or "not-measured" with exit 0; set_field FILE LINE COLUMN VALUE: a copy with one field set
+set_field() {
+	awk -F, -v OFS=, -v l="$2" -v col="$3" -v v="$4" 'NR==1{for(i=1;i<=NF;i++) if($i==col) c=i}
+		NR==l{$c=v} {print}' "$1"
+}
+for bad_value in nan inf -inf '' 0 -5; do
+	case $bad_value in nan | '') said='empty or nan' ;; *) said=$bad_value ;; esac
+	set_field $FX/base.csv 5 gb_per_s_median "$bad_value" >"$TMPROOT/badmed.csv"
+	cmp_run badmed $FX/base.csv "$TMPROOT/badmed.csv"
+	bad badmed "NEW $TMPROOT/badmed.csv: line 5: status ok but gb_per_s_median is $said: damaged row" \
+		"NEW ok row with gb_per_s_median '$bad_value': exit 2, one line naming the file, line 5 and the value"
+done
+set_field $FX/base.csv 7 ns_per_burst_median nan >"$TMPROOT/badns.csv"
+cmp_run badns "$TMPROOT/badns.csv" $FX/base.csv
+bad badns "BASE $TMPROOT/badns.csv: line 7: status ok but ns_per_burst_median is empty or nan" \
+	"BASE ok row with ns_per_burst_median nan: exit 2, one line naming the file and line 7"
+set_field $FX/base.csv 9 gb_per_s_p10 -1 >"$TMPROOT/badp10.csv"
+cmp_run badp10 $FX/base.csv "$TMPROOT/badp10.csv"
+bad badp10 "line 9: status ok but gb_per_s_p10 is -1" "NEW ok row with gb_per_s_p10 -1 (an interval hiding any change): exit 2 naming line 9"
 cmp_run trunc $FX/base.csv $FX/truncated.csv
 bad trunc "line 25: .*truncated" "truncated last row: exit 2 naming the line"
 cmp_run missing $FX/base.csv "$TMPROOT/nope.csv"

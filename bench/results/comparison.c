@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -393,6 +394,64 @@ static void judge_machine(struct entry *e, const struct machine_drift *d, double
 		snprintf(e->note, sizeof e->note, "%s; beyond the machine's drift: |%+.1f%%| > %.1f%% + %.1f%% (its "
 			 "%s reference ran up to %.1f%% %s)", was, chg, move, thr, ref_kinds[d->kind].name, move, way);
 	}
+}
+
+/* Why an ok row's figure cannot be judged (NULL: it can): a median must be a positive finite
+ * number; a p10 or p90 may be missing (empty: the median stands for it) but not such a value. */
+static const char *unjudgeable(double v, bool may_be_missing)
+{
+	if (isnan(v))
+		return may_be_missing ? NULL : "empty or nan";
+	if (isinf(v))
+		return v > 0 ? "inf" : "-inf";
+	return v > 0 ? NULL : v == 0 ? "0" : "negative";
+}
+
+int compare_check_rows(const struct result_set *rs, const char *side, char *err, size_t errlen)
+{
+	static const struct {
+		const char *name;
+		size_t offset;
+		bool may_be_missing;
+	} figures[] = {
+		{ "ns_per_burst_median", offsetof(struct row, ns_per_burst_median), false },
+		{ "gb_per_s_median", offsetof(struct row, gb_per_s_median), false },
+		{ "gb_per_s_p10", offsetof(struct row, gb_per_s_p10), true },
+		{ "gb_per_s_p90", offsetof(struct row, gb_per_s_p90), true },
+	};
+	size_t damaged = 0, first = 0;
+	const char *first_col = NULL, *first_why = NULL;
+	double first_val = 0;
+	for (size_t i = 0; i < rs->nrows; i++) {
+		if (!is_ok(&rs->rows[i]))
+			continue;
+		for (size_t f = 0; f < sizeof figures / sizeof figures[0]; f++) {
+			double v = *(const double *)((const char *)&rs->rows[i] + figures[f].offset);
+			const char *why = unjudgeable(v, figures[f].may_be_missing);
+			if (!why)
+				continue;
+			if (!damaged++) {
+				first = i;
+				first_col = figures[f].name;
+				first_why = why;
+				first_val = v;
+			}
+			break;
+		}
+	}
+	if (!damaged)
+		return 0;
+	char val[64];
+	if (!strcmp(first_why, "negative"))
+		snprintf(val, sizeof val, "%.6g", first_val);
+	else
+		snprintf(val, sizeof val, "%s", first_why);
+	char more[64] = "";
+	if (damaged > 1)
+		snprintf(more, sizeof more, " (and %zu more such rows)", damaged - 1);
+	snprintf(err, errlen, "%s %s: line %zu: status ok but %s is %s: damaged row, its case cannot be "
+		 "judged%s", side, rs->csv_path, rs->line[first], first_col, val, more);
+	return -EINVAL;
 }
 
 static int entry_cmp(const void *a, const void *b)

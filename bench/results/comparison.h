@@ -138,6 +138,15 @@ void machine_rule_text(double thr, char *buf, size_t len);
 void machine_drift_describe(const struct machine_drift *d, double thr, char *buf, size_t len);
 
 /*
+ * Whether every ok row of rs can be judged: its ns_per_burst_median and gb_per_s_median positive
+ * finite numbers, its gb_per_s_p10 and _p90 missing or such numbers. An ok row with a median of
+ * nan, inf, empty, 0 or below is damaged: no verdict of its case would mean anything (it would
+ * read as same or not-measured). 0, or -EINVAL with one line in err naming side (BASE, NEW), the
+ * file, the first such row's line, its column and value, and how many more there are.
+ */
+int compare_check_rows(const struct result_set *rs, const char *side, char *err, size_t errlen);
+
+/*
  * Pair the rows of base and nw by case key less the columns in `ignore` (repeats paired in file
  * order), judge each pair with threshold thr (percent) and sort the entries worst first.
  * *entries is malloc'd (*n of them); counts filled. 0 or -ENOMEM.
