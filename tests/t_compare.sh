@@ -380,3 +380,39 @@ if "$WCBENCH" run --quick --no-plot -o "$TMPROOT/real" >"$TMPROOT/real.log" 2>&1
 else
 	fail "a real 'wcbench run --quick' compared with itself: exit 0" "run failed: $(tail -2 "$TMPROOT/real.log")"
 fi
+
+# --- a reference hides nothing: NEW's machine references at 1e9 ns per KiB (the most metadata.json
+# may hold) and every ok case 90% slower: the move is reported as a finding, each case stays a
+# REGRESSION, exit 1 ---
+if [ ! -s "$TMPROOT/real/metadata.json" ] || ! command -v python3 >/dev/null; then
+	missing "references of 1e9 ns per KiB do not turn regressions into machine?" "no real run or no python3"
+else
+	cp -r "$TMPROOT/real" "$TMPROOT/inflated"
+	python3 - "$TMPROOT/inflated" <<'PY'
+import csv, json, sys
+d = sys.argv[1]
+meta = json.load(open(d + "/metadata.json"))
+for r in meta["machine_reference"]:
+    r["ns_per_kib_median"], r["ns_per_kib_ci_lo"], r["ns_per_kib_ci_hi"] = 0.99e9, 0.98e9, 1e9
+json.dump(meta, open(d + "/metadata.json", "w"), indent=2)
+rows = list(csv.DictReader(open(d + "/results.csv")))
+with open(d + "/results.csv", "w", newline="") as out:
+    w = csv.DictWriter(out, fieldnames=rows[0].keys(), lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        if r["status"] == "ok":
+            for c in ("ns_per_burst_median", "ns_per_burst_ci_lo", "ns_per_burst_ci_hi", "ns_per_burst_p10", "ns_per_burst_p90"):
+                if r[c]:
+                    r[c] = "%.6g" % (float(r[c]) * 10)
+            for c in ("gb_per_s_median", "gb_per_s_p10", "gb_per_s_p90"):
+                r[c] = "%.6g" % (float(r[c]) / 10)
+        w.writerow(r)
+PY
+	cmp_run inflated "$TMPROOT/real" "$TMPROOT/inflated"
+	nok=$(col "$TMPROOT/real/results.csv" status | grep -c '^ok$')
+	nreg=$(grep -c '^REGRESSION ' "$OUT.inflated.out")
+	[ "$(rc_of inflated)" = 1 ] && [ "$nreg" -eq "$nok" ] && ! grep -q '^machine? ' "$OUT.inflated.out" &&
+		grep -q '^machine reference core moved by [0-9.e+]*x (NEW ran up to [0-9.e+]* times slower): more than compare accepts as an explanation (limit 2x); regressions counted as regressions' "$OUT.inflated.out" &&
+		pass "NEW references of 1e9 ns per KiB: reported as a move beyond the limit, all $nok -90% cases stay REGRESSIONs, exit 1" ||
+		fail "NEW references of 1e9 ns per KiB" "exit $(rc_of inflated), $nreg REGRESSION of $nok: $(grep -E '^machine|^summary' "$OUT.inflated.out" | head -3 | tr '\n' ' ')"
+fi
