@@ -348,6 +348,12 @@ vrun "$TMPROOT/vbad" "ram|anon|works"
 head -c 60 "$TMPROOT/vbad/verdict.json" >"$TMPROOT/vbad/v" && mv "$TMPROOT/vbad/v" "$TMPROOT/vbad/verdict.json"
 cmp_run vbad "$TMPROOT/vb" "$TMPROOT/vbad"
 bad vbad "NEW .*vbad/verdict.json: line 1" "a truncated verdict.json: exit 2, one line naming it"
+# a name twice: works here, broken to python and jq: refused, not read as either
+vrun "$TMPROOT/vdup" "ram|anon|works"
+sed -i 's/"verdict": "works"/"verdict": "works", "verdict": "broken"/' "$TMPROOT/vdup/verdict.json"
+cmp_run vdup "$TMPROOT/vb" "$TMPROOT/vdup"
+bad vdup "NEW .*vdup/verdict.json: line 2 column [0-9]*: the member name \"verdict\" repeats in one object" \
+	"a verdict.json naming \"verdict\" twice (works, then broken): exit 2, one line naming the file and the key"
 vrun "$TMPROOT/vv2" "ram|anon|works"
 sed -i 's/"schema_version": 1/"schema_version": 2/' "$TMPROOT/vv2/verdict.json"
 cmp_run vv2 "$TMPROOT/vv2" "$TMPROOT/vn"

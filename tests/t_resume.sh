@@ -152,6 +152,11 @@ cp "$TMPROOT/saved.csv" "$r/results.csv"
 mv "$r/metadata.json" "$TMPROOT/saved.json"
 refuse "a run without metadata.json" "metadata.json" "${RUN[@]}" -s 64,4K --out "$r" --resume
 mv "$TMPROOT/saved.json" "$r/metadata.json"
+# a name twice, where readers disagree on which counts: not taken for either
+cp "$r/metadata.json" "$TMPROOT/saved.json"
+sed -i '0,/"run_id": /s//"run_id": "another", "run_id": /' "$r/metadata.json"
+refuse "a metadata.json naming run_id twice (not read as either)" "cannot tell whether this is the same run" "${RUN[@]}" -s 64,4K --out "$r" --resume
+cp "$TMPROOT/saved.json" "$r/metadata.json"
 
 # --- a run that schema version 1 wrote is continued: its results.csv rewritten in this version ---
 v1="$TMPROOT/v1run"

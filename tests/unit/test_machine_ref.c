@@ -329,6 +329,9 @@ static void test_hostile_metadata(void)
 		{ "an empty list", "[" ENTRY_OK ", " ENTRY_OK "]", "[]" },
 		{ "text cut short", "]}", "]" },
 		{ "a trailing comma", "]}", "],}" },
+		{ "a figure named twice (readers disagree on which counts)", "\"ns_per_kib_median\": 18.4",
+		  "\"ns_per_kib_median\": 18.4, \"ns_per_kib_median\": 1e9" },
+		{ "run_id named twice", "\"run_id\": \"r1\"", "\"run_id\": \"r1\", \"run_id\": \"r2\"" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char text[1024];
