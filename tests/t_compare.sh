@@ -348,6 +348,12 @@ vrun "$TMPROOT/vbad" "ram|anon|works"
 head -c 60 "$TMPROOT/vbad/verdict.json" >"$TMPROOT/vbad/v" && mv "$TMPROOT/vbad/v" "$TMPROOT/vbad/verdict.json"
 cmp_run vbad "$TMPROOT/vb" "$TMPROOT/vbad"
 bad vbad "NEW .*vbad/verdict.json: line 1" "a truncated verdict.json: exit 2, one line naming it"
+# a version said as written: 1.0000000001 is no "version 1"
+vrun "$TMPROOT/vfrac" "ram|anon|works"
+sed -i 's/"schema_version": 1,/"schema_version": 1.0000000001,/' "$TMPROOT/vfrac/verdict.json"
+cmp_run vfrac "$TMPROOT/vb" "$TMPROOT/vfrac"
+bad vfrac "NEW .*vfrac/verdict.json: schema_version is 1.0000000001, not a whole number" \
+	"a verdict.json of schema_version 1.0000000001: exit 2, the version said as written, refused as not a whole number"
 # a name twice: works here, broken to python and jq: refused, not read as either
 vrun "$TMPROOT/vdup" "ram|anon|works"
 sed -i 's/"verdict": "works"/"verdict": "works", "verdict": "broken"/' "$TMPROOT/vdup/verdict.json"

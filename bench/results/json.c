@@ -563,8 +563,17 @@ static size_t parse_value(struct parser *ps, unsigned depth)
 	case JSON_NULL:
 		rc = literal(ps, "null");
 		break;
-	default:
+	default: {
+		const char *from = ps->p;
 		rc = parse_number(ps, &x->number);
+		if (!rc) { /* its text as written, for a message that must say what was read */
+			x->len = (size_t)(ps->p - from);
+			memcpy(ps->pool, from, x->len);
+			ps->pool[x->len] = '\0';
+			x->str = ps->pool;
+			ps->pool += x->len + 1;
+		}
+	}
 	}
 	return rc || ps->failed ? 0 : self;
 }
@@ -585,7 +594,10 @@ static int parse_document(const char *text, size_t len, struct json_doc *doc, ch
 		fail_at(&ps, "a NUL byte");
 		return -EINVAL;
 	}
-	doc->pool = malloc(len + 1);
+	/* room for every decoded string and name and every number's text, each with its NUL: at
+	 * most len + 1 bytes (a string decodes to no more than its quotes held; a number's NUL takes
+	 * the place of the character after it); twice that, so no count of it can be off */
+	doc->pool = malloc(2 * len + 2);
 	if (!doc->pool) {
 		snprintf(ps.err, ps.errlen, "out of memory");
 		return -ENOMEM;

@@ -42,8 +42,10 @@ struct json_node {
 	bool boolean;
 	double number;          /* finite */
 	const char *key;        /* the member's name when the parent is an object, else NULL */
-	const char *str;        /* JSON_STRING: the decoded text, NUL-terminated */
-	size_t len;             /* JSON_STRING: bytes in str; JSON_ARRAY, JSON_OBJECT: elements */
+	const char *str;        /* JSON_STRING: the decoded text, NUL-terminated; JSON_NUMBER: the
+				 * number's text as written ("1.0000000001", "1e0") */
+	size_t len;             /* JSON_STRING, JSON_NUMBER: bytes in str; JSON_ARRAY, JSON_OBJECT:
+				 * elements */
 	size_t first, next;     /* node indexes of the first element and of the next sibling; 0:
 				 * none (node 0 is the root, never an element) */
 };

@@ -372,6 +372,20 @@ static void test_hostile_files(void)
 	s = file_with("2", good_target);
 	refused("schema version 2", s, strlen(s), "schema version 2; this wcbench reads version 1");
 	free(s);
+	/* said as written, a version that is not a whole number refused as such (%g would say 1) */
+	static const char *const not_whole[] = { "1.0000000001", "1.0", "1e0", "0.99999999999999999999" };
+	for (size_t i = 0; i < sizeof not_whole / sizeof not_whole[0]; i++) {
+		char want[120], what[80];
+		snprintf(want, sizeof want, "schema_version is %s, not a whole number", not_whole[i]);
+		snprintf(what, sizeof what, "schema_version %s", not_whole[i]);
+		s = file_with(not_whole[i], good_target);
+		refused(what, s, strlen(s), want);
+		free(s);
+	}
+	s = file_with("100000000000000000001", good_target);
+	refused("schema_version 100000000000000000001", s, strlen(s),
+		"schema version 100000000000000000001; this wcbench reads version 1");
+	free(s);
 	refused("a JSON array", "[1]", 3, "an array, not a JSON object");
 	refused("an empty file", "", 0, "ends");
 	static const char targets_object[] = "{\"schema_version\": 1, \"run_id\": \"r\", \"hostname\": \"h\", "
