@@ -418,6 +418,8 @@ static int name_at_cmp(const void *a, const void *b)
  */
 static int names_unique(struct parser *ps, struct name_at *names, size_t n)
 {
+	if (n < 2)
+		return 0;
 	qsort(names, n, sizeof *names, name_at_cmp);
 	for (size_t i = 1; i < n; i++) {
 		if (strcmp(names[i].key, names[i - 1].key))
