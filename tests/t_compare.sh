@@ -209,6 +209,26 @@ cmp_run empty $FX/base.csv $FX/empty.csv
 bad empty "empty" "empty file: exit 2"
 cmp_run hdr $FX/base.csv $FX/header-only.csv
 bad hdr "no rows" "header only: exit 2"
+# an ok row whose median cannot be judged is a damaged row (exit 2, file and line named), never
+# "same" or "not-measured" with exit 0; set_field FILE LINE COLUMN VALUE: a copy with one field set
+set_field() {
+	awk -F, -v OFS=, -v l="$2" -v col="$3" -v v="$4" 'NR==1{for(i=1;i<=NF;i++) if($i==col) c=i}
+		NR==l{$c=v} {print}' "$1"
+}
+for bad_value in nan inf -inf '' 0 -5; do
+	case $bad_value in nan | '') said='empty or nan' ;; *) said=$bad_value ;; esac
+	set_field $FX/base.csv 5 gb_per_s_median "$bad_value" >"$TMPROOT/badmed.csv"
+	cmp_run badmed $FX/base.csv "$TMPROOT/badmed.csv"
+	bad badmed "NEW $TMPROOT/badmed.csv: line 5: status ok but gb_per_s_median is $said: damaged row" \
+		"NEW ok row with gb_per_s_median '$bad_value': exit 2, one line naming the file, line 5 and the value"
+done
+set_field $FX/base.csv 7 ns_per_burst_median nan >"$TMPROOT/badns.csv"
+cmp_run badns "$TMPROOT/badns.csv" $FX/base.csv
+bad badns "BASE $TMPROOT/badns.csv: line 7: status ok but ns_per_burst_median is empty or nan" \
+	"BASE ok row with ns_per_burst_median nan: exit 2, one line naming the file and line 7"
+set_field $FX/base.csv 9 gb_per_s_p10 -1 >"$TMPROOT/badp10.csv"
+cmp_run badp10 $FX/base.csv "$TMPROOT/badp10.csv"
+bad badp10 "line 9: status ok but gb_per_s_p10 is -1" "NEW ok row with gb_per_s_p10 -1 (an interval hiding any change): exit 2 naming line 9"
 cmp_run trunc $FX/base.csv $FX/truncated.csv
 bad trunc "line 25: .*truncated" "truncated last row: exit 2 naming the line"
 cmp_run missing $FX/base.csv "$TMPROOT/nope.csv"
@@ -328,6 +348,18 @@ vrun "$TMPROOT/vbad" "ram|anon|works"
 head -c 60 "$TMPROOT/vbad/verdict.json" >"$TMPROOT/vbad/v" && mv "$TMPROOT/vbad/v" "$TMPROOT/vbad/verdict.json"
 cmp_run vbad "$TMPROOT/vb" "$TMPROOT/vbad"
 bad vbad "NEW .*vbad/verdict.json: line 1" "a truncated verdict.json: exit 2, one line naming it"
+# a version said as written: 1.0000000001 is no "version 1"
+vrun "$TMPROOT/vfrac" "ram|anon|works"
+sed -i 's/"schema_version": 1,/"schema_version": 1.0000000001,/' "$TMPROOT/vfrac/verdict.json"
+cmp_run vfrac "$TMPROOT/vb" "$TMPROOT/vfrac"
+bad vfrac "NEW .*vfrac/verdict.json: schema_version is 1.0000000001, not a whole number" \
+	"a verdict.json of schema_version 1.0000000001: exit 2, the version said as written, refused as not a whole number"
+# a name twice: works here, broken to python and jq: refused, not read as either
+vrun "$TMPROOT/vdup" "ram|anon|works"
+sed -i 's/"verdict": "works"/"verdict": "works", "verdict": "broken"/' "$TMPROOT/vdup/verdict.json"
+cmp_run vdup "$TMPROOT/vb" "$TMPROOT/vdup"
+bad vdup "NEW .*vdup/verdict.json: line 2 column [0-9]*: the member name \"verdict\" repeats in one object" \
+	"a verdict.json naming \"verdict\" twice (works, then broken): exit 2, one line naming the file and the key"
 vrun "$TMPROOT/vv2" "ram|anon|works"
 sed -i 's/"schema_version": 1/"schema_version": 2/' "$TMPROOT/vv2/verdict.json"
 cmp_run vv2 "$TMPROOT/vv2" "$TMPROOT/vn"
@@ -359,4 +391,40 @@ if "$WCBENCH" run --quick --no-plot -o "$TMPROOT/real" >"$TMPROOT/real.log" 2>&1
 		fail "a real run: all rows paired with themselves" "$(tail -3 "$OUT.real.out") $(cat "$OUT.real.err")"
 else
 	fail "a real 'wcbench run --quick' compared with itself: exit 0" "run failed: $(tail -2 "$TMPROOT/real.log")"
+fi
+
+# --- a reference hides nothing: NEW's machine references at 1e9 ns per KiB (the most metadata.json
+# may hold) and every ok case 90% slower: the move is reported as a finding, each case stays a
+# REGRESSION, exit 1 ---
+if [ ! -s "$TMPROOT/real/metadata.json" ] || ! command -v python3 >/dev/null; then
+	missing "references of 1e9 ns per KiB do not turn regressions into machine?" "no real run or no python3"
+else
+	cp -r "$TMPROOT/real" "$TMPROOT/inflated"
+	python3 - "$TMPROOT/inflated" <<'PY'
+import csv, json, sys
+d = sys.argv[1]
+meta = json.load(open(d + "/metadata.json"))
+for r in meta["machine_reference"]:
+    r["ns_per_kib_median"], r["ns_per_kib_ci_lo"], r["ns_per_kib_ci_hi"] = 0.99e9, 0.98e9, 1e9
+json.dump(meta, open(d + "/metadata.json", "w"), indent=2)
+rows = list(csv.DictReader(open(d + "/results.csv")))
+with open(d + "/results.csv", "w", newline="") as out:
+    w = csv.DictWriter(out, fieldnames=rows[0].keys(), lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        if r["status"] == "ok":
+            for c in ("ns_per_burst_median", "ns_per_burst_ci_lo", "ns_per_burst_ci_hi", "ns_per_burst_p10", "ns_per_burst_p90"):
+                if r[c]:
+                    r[c] = "%.6g" % (float(r[c]) * 10)
+            for c in ("gb_per_s_median", "gb_per_s_p10", "gb_per_s_p90"):
+                r[c] = "%.6g" % (float(r[c]) / 10)
+        w.writerow(r)
+PY
+	cmp_run inflated "$TMPROOT/real" "$TMPROOT/inflated"
+	nok=$(col "$TMPROOT/real/results.csv" status | grep -c '^ok$')
+	nreg=$(grep -c '^REGRESSION ' "$OUT.inflated.out")
+	[ "$(rc_of inflated)" = 1 ] && [ "$nreg" -eq "$nok" ] && ! grep -q '^machine? ' "$OUT.inflated.out" &&
+		grep -q '^machine reference core moved by [0-9.e+]*x (NEW ran up to [0-9.e+]* times slower): more than compare accepts as an explanation (limit 2x); regressions counted as regressions' "$OUT.inflated.out" &&
+		pass "NEW references of 1e9 ns per KiB: reported as a move beyond the limit, all $nok -90% cases stay REGRESSIONs, exit 1" ||
+		fail "NEW references of 1e9 ns per KiB" "exit $(rc_of inflated), $nreg REGRESSION of $nok: $(grep -E '^machine|^summary' "$OUT.inflated.out" | head -3 | tr '\n' ' ')"
 fi

@@ -80,6 +80,45 @@ bad_lines=$(awk -F, -v v="$now" 'NR>1 && $1 != v' "$r/results.csv" | wc -l)
 [ "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["resumes"]))' "$r/metadata.json" 2>&1)" = 2 ] \
 	&& pass "a second resume is listed too, and metadata.json stays JSON" || fail "second resume in metadata.json"
 
+# --- a read error during --resume: exit 1, one line naming results.csv, the file byte-identical
+# (never taken for a shorter file whose "partial last row" is cut, or for an empty one) ---
+# tests/fault/readfail.c makes read() on the file fail with EIO after a short read; an LD_PRELOAD
+# shim needs the binary without the sanitizer runtime, which must come first
+RF_BIN=$TOP/wcbench
+if ! command -v cc >/dev/null || [ ! -x "$RF_BIN" ] \
+	|| ! cc -shared -fPIC -o "$TMPROOT/readfail.so" tests/fault/readfail.c -ldl 2>"$TMPROOT/rf.err"; then
+	missing "--resume under read errors" "no cc or no $RF_BIN to build the read-fault shim with: $(head -1 "$TMPROOT/rf.err" 2>/dev/null)"
+else
+	rf="$TMPROOT/readfail"
+	"$RF_BIN" "${RUN[@]}" -s 8,16,32,64,128,256,512,1K --out "$rf" >/dev/null 2>&1
+	# read_fails NAME DIR PASSES AFTER ARGS...: exit 1, one line naming results.csv and the
+	# error, results.csv byte for byte as it was, no upgrade file left
+	read_fails() {
+		local name=$1 dir=$2 passes=$3 after=$4; shift 4
+		cp "$dir/results.csv" "$TMPROOT/rf-before.csv"
+		READFAIL_PATH=/results.csv READFAIL_AFTER=$after READFAIL_PASSES=$passes LD_PRELOAD="$TMPROOT/readfail.so" \
+			"$RF_BIN" "$@" --out "$dir" --resume >/dev/null 2>"$TMPROOT/rf.err"
+		local rc=$?
+		if [ $rc -eq 1 ] && [ "$(wc -l <"$TMPROOT/rf.err")" -eq 1 ] && grep -q 'results.csv: .*Input/output error' "$TMPROOT/rf.err" \
+			&& cmp -s "$TMPROOT/rf-before.csv" "$dir/results.csv" && ! ls "$dir" | grep -q 'upgrade\|tmp'; then
+			pass "$name: exit 1, one line naming results.csv and the error, the file byte-identical"
+		else
+			fail "$name" "exit $rc, $(cmp "$TMPROOT/rf-before.csv" "$dir/results.csv" 2>&1) $(ls "$dir" | tr '\n' ' '): $(head -3 "$TMPROOT/rf.err" | tr '\n' ' ')"
+		fi
+	}
+	read_fails "--resume, EIO after a short read of 1000 bytes of results.csv" "$rf" 0 1000 "${RUN[@]}" -s 8,16,32,64,128,256,512,1K
+	read_fails "--resume, EIO at the first read of results.csv (not taken for an empty file)" "$rf" 0 0 "${RUN[@]}" -s 8,16,32,64,128,256,512,1K
+	read_fails "--resume, EIO when the finished rows are read after the header check" "$rf" 1 500 "${RUN[@]}" -s 8,16,32,64,128,256,512,1K
+	rf1="$TMPROOT/readfail-v1"
+	cp -r tests/fixtures/v1/x86-host "$rf1"
+	head -n 16 tests/fixtures/v1/x86-host/results.csv >"$rf1/results.csv"
+	V1RUN=(run --quick --no-plot -k c_8,mov_8,movnti_8 -b none,sfence -s 64,4K,64K)
+	read_fails "--resume of a version-1 run, EIO at the first read for its upgrade" "$rf1" 1 0 "${V1RUN[@]}"
+	read_fails "--resume of a version-1 run, EIO at the second read for its upgrade" "$rf1" 2 700 "${V1RUN[@]}"
+	grep -q '"upgraded_from_schema"' "$rf1/metadata.json" && fail "a version-1 run whose upgrade read failed is not marked upgraded" \
+		|| pass "a version-1 run whose upgrade read failed is not marked upgraded"
+fi
+
 # --- resume refuses what is not this run ---
 refuse() { # NAME NEEDLE ARGS...: exit 2, one line naming the problem, results untouched
 	local name=$1 needle=$2; shift 2
@@ -113,6 +152,11 @@ cp "$TMPROOT/saved.csv" "$r/results.csv"
 mv "$r/metadata.json" "$TMPROOT/saved.json"
 refuse "a run without metadata.json" "metadata.json" "${RUN[@]}" -s 64,4K --out "$r" --resume
 mv "$TMPROOT/saved.json" "$r/metadata.json"
+# a name twice, where readers disagree on which counts: not taken for either
+cp "$r/metadata.json" "$TMPROOT/saved.json"
+sed -i '0,/"run_id": /s//"run_id": "another", "run_id": /' "$r/metadata.json"
+refuse "a metadata.json naming run_id twice (not read as either)" "cannot tell whether this is the same run" "${RUN[@]}" -s 64,4K --out "$r" --resume
+cp "$TMPROOT/saved.json" "$r/metadata.json"
 
 # --- a run that schema version 1 wrote is continued: its results.csv rewritten in this version ---
 v1="$TMPROOT/v1run"

@@ -130,6 +130,17 @@ for old in "$V1" "$V2"; do
 	fi
 done
 
+# --- a version that is not a whole number: refused as such, its text as written ---
+for v in 1.0000000001 1.0 1e0; do
+	sed "3s/^1,/$v,/" "$V1/results.csv" >"$TMPROOT/frac.csv"
+	"$WCBENCH" compare "$V1" "$TMPROOT/frac.csv" >/dev/null 2>"$TMPROOT/frac.err"
+	rc=$?
+	[ $rc -eq 2 ] && [ "$(wc -l <"$TMPROOT/frac.err")" -eq 1 ] \
+		&& grep -qF "frac.csv: line 3: schema_version '$v' is not a whole number" "$TMPROOT/frac.err" \
+		&& pass "compare: schema_version '$v' refused as not a whole number, said as written (exit 2, line named)" \
+		|| fail "compare: schema_version '$v' refused as not a whole number" "exit $rc: $(head -c 300 "$TMPROOT/frac.err")"
+done
+
 # --- versions that do not exist, later ones and garbage: exit 2, one line naming file and line ---
 for fx in "1:$V1" "2:$V2"; do
 	was=${fx%%:*}; dir=${fx#*:}

@@ -530,8 +530,14 @@ static int read_doc(struct reader *r, struct verdict_file *vf)
 	const struct json_node *sv = json_member(r->doc, root, "schema_version");
 	if (!sv || sv->type != JSON_NUMBER)
 		return refuse(r, "no schema_version number: not a verdict.json of wcbench check");
+	/* said as written: "%g" would show 1.0000000001 as the 1 this reader takes */
+	char shown[JSON_MAX_NUMBER_CHARS + 1];
+	utf8_one_line(sv->str, NULL, shown, sizeof shown);
+	if (strpbrk(sv->str, ".eE")) /* 1.0 and 1e0 too: a version is written as an integer */
+		return refuse(r, "schema_version is %s, not a whole number: a schema version is 1, 2, ...; "
+			      "this wcbench reads version %d", shown, VERDICT_SCHEMA_VERSION);
 	if (sv->number != VERDICT_SCHEMA_VERSION)
-		return refuse(r, "schema version %.6g; this wcbench reads version %d", sv->number,
+		return refuse(r, "schema version %s; this wcbench reads version %d", shown,
 			      VERDICT_SCHEMA_VERSION);
 	int rc = get_string(r, root, "", "run_id", vf->run_id, sizeof vf->run_id);
 	if (!rc)

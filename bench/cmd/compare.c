@@ -100,7 +100,9 @@ static const char compare_help[] =
 "\n"
 "exit status: 0 nothing regressed beyond noise (machine? is not a regression), 1 something did\n"
 "(a case or a verdict), 2 bad input (missing file, a later schema version, missing column,\n"
-"damaged row, no case in common, a verdict.json that cannot be read).\n"
+"damaged row, no case in common, a verdict.json that cannot be read). An ok row whose median\n"
+"is nan, inf, empty, 0 or negative (or whose p10 or p90 is such a number) is a damaged row:\n"
+"its case cannot be judged, and compare says which (file and line) and exits 2, never 0.\n"
 "\n"
 "examples:\n"
 "  wcbench compare results/before results/after\n"
@@ -380,6 +382,10 @@ int cmd_compare(int argc, char **argv)
 	if (!base.nrows || !nw.nrows) {
 		cli_error("compare", "%s %s: header only, no rows", base.nrows ? "NEW" : "BASE",
 			  base.nrows ? nw.csv_path : base.csv_path);
+		goto done;
+	}
+	if (compare_check_rows(&base, "BASE", err, sizeof err) || compare_check_rows(&nw, "NEW", err, sizeof err)) {
+		cli_error("compare", "%s", err);
 		goto done;
 	}
 	if (load_verdicts(&base, &nw, o.ignore, &vd))

@@ -68,8 +68,10 @@ static long schema_of_header(const char *text, size_t len, bool *partial)
 /*
  * The results.csv of a run to resume must begin with exactly the header of this schema version or
  * of an earlier one (*version: which; the caller upgrades an earlier one's rows); a last line
- * without its newline (a full disk, a crash) is a partial row and is cut off. *need_header: the
- * file held no complete header (cut to nothing). 0, or -EINVAL (a usage error) with one line in err.
+ * without its newline (a full disk, a crash) is a partial row and is cut off, and nothing else
+ * ever is: the bytes removed are those after the last newline, of the file as it is when cut.
+ * *need_header: the file held no complete header (cut to nothing). 0, or the exit code (2: not a
+ * run to continue; 1: the file cannot be read or cut, left as it was) with one line in err.
  */
 static int trim_results(const char *csv_path, int fd, bool *need_header, long *version, char *err,
 			size_t n)
@@ -83,21 +85,32 @@ static int trim_results(const char *csv_path, int fd, bool *need_header, long *v
 	size_t keep = len;
 	if (!text) {
 		snprintf(err, n, "--resume: %s", why);
-		rc = -EINVAL;
-	} else if (!(*version = schema_of_header(text, len, need_header)) && *need_header) {
+		/* a file that is not one to resume is a usage error; one that does not read, the disk's */
+		return errno == EINVAL || errno == EFBIG || errno == ENOENT ? EXIT_USAGE : 1;
+	}
+	if (!(*version = schema_of_header(text, len, need_header)) && *need_header) {
 		keep = 0; /* the header itself was cut short: no row was written */
 	} else if (!*version) {
 		snprintf(err, n, "--resume: %s: the header is not that of a results schema version this "
 			 "wcbench knows (1 to %d): not a run to continue", csv_path, SCHEMA_VERSION);
-		rc = -EINVAL;
+		rc = EXIT_USAGE;
 	} else if (text[len - 1] != '\n') {
-		keep = (size_t)(strrchr(text, '\n') - text) + 1;
+		/* memrchr, not strrchr: a NUL byte in a row must not move the cut before it */
+		const char *nl = memrchr(text, '\n', len);
+		keep = nl ? (size_t)(nl - text) + 1 : 0;
 	}
+	struct stat st;
 	if (!rc && keep < len) {
-		if (ftruncate(fd, (off_t)keep)) {
-			rc = -errno;
+		/* only the partial last line goes: no newline in what is cut, and the file on disk is
+		 * the one read (a file changed underneath would be cut at a point that means nothing) */
+		if (memchr(text + keep, '\n', len - keep) || fstat(fd, &st) || st.st_size != (off_t)len) {
+			snprintf(err, n, "--resume: %s: changed while being read (%zu bytes read): not cut, "
+				 "left as it was", csv_path, len);
+			rc = 1;
+		} else if (ftruncate(fd, (off_t)keep)) {
 			snprintf(err, n, "--resume: %s: cannot cut the partial last row: %s", csv_path,
-				 strerror(-rc));
+				 strerror(errno));
+			rc = 1;
 		} else if (keep) {
 			fprintf(stderr, "wcbench run: %s: dropped a partial last row (%zu bytes)\n", csv_path,
 				len - keep);
@@ -495,7 +508,8 @@ int run_sweep(int argc, char **argv, const struct sweep_hooks *h)
 		snprintf(err, sizeof err, "--resume: %s", lerr_open);
 		goto fail;
 	}
-	if (resuming && trim_results(csv_path, csv_fd, &need_header, &csv_version, err, sizeof err))
+	if (resuming && (exit_code = trim_results(csv_path, csv_fd, &need_header, &csv_version, err,
+						     sizeof err)))
 		goto fail;
 	if (resuming && (exit_code = upgrade_resumed(csv_path, &csv_fd, need_header, csv_version, md_version,
 						       &md, err, sizeof err)))
@@ -503,8 +517,10 @@ int run_sweep(int argc, char **argv, const struct sweep_hooks *h)
 	exit_code = EXIT_USAGE;
 	if (resuming && !need_header) {
 		char lerr[PATH_MAX + 200];
-		if (rs_load(csv_path, NULL, &prev, lerr, sizeof lerr)) {
+		int lrc = rs_load(csv_path, NULL, &prev, lerr, sizeof lerr);
+		if (lrc) {
 			snprintf(err, sizeof err, "--resume: %s", lerr);
+			exit_code = lrc == -EIO ? 1 : EXIT_USAGE; /* a read error is the disk's */
 			goto fail;
 		}
 		if (case_key_set_build(&done, prev.rows, prev.nrows)) {

@@ -81,21 +81,34 @@ char *read_regular_file(const char *path, size_t max, size_t *len, char *err, si
 		e = EFBIG;
 	}
 	char *buf = e ? NULL : malloc((size_t)st.st_size + 1);
+	if (!buf && !e) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		e = ENOMEM;
+	}
+	/* all of it or an error: a caller that took a prefix for the file would act on part of it
+	 * (a resume cutting finished rows off, an upgrade dropping them) */
 	size_t got = 0;
 	while (buf && got < (size_t)st.st_size) {
 		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0) /* shrank underneath, or an I/O error: take what was read */
+		if (n < 0) {
+			e = errno;
+			snprintf(err, errlen, "%s: read error after %zu of %lld bytes: %s", path, got,
+				 (long long)st.st_size, strerror(e));
 			break;
+		}
+		if (n == 0) {
+			e = EIO;
+			snprintf(err, errlen, "%s: %zu of %lld bytes read: the file shrank while being read",
+				 path, got, (long long)st.st_size);
+			break;
+		}
 		got += (size_t)n;
 	}
 	close(fd);
-	if (!buf && !e) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		e = ENOMEM;
-	}
 	if (e) {
+		free(buf);
 		errno = e;
 		return NULL;
 	}

@@ -23,7 +23,8 @@ int write_file(const char *path, const char *data, size_t len);
  * regular file (a FIFO would hang, /dev/zero never ends), at most `max` bytes (-EFBIG beyond).
  * Returns a NUL-terminated malloc'd buffer (its length in *len when len is not NULL; the data
  * may itself hold NUL bytes), or NULL with errno set (EINVAL: not a regular file, EFBIG: too
- * big) and a one-line message in err (when err is not NULL).
+ * big, EIO or read's errno: fewer bytes than fstat said, never a prefix taken for the file) and a
+ * one-line message in err (when err is not NULL).
  */
 char *read_regular_file(const char *path, size_t max, size_t *len, char *err, size_t errlen);
 /* All len bytes to fd, across short writes and EINTR. 0 or -errno (-EIO when write makes no

@@ -1,5 +1,6 @@
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -273,6 +274,20 @@ void machine_drift_of(const struct machine_refs *base, const struct machine_refs
 	d->speed_lo = lo[0] / hi[1];
 	d->speed_hi = hi[0] / lo[1];
 	d->known = true;
+	/* (written so that NAN is beyond too) */
+	d->beyond_limit = !(d->speed_lo >= 1 / MACHINE_DRIFT_LIMIT && d->speed_hi <= MACHINE_DRIFT_LIMIT);
+}
+
+/* How far a drift beyond the limit moved, as "1e+09x (NEW ran 1e+09 times slower)". */
+static void drift_beyond_text(const struct machine_drift *d, char *buf, size_t len)
+{
+	double slower = 1 / d->speed_lo, faster = d->speed_hi;
+	if (!(slower > 0) || !(faster > 0)) /* NAN, or a reference of no positive time */
+		snprintf(buf, len, "an amount that is no number (NEW/BASE speed %g-%g)", d->speed_lo, d->speed_hi);
+	else if (slower >= faster)
+		snprintf(buf, len, "%.3gx (NEW ran up to %.3g times slower)", slower, slower);
+	else
+		snprintf(buf, len, "%.3gx (NEW ran up to %.3g times faster)", faster, faster);
 }
 
 double machine_drift_move(const struct machine_drift *d, double chg)
@@ -286,7 +301,7 @@ double machine_drift_move(const struct machine_drift *d, double chg)
 bool machine_drift_explains(const struct machine_drift *d, double chg, double thr)
 {
 	double move = machine_drift_move(d, chg);
-	return d && d->known && chg != 0 && move >= thr && fabs(chg) <= move + thr;
+	return d && d->known && !d->beyond_limit && chg != 0 && move >= thr && fabs(chg) <= move + thr;
 }
 
 /* One row's say in case_reference: 0 none, 1 core, 2 memory. */
@@ -330,7 +345,11 @@ void machine_rule_text(double thr, char *buf, size_t len)
 		 "of both runs) moved by at least %s in one direction, a regression or improvement in "
 		 "that direction no larger than the reference's largest move + %s is machine?: it cannot be "
 		 "told from the machine's own drift; listed and counted apart, never a regression (exit "
-		 "status); a larger change, or one in the other direction, keeps its verdict", t, t);
+		 "status); a larger change, or one in the other direction, keeps its verdict. A reference "
+		 "that moved by more than %gx (NEW's machine more than %g times slower or faster, beyond the "
+		 "tens of percent of a machine's own clock steps and neighbours) explains nothing: that move "
+		 "is reported as a finding and every regression counts", t, t,
+		 MACHINE_DRIFT_LIMIT, MACHINE_DRIFT_LIMIT);
 }
 
 void machine_drift_describe(const struct machine_drift *d, double thr, char *buf, size_t len)
@@ -340,6 +359,15 @@ void machine_drift_describe(const struct machine_drift *d, double thr, char *buf
 	if (!d->known) {
 		snprintf(buf, len, "machine reference %s: %s: every case it speaks for is judged by the noise rule alone", kind,
 			 d->why);
+		return;
+	}
+	if (d->beyond_limit) {
+		char moved[120];
+		drift_beyond_text(d, moved, sizeof moved);
+		snprintf(buf, len, "machine reference %s moved by %s: more than compare accepts as an "
+			 "explanation (limit %gx); regressions counted as regressions (BASE %.4g-%.4g ns/KiB, "
+			 "NEW %.4g-%.4g)", kind, moved, MACHINE_DRIFT_LIMIT, d->base_lo, d->base_hi, d->new_lo,
+			 d->new_hi);
 		return;
 	}
 	double a = (d->speed_lo - 1) * 100, b = (d->speed_hi - 1) * 100;
@@ -377,6 +405,14 @@ static void judge_machine(struct entry *e, const struct machine_drift *d, double
 {
 	if ((e->v != V_REGRESSION && e->v != V_IMPROVEMENT) || !d || !d->known)
 		return;
+	if (d->beyond_limit) {
+		char moved[120];
+		drift_beyond_text(d, moved, sizeof moved);
+		size_t l = strlen(e->note);
+		snprintf(e->note + l, sizeof e->note - l, "; its %s reference moved by %s, beyond the %gx "
+			 "compare accepts as an explanation", ref_kinds[d->kind].name, moved, MACHINE_DRIFT_LIMIT);
+		return;
+	}
 	double chg = (e->gb_ratio - 1) * 100, move = machine_drift_move(d, chg);
 	if (move < thr)
 		return;
@@ -393,6 +429,64 @@ static void judge_machine(struct entry *e, const struct machine_drift *d, double
 		snprintf(e->note, sizeof e->note, "%s; beyond the machine's drift: |%+.1f%%| > %.1f%% + %.1f%% (its "
 			 "%s reference ran up to %.1f%% %s)", was, chg, move, thr, ref_kinds[d->kind].name, move, way);
 	}
+}
+
+/* Why an ok row's figure cannot be judged (NULL: it can): a median must be a positive finite
+ * number; a p10 or p90 may be missing (empty: the median stands for it) but not such a value. */
+static const char *unjudgeable(double v, bool may_be_missing)
+{
+	if (isnan(v))
+		return may_be_missing ? NULL : "empty or nan";
+	if (isinf(v))
+		return v > 0 ? "inf" : "-inf";
+	return v > 0 ? NULL : v == 0 ? "0" : "negative";
+}
+
+int compare_check_rows(const struct result_set *rs, const char *side, char *err, size_t errlen)
+{
+	static const struct {
+		const char *name;
+		size_t offset;
+		bool may_be_missing;
+	} figures[] = {
+		{ "ns_per_burst_median", offsetof(struct row, ns_per_burst_median), false },
+		{ "gb_per_s_median", offsetof(struct row, gb_per_s_median), false },
+		{ "gb_per_s_p10", offsetof(struct row, gb_per_s_p10), true },
+		{ "gb_per_s_p90", offsetof(struct row, gb_per_s_p90), true },
+	};
+	size_t damaged = 0, first = 0;
+	const char *first_col = NULL, *first_why = NULL;
+	double first_val = 0;
+	for (size_t i = 0; i < rs->nrows; i++) {
+		if (!is_ok(&rs->rows[i]))
+			continue;
+		for (size_t f = 0; f < sizeof figures / sizeof figures[0]; f++) {
+			double v = *(const double *)((const char *)&rs->rows[i] + figures[f].offset);
+			const char *why = unjudgeable(v, figures[f].may_be_missing);
+			if (!why)
+				continue;
+			if (!damaged++) {
+				first = i;
+				first_col = figures[f].name;
+				first_why = why;
+				first_val = v;
+			}
+			break;
+		}
+	}
+	if (!damaged)
+		return 0;
+	char val[64];
+	if (!strcmp(first_why, "negative"))
+		snprintf(val, sizeof val, "%.6g", first_val);
+	else
+		snprintf(val, sizeof val, "%s", first_why);
+	char more[64] = "";
+	if (damaged > 1)
+		snprintf(more, sizeof more, " (and %zu more such rows)", damaged - 1);
+	snprintf(err, errlen, "%s %s: line %zu: status ok but %s is %s: damaged row, its case cannot be "
+		 "judged%s", side, rs->csv_path, rs->line[first], first_col, val, more);
+	return -EINVAL;
 }
 
 static int entry_cmp(const void *a, const void *b)

@@ -89,11 +89,24 @@ struct machine_drift {
 	double base_lo, base_hi;    /* ns per KiB: the lowest CI end and the highest of BASE's */
 	double new_lo, new_hi;      /* ... and NEW's */
 	double speed_lo, speed_hi;  /* the NEW/BASE speed ratio's range */
+	bool beyond_limit;          /* known, but moved by more than MACHINE_DRIFT_LIMIT: explains nothing */
 	char why[400];              /* !known: which side has none, and why */
 };
 
+/*
+ * The most a machine reference may move between two runs and still explain a change: NEW's
+ * machine at most this many times slower or faster than BASE's. A machine's own drift (clock
+ * steps between base and turbo frequency, a neighbour taking cores or DRAM bandwidth) moves a
+ * store loop by tens of percent; twice as slow or fast is no drift of one machine but a reference
+ * that measured something else (another machine, a broken spell, an edited file), and taking it
+ * as an explanation would excuse any regression up to its size. Beyond it the drift is reported
+ * as a finding and every regression counts.
+ */
+#define MACHINE_DRIFT_LIMIT 2.0
+
 /* The drift of kind `kind` of nw against base (either may have no reference of it: then !known,
- * why says which side and why). */
+ * why says which side and why; beyond_limit when the speed ratio's range leaves
+ * 1/MACHINE_DRIFT_LIMIT .. MACHINE_DRIFT_LIMIT, or is no number). */
 void machine_drift_of(const struct machine_refs *base, const struct machine_refs *nw, enum ref_kind kind,
 		      struct machine_drift *d);
 
@@ -107,7 +120,7 @@ double machine_drift_move(const struct machine_drift *d, double chg);
  * calls a REGRESSION (or an improvement) is machine? when the reference that speaks for the case
  * moved by at least thr (the threshold) in the same direction and |chg| is no larger than that
  * move + thr. Then the machine's own drift may explain the change whole: it is unknown, not a
- * regression.
+ * regression. Never when the drift is beyond MACHINE_DRIFT_LIMIT.
  */
 bool machine_drift_explains(const struct machine_drift *d, double chg, double thr);
 
@@ -136,6 +149,15 @@ void machine_rule_text(double thr, char *buf, size_t len);
  * KiB, how much slower or faster NEW ran, and what the rule makes of it at threshold thr; or
  * which side has none and why. */
 void machine_drift_describe(const struct machine_drift *d, double thr, char *buf, size_t len);
+
+/*
+ * Whether every ok row of rs can be judged: its ns_per_burst_median and gb_per_s_median positive
+ * finite numbers, its gb_per_s_p10 and _p90 missing or such numbers. An ok row with a median of
+ * nan, inf, empty, 0 or below is damaged: no verdict of its case would mean anything (it would
+ * read as same or not-measured). 0, or -EINVAL with one line in err naming side (BASE, NEW), the
+ * file, the first such row's line, its column and value, and how many more there are.
+ */
+int compare_check_rows(const struct result_set *rs, const char *side, char *err, size_t errlen);
 
 /*
  * Pair the rows of base and nw by case key less the columns in `ignore` (repeats paired in file

@@ -29,7 +29,9 @@ size_t utf8_next(const char *s, size_t avail, unsigned *cp);
 void utf8_one_line(const char *s, const char *escape, char *out, size_t outlen);
 
 /* The value of "key" in a flat JSON object, read loosely: a string (with \" and \\ undone) or
- * a bare number/word. Empty when absent or malformed; never fails. json may be NULL. */
+ * a bare number/word. Empty when absent or malformed, and for any key when a member name
+ * repeats in one object of json (readers disagree on which counts), even in a document cut short;
+ * never fails. json may be NULL. */
 void json_get(const char *json, const char *key, char *out, size_t len);
 
 /* The strict reader: RFC 8259 JSON parsed into a tree of nodes. */
@@ -40,8 +42,10 @@ struct json_node {
 	bool boolean;
 	double number;          /* finite */
 	const char *key;        /* the member's name when the parent is an object, else NULL */
-	const char *str;        /* JSON_STRING: the decoded text, NUL-terminated */
-	size_t len;             /* JSON_STRING: bytes in str; JSON_ARRAY, JSON_OBJECT: elements */
+	const char *str;        /* JSON_STRING: the decoded text, NUL-terminated; JSON_NUMBER: the
+				 * number's text as written ("1.0000000001", "1e0") */
+	size_t len;             /* JSON_STRING, JSON_NUMBER: bytes in str; JSON_ARRAY, JSON_OBJECT:
+				 * elements */
 	size_t first, next;     /* node indexes of the first element and of the next sibling; 0:
 				 * none (node 0 is the root, never an element) */
 };
@@ -61,8 +65,9 @@ struct json_doc {
 /*
  * Parse text[0..len): one JSON value with optional white space around it. Refused: a NUL byte,
  * text that is not UTF-8, "\u0000" (every string is a C string), a lone surrogate escape, a
- * number that does not fit a double, and anything RFC 8259 does not allow. Object members keep
- * their order; a name that repeats is kept (json_member finds the first). 0, or -EINVAL
+ * number that does not fit a double, a member name that repeats in one object (at any depth:
+ * readers differ on which one counts), and anything RFC 8259 does not allow. Object members keep
+ * their order. 0, or -EINVAL
  * ("line L column C: why" in err) or -ENOMEM; doc is freed on failure.
  */
 int json_parse(const char *text, size_t len, struct json_doc *doc, char *err, size_t errlen);

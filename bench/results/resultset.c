@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "results/csv.h"
+#include "results/json.h"
 #include "results/resultset.h"
 #include "results/schema.h"
 
@@ -126,13 +127,21 @@ static int parse_row(const char *csv, size_t line, const char *const *cells, int
 	const char *v = cells[vcol];
 	size_t digits = strspn(v, "0123456789");
 	if (!digits || v[digits]) {
-		snprintf(err, errlen, "%s: line %zu: schema_version '%.20s' is not a number", csv, line, v);
+		/* said as written, and why: 1.0000000001 is no version 1 */
+		char shown[48], *end;
+		utf8_one_line(v, NULL, shown, sizeof shown);
+		strtod(v, &end);
+		const char *why = !*v || *end ? "is not a number"
+				: strpbrk(v, ".eE") ? "is not a whole number"
+				: "is not written as digits alone";
+		snprintf(err, errlen, "%s: line %zu: schema_version '%s' %s (a schema version is 1, 2, ...; "
+			 "this wcbench reads versions 1 to %d)", csv, line, shown, why, SCHEMA_VERSION);
 		return -EINVAL;
 	}
 	errno = 0;
 	long ver = strtol(v, NULL, 10);
 	if (errno || ver < 1 || ver > SCHEMA_VERSION) {
-		snprintf(err, errlen, "%s: line %zu: schema version %.20s %s (this wcbench reads versions 1 to %d)",
+		snprintf(err, errlen, "%s: line %zu: schema version %.40s %s (this wcbench reads versions 1 to %d)",
 			 csv, line, v, ver < 1 ? "does not exist"
 				       : "is later than this wcbench knows: read it with a later wcbench",
 			 SCHEMA_VERSION);

@@ -114,20 +114,27 @@ int results_upgrade(const char *csv_path, size_t *nrows, char *err, size_t errle
 	struct csv_table t = { 0 };
 	struct sbuf b = { 0 };
 	char tmp[PATH_MAX], why[PATH_MAX + 200];
-	struct stat st;
+	struct stat st, after;
 	*nrows = 0;
-	/* the old file as every reader takes it: a row that does not read is not copied blindly */
+	if (stat(csv_path, &st)) {
+		snprintf(err, errlen, "%s: %s", csv_path, strerror(errno));
+		return -errno;
+	}
+	/* the old file as every reader takes it: a row that does not read is not copied blindly.
+	 * A read error is the disk's (-EIO, exit 1), not a file that is not a run's. */
 	int rc = rs_load(csv_path, NULL, &old, why, sizeof why);
 	if (!rc)
 		rc = csv_read(csv_path, &t, why, sizeof why);
 	if (rc) {
 		snprintf(err, errlen, "%s", why);
-		rc = rc == -ENOMEM ? rc : -EINVAL;
+		rc = rc == -ENOMEM || rc == -EIO ? rc : -EINVAL;
 		goto out;
 	}
-	if (stat(csv_path, &st)) {
-		rc = -errno;
-		snprintf(err, errlen, "%s: %s", csv_path, strerror(-rc));
+	/* both reads of one file: rows written in between would be read by one and not the other */
+	if (stat(csv_path, &after) || after.st_ino != st.st_ino || after.st_size != st.st_size ||
+	    after.st_mtim.tv_sec != st.st_mtim.tv_sec || after.st_mtim.tv_nsec != st.st_mtim.tv_nsec) {
+		rc = -EIO;
+		snprintf(err, errlen, "%s: changed while being read for the upgrade; left as it was", csv_path);
 		goto out;
 	}
 	rc = upgraded_text(&t, &b);

@@ -16,8 +16,9 @@
  * temporary file in the same directory, is synced, read back with rs_load and compared row by row
  * with the old file's rows, then renamed over csv_path (and the directory synced): a crash leaves
  * the old file or the new one. *nrows: the rows kept. 0; -EINVAL with one line in err when the
- * old file does not read (a damaged row: a usage error, the file untouched); other -errno when
- * the new one cannot be written (the old file untouched).
+ * old file is not a run's (a damaged row: a usage error, the file untouched); -EIO when it cannot
+ * be read whole or changed while read (the file untouched, nothing upgraded from part of it);
+ * other -errno when the new one cannot be written (the old file untouched).
  */
 int results_upgrade(const char *csv_path, size_t *nrows, char *err, size_t errlen);
 

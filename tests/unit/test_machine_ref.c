@@ -222,6 +222,49 @@ static void test_drift_rule(void)
 	      !machine_drift_explains(NULL, -3, 5),
 	      "rule: machine? up to the reference's move (%.3f%%) + T, not beyond, not the other way", move);
 
+	/* a reference can hide nothing: NEW's at 1e9 times BASE's is reported, not taken as an
+	 * explanation, and four -90% cases stay REGRESSIONs */
+	refs_of(&b, 2, (const double[]){ 10, 10 }, 0.001, "mov_8");
+	refs_of(&n, 2, (const double[]){ 1e10, 1e10 }, 0.001, "mov_8");
+	machine_drift_of(&b, &n, REF_CORE, &d);
+	machine_drift_describe(&d, 5, line, sizeof line);
+	compare_cases((const double[]){ 0.1, 0.1, 0.1, 0.1 }, &d, &e, &ne, &c);
+	CHECK(d.known && d.beyond_limit && c.v[V_REGRESSION] == 4 && c.v[V_MACHINE] == 0 &&
+	      strstr(e[0].note, "moved by 1e+09x (NEW ran up to 1e+09 times slower), beyond the 2x"),
+	      "limit: NEW references 1e9 times slower leave four -90%% cases REGRESSIONs, not machine? (%s)",
+	      ne ? e[0].note : "");
+	CHECK(strstr(line, "machine reference core moved by 1e+09x (NEW ran up to 1e+09 times slower): more than compare "
+			   "accepts as an explanation (limit 2x); regressions counted as regressions"),
+	      "limit: the line above the table reports the move as a finding (%s)", line);
+	free(e);
+	refs_of(&n, 2, (const double[]){ 1e-8, 1e-8 }, 0.001, "mov_8");
+	machine_drift_of(&b, &n, REF_CORE, &d);
+	machine_drift_describe(&d, 5, line, sizeof line);
+	compare_cases((const double[]){ 3, 1, 1, 1 }, &d, &e, &ne, &c);
+	CHECK(d.beyond_limit && c.v[V_IMPROVEMENT] == 1 && c.v[V_MACHINE] == 0 && strstr(line, "times faster"),
+	      "limit: NEW references 1e9 times faster explain no improvement either (%s)", line);
+	free(e);
+	/* at the limit's edges (CIs of no width): 1.9 times slower explains a -45% case, 2.1 times
+	 * slower explains nothing */
+	refs_of(&b, 2, (const double[]){ 10, 10 }, 0, "mov_8");
+	refs_of(&n, 2, (const double[]){ 19, 19 }, 0, "mov_8");
+	machine_drift_of(&b, &n, REF_CORE, &d);
+	compare_cases((const double[]){ 0.55, 1, 1, 1 }, &d, &e, &ne, &c);
+	CHECK(!d.beyond_limit && c.v[V_MACHINE] == 1, "limit: a machine 1.9 times slower is within it: a -45%% case is machine?");
+	free(e);
+	refs_of(&n, 2, (const double[]){ 21, 21 }, 0, "mov_8");
+	machine_drift_of(&b, &n, REF_CORE, &d);
+	compare_cases((const double[]){ 0.55, 1, 1, 1 }, &d, &e, &ne, &c);
+	CHECK(d.beyond_limit && c.v[V_MACHINE] == 0 && c.v[V_REGRESSION] == 1,
+	      "limit: a machine 2.1 times slower is beyond it: a -45%% case is a REGRESSION");
+	free(e);
+	/* a reference of no positive time (NAN drift) explains nothing either */
+	refs_of(&n, 2, (const double[]){ 0, 0 }, 0, "mov_8");
+	machine_drift_of(&b, &n, REF_CORE, &d);
+	machine_drift_describe(&d, 5, line, sizeof line);
+	CHECK(d.beyond_limit && !machine_drift_explains(&d, -6, 5) && strstr(line, "more than compare accepts"),
+	      "limit: references of 0 ns explain nothing (%s)", line);
+
 	/* references of other kernels are not compared */
 	refs_of(&n, 2, (const double[]){ 10 / 0.9, 10 / 0.9 }, 0.001, "str_8");
 	machine_drift_of(&b, &n, REF_CORE, &d);
@@ -286,6 +329,9 @@ static void test_hostile_metadata(void)
 		{ "an empty list", "[" ENTRY_OK ", " ENTRY_OK "]", "[]" },
 		{ "text cut short", "]}", "]" },
 		{ "a trailing comma", "]}", "],}" },
+		{ "a figure named twice (readers disagree on which counts)", "\"ns_per_kib_median\": 18.4",
+		  "\"ns_per_kib_median\": 18.4, \"ns_per_kib_median\": 1e9" },
+		{ "run_id named twice", "\"run_id\": \"r1\"", "\"run_id\": \"r1\", \"run_id\": \"r2\"" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char text[1024];

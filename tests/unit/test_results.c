@@ -129,9 +129,12 @@ static void test_versions(void)
 		{ "99999999999999999999", "is later" },
 		{ "", "is not a number" },
 		{ "2x", "is not a number" },
-		{ "+2", "is not a number" },
-		{ " 2", "is not a number" },
-		{ "-1", "is not a number" },
+		{ "+2", "'+2' is not written as digits alone" },
+		{ " 2", "' 2' is not written as digits alone" },
+		{ "-1", "'-1' is not written as digits alone" },
+		{ "1.0000000001", "'1.0000000001' is not a whole number" },
+		{ "1.0", "'1.0' is not a whole number" },
+		{ "1e0", "'1e0' is not a whole number" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		char text[1024];

@@ -113,12 +113,12 @@ static void test_json_parse(void)
 {
 	struct json_doc d;
 	char err[256];
-	const char *ok = " {\"a\": [1, -2.5e3, true, false, null, \"x\\u00e9\\ud83d\\ude00\\n\"], \"a\": 2, \"b\": {}} ";
+	const char *ok = " {\"a\": [1, -2.5e3, true, false, null, \"x\\u00e9\\ud83d\\ude00\\n\"], \"c\": {\"a\": 2}, \"b\": {}} ";
 	CHECK(json_parse(ok, strlen(ok), &d, err, sizeof err) == 0, "json_parse: a valid document (%s)", err);
 	const struct json_node *a = json_member(&d, &d.node[0], "a");
 	const struct json_node *e = a ? json_first(&d, a) : NULL;
 	CHECK(a && a->type == JSON_ARRAY && a->len == 6 && e && e->number == 1 &&
-	      json_next(&d, e)->number == -2500, "json_parse: members in order, the first of a repeated name");
+	      json_next(&d, e)->number == -2500, "json_parse: members in order, a name in another object its own");
 	const struct json_node *s = e;
 	for (int i = 0; i < 5 && s; i++)
 		s = json_next(&d, s);
@@ -145,6 +145,47 @@ static void test_json_parse(void)
 		CHECK(rc == -EINVAL && strstr(err, bad[i].why) && !d.node && !d.pool,
 		      "json_parse: '%.20s' refused (%s)", bad[i].text[0] == '"' ? "a string" : bad[i].text, err);
 	}
+	/* a repeated member name, at every depth, in its decoded form: refused at its second place */
+	static const struct {
+		const char *text, *what, *where;
+	} dup[] = {
+		{ "{\"verdict\":\"works\",\"verdict\":\"broken\"}", "\"verdict\" repeats", "column 20" },
+		{ "{\"t\": [{\"v\": 1}, {\"v\": 1, \"w\": 2, \"v\": 3}]}", "\"v\" repeats", "column 35" },
+		{ "{\"x\": {\"y\": {\"z\": {\"k\": 1,\n \"k\": 2}}}}", "\"k\" repeats", "line 2 column 2" },
+		{ "{\"a\": 1, \"\\u0061\": 2}", "\"a\" repeats", "column 10" },
+		{ "{\"b\": 1, \"a\": 2, \"c\": 3, \"a\": 4, \"b\": 5}", "repeats", "column" },
+	};
+	for (size_t i = 0; i < sizeof dup / sizeof dup[0]; i++) {
+		err[0] = '\0';
+		int rc = json_parse(dup[i].text, strlen(dup[i].text), &d, err, sizeof err);
+		CHECK(rc == -EINVAL && strstr(err, dup[i].what) && strstr(err, dup[i].where) && !d.node,
+		      "json_parse: a repeated member name refused, named, at its second place (%s)", err);
+	}
+	/* many distinct names in one object: read, in n log n (not n squared) */
+	struct sbuf many = { 0 };
+	sb_printf(&many, "{");
+	for (int i = 0; i < 100000; i++)
+		sb_printf(&many, "%s\"k%d\": %d", i ? "," : "", i, i);
+	sb_printf(&many, "}");
+	err[0] = '\0';
+	CHECK(!many.oom && json_parse(many.s, many.len, &d, err, sizeof err) == 0 && d.node[0].len == 100000,
+	      "json_parse: 100000 distinct member names in one object read (%s)", err);
+	json_doc_free(&d);
+	many.len--; /* the closing brace: one more member, a name the first 100000 had */
+	sb_printf(&many, ", \"k99999\": 0}");
+	CHECK(!many.oom && json_parse(many.s, many.len, &d, err, sizeof err) == -EINVAL && strstr(err, "\"k99999\" repeats"),
+	      "json_parse: the 100001st member repeating a name refused (%s)", err);
+	sb_free(&many);
+	/* the loose reader gives nothing of a document whose names repeat */
+	char v[32];
+	json_get("{\"run_id\": \"a\", \"x\": {\"run_id\": \"c\"}}", "run_id", v, sizeof v);
+	bool first = !strcmp(v, "a");
+	json_get("{\"run_id\": \"a\", \"run_id\": \"b\"}", "run_id", v, sizeof v);
+	CHECK(first && !v[0], "json_get: the first of a name in two objects; nothing of a name twice in one (%s)", v);
+	json_get("{\"run_id\": \"a\", \"broken\": [1, 2", "run_id", v, sizeof v);
+	first = !strcmp(v, "a");
+	json_get("{\"run_id\": \"a\", \"run_id\": \"b\", \"broken\": [1, 2", "run_id", v, sizeof v);
+	CHECK(first && !v[0], "json_get: a document cut short read as far as it goes, but nothing of one naming run_id twice (%s)", v);
 	CHECK(json_parse("[1,\0]", 5, &d, err, sizeof err) == -EINVAL && strstr(err, "NUL byte") &&
 	      strstr(err, "column 4"), "json_parse: a NUL byte refused, its column named (%s)", err);
 	char deep[2 * JSON_MAX_DEPTH + 3];
@@ -292,6 +333,16 @@ static void test_hostile_files(void)
 {
 	char err[1024];
 
+	/* a name twice: read as works here and as broken by a reader that takes the last */
+	refused_target("\"verdict\":\"works\",\"verdict\":\"broken\"",
+		       "{\"target\": \"ram\", \"map\": \"anon\", \"memtype_requested\": \"WB\", "
+		       "\"memtype_effective\": \"Normal\", \"verdict\":\"works\",\"verdict\":\"broken\", "
+		       "\"rule\": \"r\", \"advice\": []}",
+		       "the member name \"verdict\" repeats");
+	char *twice = file_with("1, \"schema_version\": 2", good_target);
+	refused("schema_version named twice", twice, strlen(twice), "the member name \"schema_version\" repeats");
+	free(twice);
+
 	/* deep nesting, in an unknown member */
 	struct sbuf b = { 0 };
 	sb_printf(&b, "{\"schema_version\": 1, \"x\": ");
@@ -320,6 +371,20 @@ static void test_hostile_files(void)
 	free(s);
 	s = file_with("2", good_target);
 	refused("schema version 2", s, strlen(s), "schema version 2; this wcbench reads version 1");
+	free(s);
+	/* said as written, a version that is not a whole number refused as such (%g would say 1) */
+	static const char *const not_whole[] = { "1.0000000001", "1.0", "1e0", "0.99999999999999999999" };
+	for (size_t i = 0; i < sizeof not_whole / sizeof not_whole[0]; i++) {
+		char want[120], what[80];
+		snprintf(want, sizeof want, "schema_version is %s, not a whole number", not_whole[i]);
+		snprintf(what, sizeof what, "schema_version %s", not_whole[i]);
+		s = file_with(not_whole[i], good_target);
+		refused(what, s, strlen(s), want);
+		free(s);
+	}
+	s = file_with("100000000000000000001", good_target);
+	refused("schema_version 100000000000000000001", s, strlen(s),
+		"schema version 100000000000000000001; this wcbench reads version 1");
 	free(s);
 	refused("a JSON array", "[1]", 3, "an array, not a JSON object");
 	refused("an empty file", "", 0, "ends");
