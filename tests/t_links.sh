@@ -207,3 +207,24 @@ for cmd in report compare; do
 		rm -f "$o/$name"
 	done
 done
+
+# readers: a results.csv planted as a link to a file elsewhere (here a good run's CSV, which an
+# old reader would have taken in whole) is refused by report, compare and plot, named in one line
+outside=$TMPROOT/outside.csv
+cp "$FX" "$outside"
+r=$TMPROOT/read-link
+mkdir -p "$r"
+cp tests/fixtures/report/x86-host/metadata.json "$r/" 2>/dev/null
+ln -s "$outside" "$r/results.csv"
+for cmd in report compare plot; do
+	case $cmd in
+	report) args=(report -o "$TMPROOT/read-report" "$r") ;;
+	compare) args=(compare "$r" tests/fixtures/report/x86-host) ;;
+	plot) args=(plot "$r" -o "$TMPROOT/read-plot") ;;
+	esac
+	"$WCBENCH" "${args[@]}" >"$TMPROOT/read.out" 2>"$TMPROOT/read.err"
+	rc=$?
+	[ $rc -ne 0 ] && grep -q "results.csv: is a symbolic link" "$TMPROOT/read.err" && [ "$(wc -l <"$TMPROOT/read.err")" -eq 1 ] &&
+		pass "$cmd: a results.csv that is a symbolic link is not read (exit $rc, one line)" ||
+		fail "$cmd: a results.csv that is a symbolic link is not read" "exit $rc: $(head -c 300 "$TMPROOT/read.err")"
+done

@@ -109,6 +109,16 @@ else
 	read_fails "--resume, EIO after a short read of 1000 bytes of results.csv" "$rf" 0 1000 "${RUN[@]}" -s 8,16,32,64,128,256,512,1K
 	read_fails "--resume, EIO at the first read of results.csv (not taken for an empty file)" "$rf" 0 0 "${RUN[@]}" -s 8,16,32,64,128,256,512,1K
 	read_fails "--resume, EIO when the finished rows are read after the header check" "$rf" 1 500 "${RUN[@]}" -s 8,16,32,64,128,256,512,1K
+	# metadata.json read with EIO: the disk's error (exit 1) naming metadata.json, nothing changed
+	cp "$rf/metadata.json" "$TMPROOT/rf-md-before.json"
+	cp "$rf/results.csv" "$TMPROOT/rf-before.csv"
+	READFAIL_PATH=/metadata.json READFAIL_AFTER=100 LD_PRELOAD="$TMPROOT/readfail.so" \
+		"$RF_BIN" "${RUN[@]}" -s 8,16,32,64,128,256,512,1K --out "$rf" --resume >/dev/null 2>"$TMPROOT/rf.err"
+	rc=$?
+	[ $rc -eq 1 ] && [ "$(wc -l <"$TMPROOT/rf.err")" -eq 1 ] && grep -q 'metadata.json: .*Input/output error' "$TMPROOT/rf.err" &&
+		cmp -s "$TMPROOT/rf-md-before.json" "$rf/metadata.json" && cmp -s "$TMPROOT/rf-before.csv" "$rf/results.csv" &&
+		pass "--resume, EIO reading metadata.json: exit 1 (the disk's error, not usage), one line, nothing changed" ||
+		fail "--resume, EIO reading metadata.json: exit 1, one line, nothing changed" "exit $rc: $(head -2 "$TMPROOT/rf.err" | tr '\n' ' ')"
 	rf1="$TMPROOT/readfail-v1"
 	cp -r tests/fixtures/v1/x86-host "$rf1"
 	head -n 16 tests/fixtures/v1/x86-host/results.csv >"$rf1/results.csv"

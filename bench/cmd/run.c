@@ -502,8 +502,11 @@ int run_sweep(int argc, char **argv, const struct sweep_hooks *h)
 	}
 	long md_version = 0, csv_version = 0;
 	char lerr_open[PATH_MAX + 200];
-	if (resuming && metadata_check_resume(dir, &md, run_id, sizeof run_id, &md_version, err, sizeof err))
+	int mrc = resuming ? metadata_check_resume(dir, &md, run_id, sizeof run_id, &md_version, err, sizeof err) : 0;
+	if (mrc) {
+		exit_code = mrc == -EIO ? 1 : EXIT_USAGE; /* a read error is the disk's */
 		goto fail;
+	}
 	if (resuming && (csv_fd = safe_open(csv_path, O_RDWR | O_APPEND, 0, lerr_open, sizeof lerr_open)) < 0) {
 		snprintf(err, sizeof err, "--resume: %s", lerr_open);
 		goto fail;
@@ -688,7 +691,7 @@ int run_sweep(int argc, char **argv, const struct sweep_hooks *h)
 	}
 	goto out;
 fail:
-	fprintf(stderr, "wcbench %s: %s\n", h->cmd, err);
+	cli_line(stderr, "wcbench %s: %s", h->cmd, err);
 out:
 	unmap_targets(targets, o->ntargets);
 	if (csv_fd >= 0)

@@ -62,19 +62,18 @@ char *read_regular_file(const char *path, size_t max, size_t *len, char *err, si
 		err = dummy;
 		errlen = sizeof dummy;
 	}
-	/* O_NONBLOCK: opening a FIFO must not wait for a writer before fstat can refuse it */
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	/* through no link (a results.csv planted as a link to a host file is not read into a report),
+	 * and a FIFO or a device refused at open, before it can hang the reader */
+	int fd = safe_open(path, O_RDONLY, 0, err, errlen);
 	if (fd < 0) {
-		int e = errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(e));
-		errno = e;
+		errno = -fd;
 		return NULL;
 	}
 	struct stat st;
 	int e = 0;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		snprintf(err, errlen, "%s: not a regular file", path);
-		e = EINVAL;
+	if (fstat(fd, &st)) {
+		e = errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(e));
 	} else if ((unsigned long long)st.st_size > max) {
 		snprintf(err, errlen, "%s: %lld bytes, more than the %zu this reader accepts", path,
 			 (long long)st.st_size, max);

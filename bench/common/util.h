@@ -20,7 +20,8 @@ void sb_free(struct sbuf *b);
 int write_file(const char *path, const char *data, size_t len);
 /*
  * Read a whole input file that may come from anywhere (another machine, a guest): only a
- * regular file (a FIFO would hang, /dev/zero never ends), at most `max` bytes (-EFBIG beyond).
+ * regular file (a FIFO would hang, /dev/zero never ends), whose last component is no symbolic
+ * link (ELOOP; common/safe_file.h), at most `max` bytes (-EFBIG beyond).
  * Returns a NUL-terminated malloc'd buffer (its length in *len when len is not NULL; the data
  * may itself hold NUL bytes), or NULL with errno set (EINVAL: not a regular file, EFBIG: too
  * big, EIO or read's errno: fewer bytes than fstat said, never a prefix taken for the file) and a

@@ -165,8 +165,8 @@ int metadata_check_resume(const char *dir, const struct run_metadata *md, char *
 {
 	char path[PATH_MAX];
 	char *text = read_metadata(dir, path, sizeof path, err, errlen);
-	if (!text)
-		return -EINVAL;
+	if (!text) /* a read error is the disk's (-EIO: exit 1); a file that is no metadata, usage */
+		return errno == EINVAL || errno == ELOOP || errno == EFBIG || errno == ENOENT ? -EINVAL : -EIO;
 	int rc = 0;
 	char stored[24];
 	json_get(text, "schema_version", stored, sizeof stored);

@@ -46,8 +46,8 @@ int metadata_write(const char *dir, const struct run_metadata *md, char *err, si
  * *version (this one or an earlier one: the caller upgrades an earlier run; a later one is
  * refused), and whether every option in md->options equals what the run stored (an option the
  * run's version did not record yet compares as its `earlier` value). 0; -EINVAL with one line in
- * err when the metadata is missing, unreadable or differs (a usage error); other -errno when it
- * cannot be read.
+ * err when the metadata is missing, not a file, or differs (a usage error); -EIO when reading it
+ * failed (the disk's error, not the user's).
  */
 int metadata_check_resume(const char *dir, const struct run_metadata *md, char *run_id,
 			  size_t idlen, long *version, char *err, size_t errlen);
