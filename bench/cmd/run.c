@@ -86,7 +86,7 @@ static int trim_results(const char *csv_path, int fd, bool *need_header, long *v
 	if (!text) {
 		snprintf(err, n, "--resume: %s", why);
 		/* a file that is not one to resume is a usage error; one that does not read, the disk's */
-		return errno == EINVAL || errno == EFBIG || errno == ENOENT ? EXIT_USAGE : 1;
+		return errno == EINVAL || errno == EFBIG || errno == ENOENT || errno == ELOOP ? EXIT_USAGE : 1;
 	}
 	if (!(*version = schema_of_header(text, len, need_header)) && *need_header) {
 		keep = 0; /* the header itself was cut short: no row was written */
