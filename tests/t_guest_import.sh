@@ -180,7 +180,7 @@ said specials "the FIFO" "^\./run/fifo: refused: a FIFO"
 imp names
 [ "$IRC" = 1 ] && pass "names: exit 1" || fail "names: exit 1" "exit $IRC"
 victim_intact names; only_plain_files names; good_arrived names
-said names "a newline in a name, escaped" '^\./run/new\\x0aline: refused: the character .\\x0a'
+said names "a newline in a name, escaped" '^\./run/new\\nline: refused: the character .\\n'
 said names "an ESC in a name, escaped" '^\./run/esc\\x1b\[2Jx: refused: the character .\\x1b'
 said names "'..'" "^\./run/\.\./\.\./escaped: refused: '\.\.' in its path"
 said names "an absolute path" "^$VICTIM: refused: an absolute path"

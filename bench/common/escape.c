@@ -5,10 +5,11 @@
 
 #include "common/escape.h"
 
-/* The well-formed UTF-8 sequence at s (avail bytes): its length with its code point in *cp,
- * or 0 (stray continuation, overlong, surrogate, above U+10FFFF, cut short). */
-static size_t decode(const unsigned char *u, size_t avail, unsigned *cp)
+size_t utf8_next(const char *s, size_t avail, unsigned *cp)
 {
+	const unsigned char *u = (const unsigned char *)s;
+	if (!avail)
+		return 0;
 	unsigned c = u[0], min;
 	size_t n;
 	if (c < 0x80) {
@@ -56,7 +57,7 @@ static size_t run(char *out, size_t outlen, const char *s, unit_fn unit)
 	struct ch c = { .text = s };
 	while (c.at < left) {
 		const unsigned char *u = (const unsigned char *)s + c.at;
-		c.n = decode(u, left - c.at, &c.cp);
+		c.n = utf8_next((const char *)u, left - c.at, &c.cp);
 		c.valid = c.n != 0;
 		if (!c.valid)
 			c.n = 1, c.cp = u[0];

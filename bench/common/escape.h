@@ -16,6 +16,11 @@
 
 #include "common/util.h"
 
+/* The well-formed UTF-8 sequence at s (at most avail bytes): its length, 1 to 4, with its code
+ * point in *cp; 0 when s does not start one (a stray continuation byte, an overlong form, a
+ * surrogate, above U+10FFFF, cut short) or avail is 0. */
+size_t utf8_next(const char *s, size_t avail, unsigned *cp);
+
 /* A terminal line (stdout, stderr): everything above visible, nothing else changed, so no
  * byte from s starts an escape sequence or a line of its own. */
 size_t esc_terminal(char *out, size_t outlen, const char *s);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/escape.h"
 #include "common/safe_file.h"
 #include "common/util.h"
 #include "results/guest_import.h"
@@ -23,18 +24,11 @@ void guest_import_default_limits(struct guest_import_limits *lim)
 	lim->max_depth = GUEST_IMPORT_MAX_DEPTH;
 }
 
-/* n bytes of s for a message: printable ASCII kept, everything else (newline, ESC) as \xNN */
-static void escape(const char *s, size_t n, char *out, size_t outlen)
+/* One byte of a name or a line for a message, as the terminal sees it (\x0a, \x1b...). */
+static void escape_byte(char c, char *out, size_t outlen)
 {
-	size_t o = 0;
-	for (size_t i = 0; i < n && s[i] && o + 5 < outlen; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c < 0x7f && c != '\\')
-			out[o++] = (char)c;
-		else
-			o += (size_t)snprintf(out + o, outlen - o, "\\x%02x", c);
-	}
-	out[o] = '\0';
+	char one[2] = { c, '\0' };
+	esc_terminal(out, outlen, one);
 }
 
 static void say_line(guest_import_say_fn say, void *ctx, const char *fmt, ...)
@@ -155,7 +149,7 @@ static int decode_section(FILE *f, struct buf *b, char *why, size_t whylen)
 			}
 			if (v < 0) {
 				char e[8];
-				escape((const char *)&line[i], 1, e, sizeof e);
+				escape_byte(line[i], e, sizeof e);
 				snprintf(why, whylen, "line %lu: '%s' is not base64", lineno, e);
 				return -EBADMSG;
 			}
@@ -371,7 +365,7 @@ static const char *name_refused(char *name, char **comps, unsigned *ncomp, unsig
 			c++;
 		if (*c) {
 			char e[8];
-			escape(c, 1, e, sizeof e);
+			escape_byte(*c, e, sizeof e);
 			snprintf(why, whylen, "the character '%s', not in [A-Za-z0-9._-]", e);
 			return why;
 		}
@@ -422,14 +416,14 @@ static void import_entry(struct importer *im, const struct entry *e)
 {
 	char raw[260], name[260], shown[1100], why[256];
 	entry_name(e->hdr, raw, sizeof raw);
-	escape(raw, sizeof raw, shown, sizeof shown);
+	esc_terminal(shown, sizeof shown, raw);
 	char type = (char)e->hdr[156];
 	const char *bad = type_refused(type);
 	if (bad) {
 		char target[101], tshown[420];
 		memcpy(target, e->hdr + 157, 100);
 		target[100] = '\0';
-		escape(target, sizeof target, tshown, sizeof tshown);
+		esc_terminal(tshown, sizeof tshown, target);
 		snprintf(why, sizeof why, "%s%s%s%s: only regular files come back", bad,
 			 (type == '1' || type == '2') ? " (to " : "", (type == '1' || type == '2') ? tshown : "",
 			 (type == '1' || type == '2') ? ")" : "");

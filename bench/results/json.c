@@ -6,40 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/escape.h"
 #include "results/json.h"
-
-size_t utf8_next(const char *s, size_t avail, unsigned *cp)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	if (!avail)
-		return 0;
-	unsigned c = u[0];
-	size_t n;
-	unsigned min;
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	} else if (c >= 0xc2 && c <= 0xdf) {
-		n = 2, min = 0x80, c &= 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3, min = 0x800, c &= 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4, min = 0x10000, c &= 0x07;
-	} else {
-		return 0;
-	}
-	if (avail < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((u[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (u[i] & 0x3f);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return n;
-}
 
 static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
 

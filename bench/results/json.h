@@ -17,10 +17,6 @@ void json_str(FILE *f, const char *s);
 /* The same, cut before the character that would take the string past max bytes (as decoded). */
 void json_strn(FILE *f, const char *s, size_t max);
 
-/* The well-formed UTF-8 sequence at s (at most avail bytes): its length, 1 to 4, with its code
- * point in *cp; 0 when s does not start one (a stray continuation byte, an overlong form, a
- * surrogate, above U+10FFFF, cut short) or avail is 0. */
-size_t utf8_next(const char *s, size_t avail, unsigned *cp);
 
 /* s as text that stays on its line, for a terminal, TAP or a table cell: line breaks and tabs
  * become spaces, other control characters (C0, DEL, C1) and bytes that are not UTF-8 become '?',
