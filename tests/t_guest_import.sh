@@ -254,6 +254,7 @@ cat > "$FAKE/qemu-system-x86_64" <<'EOF'
 for a; do case $a in file,id=wcout,path=*) serial=${a#*path=} ;; esac; done
 echo "stand-in console"
 [ "${FAKE_MODE:-}" = flood ] && exec head -c 64M /dev/zero   # bounded itself, should the bound fail
+[ "${FAKE_MODE:-}" = hang ] && { echo $$ > "$FAKE_PIDFILE"; exec sleep 60; }   # a guest that never ends
 cat "$FAKE_SERIAL" > "$serial"
 EOF
 chmod +x "$FAKE/qemu-system-x86_64"
@@ -302,4 +303,28 @@ else
 	[ "$LRC" = 1 ] && [ "$sz" = 1048576 ] && grep -q "wrote 1024 KiB to console.log (the limit)" <<< "$IOUT" &&
 		pass "launcher: a flooded console stops at the bound (1 MiB here), said, exit 1" ||
 		fail "launcher: console bound" "exit $LRC, console.log $sz bytes: $(grep 'wcbench guest' <<< "$IOUT" | head -3)"
+
+	# a signal to the launcher stops QEMU with it (not left running up to --timeout). SIGINT is
+	# left out: a shell started in the background here ignores it, and may not trap it.
+	for sig in TERM HUP; do
+		O=$TMPROOT/out-launch-$sig
+		rm -f "$TMPROOT/qemu.pid"
+		# wcbench guest execs the launcher: $! is the launcher itself (bounded by --timeout 30)
+		FAKE_MODE=hang FAKE_PIDFILE=$TMPROOT/qemu.pid WCBENCH_GUEST_BUSYBOX=/bin/busybox "$WCBENCH" guest \
+			--arch x86_64 --accel tcg --kernel "$TMPROOT/kernel" --binary "$WCBENCH" \
+			--qemu "$FAKE/qemu-system-x86_64" --device ivshmem:1M --out "$O" --timeout 30 -- --target ram \
+			> "$TMPROOT/launch.out" 2>&1 &
+		lp=$!
+		for _ in $(seq 100); do [ -s "$TMPROOT/qemu.pid" ] && break; sleep 0.1; done
+		qp=$(cat "$TMPROOT/qemu.pid" 2>/dev/null)
+		kill -$sig $lp
+		wait $lp
+		lrc=$?
+		gone=1
+		for _ in $(seq 50); do kill -0 "$qp" 2>/dev/null || { gone=0; break; }; sleep 0.1; done
+		[ -n "$qp" ] && [ $gone = 0 ] && [ $lrc -gt 128 ] && grep -q "stopped by SIG$sig" "$TMPROOT/launch.out" &&
+			pass "launcher: SIG$sig stops QEMU with the launcher (exit $lrc), said in one line" ||
+			fail "launcher: SIG$sig stops QEMU with the launcher" "qemu ${qp:-?} $([ $gone = 0 ] && echo gone || echo 'still running'), launcher exit $lrc: $(tail -2 "$TMPROOT/launch.out")"
+		[ -n "$qp" ] && kill -KILL "$qp" 2>/dev/null
+	done
 fi
