@@ -325,6 +325,6 @@ else
 		[ -n "$qp" ] && [ $gone = 0 ] && [ $lrc -gt 128 ] && grep -q "stopped by SIG$sig" "$TMPROOT/launch.out" &&
 			pass "launcher: SIG$sig stops QEMU with the launcher (exit $lrc), said in one line" ||
 			fail "launcher: SIG$sig stops QEMU with the launcher" "qemu ${qp:-?} $([ $gone = 0 ] && echo gone || echo 'still running'), launcher exit $lrc: $(tail -2 "$TMPROOT/launch.out")"
-		[ -n "$qp" ] && kill -KILL "$qp" 2>/dev/null
+		[ -z "$qp" ] || kill -KILL "$qp" 2>/dev/null || :
 	done
 fi
