@@ -88,10 +88,16 @@ EOF2
 [ -z "$(ls -A "$bo/adir")" ] && [ ! -e "$bo/elsewhere.xml" ] && [ ! -e "$bo/new" ] &&
 	pass "check: bad output paths: nothing created there" || fail "check: bad output paths: something created" "$(ls -R "$bo")"
 
-# RAM end to end
+# RAM end to end (in a directory where a killed check left its temporary files: swept)
 D=$TMPROOT/ram
+mkdir -p "$D"
+echo x >"$D/metadata.json.tmp.999999999"
+echo x >"$D/verdict.json.tmp.999999998"
 "$WCBENCH" check ram --time 0.05 --out "$D" --junit "$D/junit.xml" > "$TMPROOT/ram.out" 2>"$TMPROOT/ram.err"
 rc=$?
+[ ! -e "$D/metadata.json.tmp.999999999" ] && [ ! -e "$D/verdict.json.tmp.999999998" ] &&
+	pass "check: what a killed check left in --out (NAME.tmp.PID) is removed by the next" ||
+	fail "check: a killed check's leftovers removed" "$(ls "$D" | tr '\n' ' ')"
 [ $rc = 77 ] && pass "check ram: exit 77 (every verdict unknown)" || fail "check ram exit 77" "exit $rc: $(tail -3 "$TMPROOT/ram.err")"
 [ -s "$D/results.csv" ] && [ -s "$D/metadata.json" ] && [ -s "$D/verdict.json" ] && [ -s "$D/junit.xml" ] &&
 	pass "check ram: results.csv, metadata.json, verdict.json, junit.xml" || fail "check ram: files" "$(ls "$D" | tr '\n' ' ')"

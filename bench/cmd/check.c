@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "check/link.h"
@@ -23,6 +24,7 @@
 #include "check/verdict_io.h"
 #include "cmd/commands.h"
 #include "common/parse.h"
+#include "common/safe_file.h"
 #include "common/util.h"
 #include "core/machine.h"
 #include "core/place.h"
@@ -610,7 +612,10 @@ int cmd_check(int argc, char **argv)
 		fprintf(stderr, "wcbench check: %s\n", err);
 		goto out;
 	}
-	if (!access(csv_path, F_OK)) {
+	/* under the lock: what a killed writer left here (metadata.json.tmp.PID...) is removed */
+	safe_sweep_leftovers(dir, true);
+	struct stat csv_st;
+	if (!lstat(csv_path, &csv_st)) {
 		fprintf(stderr, "wcbench check: %s already holds results: give another --out\n", dir);
 		goto out;
 	}
