@@ -1,7 +1,7 @@
 /*
  * Physical evidence: the PCIe link a BAR sits behind and what it can carry. A readback-drained
  * throughput of 8-byte stores above the link's ceiling for 8-byte TLPs proves the stores were
- * combined (REFERENCE: PCIe posted-write overheads).
+ * combined (PCIe posted-write overheads: each memory-write TLP carries a header, LCRC and framing).
  */
 #ifndef WCBENCH_CHECK_LINK_H
 #define WCBENCH_CHECK_LINK_H

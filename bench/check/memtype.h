@@ -34,7 +34,8 @@ struct memtype_probe {
 /*
  * In a guest under a hypervisor (not an emulator), an unaligned access to a BAR mapping whose
  * stage 1 is Normal but whose stage 2 is Device is an alignment fault taken to EL2, which KVM
- * cannot handle: KVM_RUN fails with EFAULT and the VMM stops the whole VM (seed 003; host log
+ * cannot handle: KVM_RUN fails with EFAULT and the VMM stops the whole VM (linux-arm-kernel
+ * thread "[PATCH v2] kvm/arm64: fixed passthrough gpu into vm on arm64", 2022-04-01; host log
  * "kvm: Unsupported FSC: EC=0x24 xFSC=0x21"). True when probing t there risks that: callers skip
  * the probe unless the user asks for it. A Device stage 1 faults inside the guest (safe), and
  * guest RAM is Normal at stage 2 (safe).

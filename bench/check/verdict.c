@@ -228,7 +228,7 @@ void verdict_decide(const struct check_facts *f, struct target_verdict *v)
 	}
 	if (f->st8.measured)
 		add_evidence(v, "throughput-8B", over_ceiling ? VERDICT_WORKS : VERDICT_UNKNOWN,
-			     "REFERENCE 4: a rate above the 8 B-TLP ceiling needs combining",
+			     "PCIe TLP overheads: a rate above the 8 B-TLP ceiling needs combining",
 			     f->link.known ? "p10 above the 8 B-TLP ceiling if stores combine" : "",
 			     "8-byte stores, readback-drained: %.3f GB/s (p10-p90 %.3f-%.3f)%s; %s",
 			     f->st8.gbps, f->st8.p10, f->st8.p90, ceiling8, f->st8.how);
@@ -243,7 +243,7 @@ void verdict_decide(const struct check_facts *f, struct target_verdict *v)
 			     "streamed 8-byte stores %.3f GB/s vs each fenced %.3f GB/s: ratio %.2f%s",
 			     f->st8.gbps, f->st8_fenced.gbps, ratio_fp, timing ? "" : " (emulated: not used)");
 	if (f->best64.measured)
-		add_evidence(v, "throughput-64B", VERDICT_UNKNOWN, "REFERENCE 4: 64 B TLPs are the most CPU "
+		add_evidence(v, "throughput-64B", VERDICT_UNKNOWN, "PCIe TLP overheads: 64 B TLPs are the most CPU "
 			     "combining produces", "",
 			     "best 64-byte store %s: %.3f GB/s (p10-p90 %.3f-%.3f)%s; %s", f->best64.kernel,
 			     f->best64.gbps, f->best64.p10, f->best64.p90, frac64, f->best64.how);

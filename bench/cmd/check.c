@@ -82,7 +82,7 @@ static const char check_help[] =
 	"  --time S               time budget per case (default 0.5 s; 0.05 s under emulation)\n"
 	"  --probe-in-guest       arm64, in a KVM guest: probe Normal mappings of a BAR too. If stage 2\n"
 	"                         made one Device, the alignment fault goes to the host, which cannot\n"
-	"                         handle it: the VM stops (seed 003). Without it they are not probed\n"
+	"                         handle it: the VM stops (linux-arm-kernel, 2022-04-01). Without it they are not probed\n"
 	"  --no-microvm           do not map device targets into wcbench's own VM. By default, where\n"
 	"                         /dev/kvm can run it (arm64), each BAR path is also probed from a VM\n"
 	"                         with a Normal-NC stage 1 (wcbench vm): the evidence says what the\n"

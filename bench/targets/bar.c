@@ -3,8 +3,9 @@
  *   vfio:BDF:barN      the BAR mmapped through vfio-pci (the device must be bound to vfio-pci)
  *   sysfs:BDF:barN     /sys/bus/pci/devices/BDF/resourceN
  *   sysfs-wc:BDF:barN  /sys/bus/pci/devices/BDF/resourceN_wc (prefetchable BARs only)
- * Memory types requested by each path (REFERENCE.md section 1): vfio = Device-nGnRnE / UC,
- * sysfs = Device-nGnRE / UC-, sysfs-wc = Normal-NC / WC. On x86 the PAT type really obtained is
+ * Memory types requested by each path (drivers/vfio/pci/vfio_pci_core.c: pgprot_noncached;
+ * drivers/pci/pci-sysfs.c and mmap.c: resourceN uncached, resourceN_wc pgprot_writecombine):
+ * vfio = Device-nGnRnE / UC, sysfs = Device-nGnRE / UC-, sysfs-wc = Normal-NC / WC. On x86 the PAT type really obtained is
  * read from /sys/kernel/debug/x86/pat_memtype_list when it is readable.
  * Safety: probe refuses a window that does not fit the BAR, a device whose memory decoding is off,
  * and (sysfs paths) a device bound to a host driver unless --force.

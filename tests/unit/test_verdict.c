@@ -133,7 +133,7 @@ static void test_verdict_rules(void)
 	verdict_decide(&f, &v);
 	CHECK(v.verdict == VERDICT_BROKEN, "probe Device under emulation: still broken (no timing needed)");
 
-	/* seed 003: a guest's Normal-NC mapping made Device by stage 2 of a 6.1 host */
+	/* linux-arm-kernel, 2022-04-01 ("kvm/arm64: fixed passthrough gpu into vm on arm64"): a guest's Normal-NC mapping made Device by stage 2 of a 6.1 host */
 	arm_wc_host(&f);
 	f.platform.env = MODEL_KVM_GUEST;
 	snprintf(f.platform.host_kernel, sizeof f.platform.host_kernel, "6.1.0-28-arm64");
@@ -248,7 +248,7 @@ static void test_link(void)
 	      link_parse("x16", &l, err, sizeof err), "link_parse refuses junk");
 	link_parse("gen4x16", &l, err, sizeof err);
 	link_ceilings(&l, &c);
-	/* REFERENCE 4: gen4 x16 raw 31.5 GB/s; 8 B TLPs with 3-DW headers 8.4; 64 B TLPs 22.4 */
+	/* PCIe TLP overheads: gen4 x16 raw 31.5 GB/s; 8 B TLPs with 3-DW headers 8.4; 64 B TLPs 22.4 */
 	CHECK(fabs(c.raw_gbps - 31.5) < 0.05 && fabs(c.tlp8_gbps - 8.4) < 0.05 && fabs(c.tlp64_gbps - 22.4) < 0.05,
 	      "gen4x16 ceilings: raw %.2f, 8 B %.2f, 64 B %.2f GB/s", c.raw_gbps, c.tlp8_gbps, c.tlp64_gbps);
 	link_parse("gen3x16", &l, err, sizeof err);
