@@ -25,7 +25,6 @@
 #include "results/json.h"
 #include "results/keys.h"
 #include "results/resultset.h"
-#include "results/run_dir.h"
 
 static const char compare_help[] =
 "usage: wcbench compare [OPTIONS] BASE NEW\n"
@@ -421,15 +420,8 @@ int cmd_compare(int argc, char **argv)
 			cli_error("compare", "-o %s: cannot create the directory: %s", o.outdir, strerror(-rc));
 			goto done;
 		}
-		static const char *const outputs[] = { "compare.txt", "compare.md", "compare.csv",
-			"compare-verdicts.csv", "compare-plot.csv", "compare.png", "compare.svg",
-			"compare-gnuplot.log", NULL };
-		char lerr[4200];
-		if (run_dir_refuse_links(o.outdir, outputs, lerr, sizeof lerr)) {
-			fprintf(stderr, "wcbench compare: %s\n", lerr);
-			ret = 1;
-			goto done;
-		}
+		/* its files were checked with the options (run_dir_check_output); each is written
+		 * through safe_file, which refuses a link planted since */
 		safe_sweep_leftovers(o.outdir, false); /* no lock here: only dead writers' leftovers */
 		gp_stop_on_signals();
 	}

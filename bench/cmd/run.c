@@ -489,8 +489,7 @@ int run_sweep(int argc, char **argv, const struct sweep_hooks *h)
 	/* Usage errors first (bad --out, a busy directory, a run that is not this one): exit 2 with
 	 * nothing measured. */
 	exit_code = EXIT_USAGE;
-	if (run_dir_prepare(dir, err, sizeof err) || (dir_fd = run_dir_lock(dir, err, sizeof err)) < 0 ||
-	    run_dir_refuse_links(dir, run_dir_outputs, err, sizeof err))
+	if (run_dir_prepare(dir, err, sizeof err) || (dir_fd = run_dir_lock(dir, err, sizeof err)) < 0)
 		goto fail;
 	/* under the lock no other writer is at work here: what one killed left is ours to remove */
 	safe_sweep_leftovers(dir, true);

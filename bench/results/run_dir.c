@@ -41,22 +41,6 @@ const char *const run_dir_outputs[] = {
 	"latency_cdf.png", "latency_cdf.svg", "verdict.json", "junit.xml", NULL,
 };
 
-static int output_file_ok(const char *option, const char *shown, const char *path, char *err, size_t n);
-
-int run_dir_refuse_links(const char *dir, const char *const *names, char *err, size_t n)
-{
-	int rc = 0;
-	for (size_t i = 0; names[i] && !rc; i++) {
-		char path[PATH_MAX];
-		if (snprintf(path, sizeof path, "%s/%s", dir, names[i]) >= (int)sizeof path)
-			continue;
-		rc = output_file_ok(NULL, path, path, err, n);
-		if (rc == -ENOENT || rc == -ENOTDIR) /* no directory yet: nothing planted in it */
-			rc = 0;
-	}
-	return rc;
-}
-
 int run_dir_lock(const char *dir, char *err, size_t n)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -129,12 +113,11 @@ int run_dir_append_row(int fd, const struct row *row)
 	return rc;
 }
 
-/* A file of a writable directory that the command replaces: absent, or regular with one link.
- * The message starts "OPTION SHOWN: " (just "SHOWN: " when option is NULL). */
+/* A file of a writable directory that the command replaces: absent, or regular with one link. */
 static int output_file_ok(const char *option, const char *shown, const char *path, char *err, size_t n)
 {
 	char what[PATH_MAX + 64];
-	snprintf(what, sizeof what, "%s%s%s", option ? option : "", option ? " " : "", shown);
+	snprintf(what, sizeof what, "%s %s", option, shown);
 	struct stat st;
 	if (lstat(path, &st)) {
 		int e = errno;

@@ -30,17 +30,10 @@ int run_dir_check_output(const char *option, const char *path, const char *const
 int run_dir_lock(const char *dir, char *err, size_t n);
 
 /*
- * The files a run directory's writers write (run, plot: results.csv, metadata.json, the figures,
- * gnuplot.log...), NULL-terminated, for run_dir_refuse_links.
+ * The files run writes into its --out directory (results.csv, metadata.json, the figures,
+ * gnuplot.log...), NULL-terminated: run_dir_check_output's list for run and vm.
  */
 extern const char *const run_dir_outputs[];
-
-/*
- * None of names (NULL-terminated) in dir may be a symbolic link, anything but a regular file, or
- * a file with other hard links: wcbench writes through no link and into no file that other paths
- * share. Absent names are fine. 0, or -ELOOP / -EINVAL / -EMLINK with "DIR/NAME: why" in err.
- */
-int run_dir_refuse_links(const char *dir, const char *const *names, char *err, size_t n);
 
 /* One whole line with one write, then fdatasync: a line is on disk entirely or detectably
  * partial. 0 or -errno. */
