@@ -14,7 +14,7 @@ ver=$("$WCBENCH" --version | awk '{ print $2 }')
 # the version, where the test ran, and the minute a report was made are not outputs of the code
 mask() {
 	[ -n "$ver" ] && sed -i "s/$ver/VERSION/g" "$1"
-	sed -i -E "s|$W|WORK|g; s/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC/DATE UTC/g" "$1"
+	sed -i -E "s|$W|WORK|g; s|$TOP|TOP|g; s/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC/DATE UTC/g" "$1"
 }
 
 # each case writes its outputs into $W/NAME/ (stdout as stdout, stderr as stderr, rc as rc)
