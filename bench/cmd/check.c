@@ -41,6 +41,7 @@
 #define CHECK_MAX_TARGETS 16
 #define STREAM_BURST 4096 /* bytes per burst of the streamed cases */
 #define CHECK_RAM_WINDOW (16UL << 20)
+#define BAR_NOTES 4 /* at most one note per PCI BAR path (TARGET_PCI_BAR): more than there are */
 
 static const char check_help[] =
 	"usage: wcbench check [options] TARGET...\n"
@@ -128,7 +129,7 @@ struct checked {
 static int expand_bar(const char *spec, const struct check_opts *o, struct checked *out, unsigned *n,
 		      char *err, size_t errlen)
 {
-	char bdf[PCI_BDF_LEN], head[32], notes[3][200] = { "", "", "" };
+	char bdf[PCI_BDF_LEN], head[32], notes[BAR_NOTES][200] = { "" };
 	const char *colon = strrchr(spec, ':');
 	int bar = -EINVAL;
 	if (colon && !strncmp(colon + 1, "bar", 3) && (size_t)(colon - spec) < sizeof head) {
@@ -147,10 +148,12 @@ static int expand_bar(const char *spec, const struct check_opts *o, struct check
 		return -EINVAL;
 	}
 	bool wc_file = pci_resource_exists(bdf, bar, true);
-	const char *kinds[3] = { "vfio", "sysfs", "sysfs-wc" };
 	unsigned added = 0, nn = 0;
-	for (int k = 0; k < 3; k++) {
-		if (k == 2 && !wc_file) {
+	for (size_t k = 0; k < target_kind_count && nn < BAR_NOTES; k++) {
+		const struct target_ops *ops = target_kinds[k];
+		if (!(ops->flags & TARGET_PCI_BAR))
+			continue;
+		if ((ops->flags & TARGET_PCI_BAR_WC_FILE) && !wc_file) {
 			if (info.bar[bar].size && !(info.bar[bar].flags & PCI_RES_PREFETCH))
 				snprintf(notes[nn++], sizeof notes[0], "BAR %d is not prefetchable: the kernel offers no "
 					 "resource%d_wc (write combining needs a prefetchable BAR)", bar, bar);
@@ -164,12 +167,12 @@ static int expand_bar(const char *spec, const struct check_opts *o, struct check
 			return -EINVAL;
 		}
 		struct checked *c = &out[*n];
-		snprintf(c->spec, sizeof c->spec, "%s:%s:bar%d", kinds[k], bdf, bar);
+		snprintf(c->spec, sizeof c->spec, "%s:%s:bar%d", ops->kind, bdf, bar);
 		if (target_probe(&c->t, c->spec, &o->topts, why)) {
 			if (c->t.ops && c->t.priv)
 				c->t.ops->unmap(&c->t);
 			memset(c, 0, sizeof *c);
-			snprintf(notes[nn++], sizeof notes[0], "%s left out: %.150s", kinds[k], why);
+			snprintf(notes[nn++], sizeof notes[0], "%s left out: %.150s", ops->kind, why);
 			continue;
 		}
 		(*n)++;
@@ -296,11 +299,8 @@ static int probe_all(const struct check_opts *o, struct checked *c, unsigned *n,
 	for (unsigned i = 0; i < o->nspecs; i++) {
 		const char *s = o->specs[i];
 		char kind[32];
-		target_kind_of(s, kind, sizeof kind);
-		bool known = false;
-		for (size_t k = 0; k < target_kind_count; k++)
-			known |= !strcmp(target_kinds[k]->kind, kind);
-		if (!known) {
+		const struct target_ops *ops = target_kind_find(target_kind_of(s, kind, sizeof kind));
+		if (!ops) {
 			if (expand_bar(s, o, c, n, err, errlen))
 				return -EINVAL;
 			continue;
@@ -312,7 +312,7 @@ static int probe_all(const struct check_opts *o, struct checked *c, unsigned *n,
 		snprintf(c[*n].spec, sizeof c[*n].spec, "%s", s);
 		char why[TARGET_ERR_LEN];
 		struct target_opts topts = o->topts;
-		if (!topts.window_set && !strcmp(kind, "ram")) {
+		if (!topts.window_set && (ops->flags & TARGET_ALLOCATED)) {
 			/* RAM: a window that stays in the caches' reach, as run --quick takes */
 			topts.window_set = true;
 			topts.window_len = CHECK_RAM_WINDOW;
@@ -487,6 +487,14 @@ static void predict(struct check_facts *f)
 /* A device target as a guest of this machine would see it: mapped into wcbench's microVM with a
  * Normal-NC stage 1 (where /dev/kvm can run it and the arch has the probe), and what this
  * kernel's KVM rules say of such a memslot. */
+/* What backs such a memslot on this host, by the target's host mapping. */
+static const enum vma_kind model_vma[] = {
+	[TARGET_VMA_MEMORY] = VMA_RAM,
+	[TARGET_VMA_VFIO] = VMA_PFNMAP_VFIO,
+	[TARGET_VMA_SYSFS] = VMA_PFNMAP_OTHER,
+	[TARGET_VMA_SYSFS_WC] = VMA_PFNMAP_OTHER,
+};
+
 /* Whether /dev/kvm runs wcbench's microVM: its trial VM is made when the first device target
  * needs it, once per check. */
 struct kvm_trial {
@@ -534,9 +542,7 @@ static void microvm_view(struct checked *ct, struct kvm_trial *kvm, const volati
 		q.host_major = ma;
 		q.host_minor = mi;
 	}
-	q.vma = !strcmp(ct->t.map, "vfio")		? VMA_PFNMAP_VFIO
-		: !strncmp(ct->t.map, "sysfs", 5)	? VMA_PFNMAP_OTHER
-							: VMA_RAM;
+	q.vma = model_vma[ct->t.ops->vma];
 	model_predict(&q, &f->microvm.model);
 }
 
@@ -665,6 +671,7 @@ int cmd_check(int argc, char **argv)
 		char map_err[TARGET_ERR_LEN] = "";
 		int map_rc = ct->t.ops->map(&ct->t, map_err);
 		snprintf(f->map, sizeof f->map, "%s", ct->t.map);
+		f->vma = ct->t.ops->vma;
 		snprintf(f->device, sizeof f->device, "%s", ct->t.device);
 		snprintf(f->memtype_requested, sizeof f->memtype_requested, "%s", ct->t.memtype);
 		snprintf(f->memtype_os, sizeof f->memtype_os, "%s", ct->t.memtype_seen);

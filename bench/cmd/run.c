@@ -415,8 +415,8 @@ static int probe_targets(const struct run_options *o, struct target *targets, ch
 	for (unsigned i = 0; i < o->ntargets; i++) {
 		struct target_opts topts = o->topts;
 		char kind[32];
-		target_kind_of(o->targets[i], kind, sizeof kind);
-		if (o->quick && !topts.window_set && !strcmp(kind, "ram")) {
+		const struct target_ops *ops = target_kind_find(target_kind_of(o->targets[i], kind, sizeof kind));
+		if (o->quick && !topts.window_set && ops && (ops->flags & TARGET_ALLOCATED)) {
 			topts.window_set = true;
 			topts.window_len = QUICK_RAM_WINDOW;
 		}
