@@ -150,10 +150,10 @@ static void advise_device(const struct check_facts *f, struct target_verdict *v)
 				   "Device-nGnRE; 6.9+ (8c47ce3e1d2c) maps vfio-pci BARs Normal-NC and other "
 				   "PFNMAPs (sysfs resourceN_wc) still Device%s", f->memtype_requested,
 				   f->platform.host_kernel[0] ? "" : " (host kernel unknown: give --host-kernel)");
-	} else if (is(f->map, "sysfs-resource")) {
+	} else if (f->vma == TARGET_VMA_SYSFS) {
 		add_advice(v, "resourceN maps Device-nGnRE by design: write combining needs resourceN_wc "
 			   "(Normal-NC), for a prefetchable BAR: the sysfs-wc: target");
-	} else if (is(f->map, "vfio")) {
+	} else if (f->vma == TARGET_VMA_VFIO) {
 		add_advice(v, "vfio-pci maps BARs Device-nGnRnE (pgprot_noncached): write-combining vfio "
 			   "mappings are not upstream; use sysfs resourceN_wc or a driver's WC mapping");
 	}

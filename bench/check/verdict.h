@@ -14,6 +14,7 @@
 #include "check/memtype.h"
 #include "check/model.h"
 #include "check/platform.h"
+#include "targets/target.h"
 
 enum verdict { VERDICT_WORKS, VERDICT_DEGRADED, VERDICT_BROKEN, VERDICT_UNKNOWN, VERDICT_COUNT };
 /* "works", "degraded", "broken", "unknown" */
@@ -37,6 +38,7 @@ struct throughput {
 struct check_facts {
 	enum model_arch arch;
 	char target[160], map[24], device[64];
+	enum target_vma vma;        /* the host mapping of the path (its kind's) */
 	char memtype_requested[24]; /* what the path asks for */
 	char memtype_os[24];        /* what the OS reports it gave (x86 PAT list); "" or "unknown" */
 	struct memtype_probe probe;

@@ -3,8 +3,17 @@
 #ifndef WCBENCH_COMMANDS_H
 #define WCBENCH_COMMANDS_H
 
+#include <stdio.h>
+
 #define EXIT_USAGE 2
 #define EXIT_SKIP 77
+
+struct sweep_hooks;
+/* run's options (argv[0] the command's name), then the sweep under h (run, vm); write_help, when
+ * not NULL, is printed before the run options' --help. Returns the exit code. */
+int run_options_sweep(int argc, char **argv, const struct sweep_hooks *h, void (*write_help)(FILE *f));
+/* The exit status of a sweep's or a check's end (sweep/sweep.h's enum sweep_end). */
+int sweep_exit_status(int end);
 
 /* argv[0] is the subcommand name itself. */
 int cmd_list(int argc, char **argv);

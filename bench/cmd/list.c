@@ -38,7 +38,7 @@ static void list_targets(void)
 	printf("%-26s %-14s %s\n", "TARGET", "VERIFY-READS", "WHAT");
 	for (size_t i = 0; i < target_kind_count; i++)
 		printf("%-26s %-14s %s\n", target_kinds[i]->usage,
-		       target_kinds[i]->verify_reads_outside ? "window+-4K" : "window only",
+		       target_kinds[i]->flags & TARGET_READS_OUTSIDE_OK ? "window+-4K" : "window only",
 		       target_kinds[i]->summary);
 }
 

@@ -5,7 +5,8 @@
 #include <string.h>
 
 #include "cmd/commands.h"
-#include "cmd/run_sweep.h"
+#include "cmd/run_options.h"
+#include "sweep/sweep.h"
 #include "vm/microvm.h"
 
 #define MAX_STAGE1 16
@@ -205,7 +206,6 @@ int cmd_vm(int argc, char **argv)
 		.views = c->n,
 		.probes = true,
 		.resume_extra = { .name = "stage1", .value = c->list },
-		.write_help = vm_write_help,
 		.ctx = c,
 		.target_ok = vm_target_ok,
 		.begin_view = vm_begin_view,
@@ -213,7 +213,7 @@ int cmd_vm(int argc, char **argv)
 		.measure = vm_measure,
 		.end_view = vm_end_view,
 	};
-	rc = run_sweep(n, args, &h);
+	rc = run_options_sweep(n, args, &h, vm_write_help);
 out:
 	microvm_fini(&c->mv);
 	free(args);

@@ -234,7 +234,7 @@ static void outside_compare(void *arg)
 static void outside_plan(const struct target *t, size_t used, struct outside *o)
 {
 	/* a target of no known kind is read as a device would be: the window only */
-	size_t margin = t->ops && t->ops->verify_reads_outside ? GUARD_CHECK : 0;
+	size_t margin = target_has(t, TARGET_READS_OUTSIDE_OK) ? GUARD_CHECK : 0;
 	size_t lo = t->win_off > margin ? t->win_off - margin : 0;
 	size_t hi_start = t->win_off + used;
 	size_t hi_end = t->win_off + t->win_len;

@@ -10,6 +10,7 @@
 #include "measure/reference.h"
 #include "results/comparison.h"
 #include "results/keys.h"
+#include "targets/target.h"
 
 const char *const cmp_verdict_names[] = {
 	[V_STATUS_REGRESSION] = "STATUS-REGRESSION",
@@ -307,7 +308,7 @@ bool machine_drift_explains(const struct machine_drift *d, double chg, double th
 /* One row's say in case_reference: 0 none, 1 core, 2 memory. */
 static int row_reference(const struct row *r)
 {
-	if (strcmp(r->target_kind, "ram") && strcmp(r->target_kind, "file"))
+	if (!(target_kind_flags(r->target_kind) & TARGET_MEMORY))
 		return 0;
 	return r->window_bytes >= MEMORY_REF_MIN_WINDOW ? 2 : 1;
 }

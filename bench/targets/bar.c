@@ -300,7 +300,9 @@ const struct target_ops target_vfio_ops = {
 	.kind = "vfio",
 	.usage = "vfio:BDF:barN",
 	.summary = "PCI BAR mapped through vfio-pci (Device-nGnRnE / UC); device bound to vfio-pci",
-	.verify_reads_outside = false, /* registers may lie beside the window (target.h) */
+	/* not TARGET_READS_OUTSIDE_OK: registers may lie beside the window (target.h) */
+	.flags = TARGET_PCI_BAR,
+	.vma = TARGET_VMA_VFIO,
 	.probe = vfio_probe,
 	.map = bar_map,
 	.unmap = bar_unmap,
@@ -310,7 +312,9 @@ const struct target_ops target_sysfs_ops = {
 	.kind = "sysfs",
 	.usage = "sysfs:BDF:barN",
 	.summary = "PCI BAR through sysfs resourceN (Device-nGnRE / UC-); root; --force if a driver owns it",
-	.verify_reads_outside = false, /* registers may lie beside the window (target.h) */
+	/* not TARGET_READS_OUTSIDE_OK: registers may lie beside the window (target.h) */
+	.flags = TARGET_PCI_BAR,
+	.vma = TARGET_VMA_SYSFS,
 	.probe = sysfs_probe,
 	.map = bar_map,
 	.unmap = bar_unmap,
@@ -320,7 +324,9 @@ const struct target_ops target_sysfs_wc_ops = {
 	.kind = "sysfs-wc",
 	.usage = "sysfs-wc:BDF:barN",
 	.summary = "prefetchable PCI BAR through sysfs resourceN_wc (Normal-NC / WC)",
-	.verify_reads_outside = false, /* registers may lie beside the window (target.h) */
+	/* not TARGET_READS_OUTSIDE_OK: registers may lie beside the window (target.h) */
+	.flags = TARGET_PCI_BAR | TARGET_PCI_BAR_WC_FILE,
+	.vma = TARGET_VMA_SYSFS_WC,
 	.probe = sysfs_wc_probe,
 	.map = bar_map,
 	.unmap = bar_unmap,

@@ -23,6 +23,25 @@ const char *target_kind_of(const char *spec, char *buf, size_t n)
 	return buf;
 }
 
+const struct target_ops *target_kind_find(const char *kind)
+{
+	for (size_t i = 0; i < target_kind_count; i++)
+		if (!strcmp(target_kinds[i]->kind, kind))
+			return target_kinds[i];
+	return NULL;
+}
+
+unsigned target_kind_flags(const char *kind)
+{
+	const struct target_ops *ops = target_kind_find(kind);
+	return ops ? ops->flags : 0;
+}
+
+bool target_has(const struct target *t, unsigned flags)
+{
+	return t->ops && (t->ops->flags & flags) == flags;
+}
+
 int target_probe(struct target *t, const char *spec, const struct target_opts *o, char *err)
 {
 	char kind[32];
@@ -36,11 +55,8 @@ int target_probe(struct target *t, const char *spec, const struct target_opts *o
 	const char *args = spec + strlen(kind);
 	if (*args == ':')
 		args++;
-	for (size_t i = 0; i < target_kind_count; i++)
-		if (!strcmp(target_kinds[i]->kind, kind)) {
-			t->ops = target_kinds[i];
-			return t->ops->probe(t, args, o, err);
-		}
+	if ((t->ops = target_kind_find(kind)))
+		return t->ops->probe(t, args, o, err);
 	char kinds[160] = "";
 	for (size_t i = 0; i < target_kind_count; i++) {
 		strncat(kinds, i ? ", " : "", sizeof kinds - strlen(kinds) - 1);

@@ -41,16 +41,45 @@ struct target {
  * Each hook returns 0 or -errno; on failure it writes one line naming the object and the cause
  * (and, where it can, what to do) into err, and leaves the target as it found it.
  */
+/*
+ * What a kind is, for the callers that treat kinds apart (as fio's engines declare FIO_SYNCIO):
+ * they ask these, never the kind's name, so a new kind is a change here alone.
+ */
+enum target_flag {
+	/* Memory, not a device (ram, file): the machine references (measure/reference.h) measure
+	 * memory, so they speak for its rows in compare. */
+	TARGET_MEMORY = 1u << 0,
+	/* --verify may read the 4 KiB on each side of the window, to check that no store landed
+	 * there: memory, where a read has no effect. Not a PCI BAR: beyond the window may lie device
+	 * registers, where a read can have side effects (clear-on-read status, FIFO pops), so verify
+	 * there reads back only the window itself and the unused part of it. */
+	TARGET_READS_OUTSIDE_OK = 1u << 1,
+	/* The region is memory allocated for the run (ram): a shorter default window costs nothing
+	 * and stays in the caches' reach, as run --quick and check take it. */
+	TARGET_ALLOCATED = 1u << 2,
+	/* A PCI BAR (BDF:barN): one of the mapping paths check tries for a BAR, in target_kinds
+	 * order, with a PCIe link behind it. */
+	TARGET_PCI_BAR = 1u << 3,
+	/* The BAR's sysfs resourceN_wc: offered only where the kernel made that file (a
+	 * prefetchable BAR, arch_can_pci_mmap_wc). */
+	TARGET_PCI_BAR_WC_FILE = 1u << 4,
+};
+
+/* The host mapping a kind's map makes, as KVM's stage-2 rules (check/model.h's vma) and the
+ * verdict's advice tell mappings apart. */
+enum target_vma {
+	TARGET_VMA_MEMORY,   /* ordinary memory: anonymous, hugetlb, a file's pages */
+	TARGET_VMA_VFIO,     /* a vfio-pci region mmap: VM_PFNMAP, VM_ALLOW_ANY_UNCACHED since 6.9 */
+	TARGET_VMA_SYSFS,    /* sysfs resourceN: VM_PFNMAP|VM_IO, pgprot_noncached by design */
+	TARGET_VMA_SYSFS_WC, /* sysfs resourceN_wc: VM_PFNMAP|VM_IO, pgprot_writecombine */
+};
+
 struct target_ops {
 	const char *kind;        /* spec prefix */
 	const char *usage;       /* "ram[:hugetlb][,node=N]", for list and --help */
 	const char *summary;
-	/* Whether --verify may read the target outside the window: the 4 KiB on each side, to check
-	 * that no store landed there. True for memory (ram, file), where a read has no effect. False
-	 * for PCI BARs (vfio, sysfs, sysfs-wc): beyond the window may lie device registers, where a
-	 * read can have side effects (clear-on-read status, FIFO pops), so verify there reads back
-	 * only the window itself and the unused part of it. */
-	bool verify_reads_outside;
+	unsigned flags;          /* enum target_flag */
+	enum target_vma vma;
 	/* Parse the arguments after "kind:" (args may be ""), check that the object exists and that
 	 * the window fits, fill region_len, win_off, win_len. Touches no memory of the target and
 	 * allocates nothing that needs unmap: a failed run leaves no trace. */
@@ -63,6 +92,14 @@ struct target_ops {
 
 extern const struct target_ops *const target_kinds[];
 extern const size_t target_kind_count;
+
+/* The ops of a kind ("ram", not "ram:hugetlb"), or NULL when no kind has that name. */
+const struct target_ops *target_kind_find(const char *kind);
+/* A kind's flags (enum target_flag), as a results.csv row's target_kind names it; 0 for a name
+ * no kind has (a row of a kind this wcbench does not know is taken as a device's). */
+unsigned target_kind_flags(const char *kind);
+/* Whether t's kind has every flag of flags (a target not probed has none). */
+bool target_has(const struct target *t, unsigned flags);
 
 /* Split spec, find the kind, call its probe. */
 int target_probe(struct target *t, const char *spec, const struct target_opts *o, char *err);

@@ -25,6 +25,7 @@ void test_schema(void);
 void test_parse(void);    /* bench/common/parse.c */
 void test_results(void);  /* bench/results/: keys, readers */
 void test_window(void);   /* parse_window and target_window_fit */
+void test_target_flags(void); /* bench/targets/: kinds' flags and host mappings */
 void test_measure(void);  /* bench/measure/: stop flag, faults outside the kernels */
 void test_model(void);    /* bench/check/model.c: stage 1 x stage 2 */
 void test_verdict(void);  /* bench/check/verdict.c on synthetic evidence, check/link.c */

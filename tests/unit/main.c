@@ -13,6 +13,7 @@ int main(void)
 	test_parse();
 	test_results();
 	test_window();
+	test_target_flags();
 	test_measure();
 	test_model();
 	test_verdict();

@@ -55,6 +55,7 @@ static void arm_wc_host(struct check_facts *f)
 	snprintf(f->platform.how, sizeof f->platform.how, "test host");
 	snprintf(f->target, sizeof f->target, "sysfs-wc:0000:01:00.0:bar2");
 	snprintf(f->map, sizeof f->map, "sysfs-resource-wc");
+	f->vma = TARGET_VMA_SYSFS_WC;
 	snprintf(f->device, sizeof f->device, "0000:01:00.0 bar2");
 	snprintf(f->memtype_requested, sizeof f->memtype_requested, "Normal-NC");
 	f->probe.probed = true;
@@ -115,6 +116,7 @@ static void test_verdict_rules(void)
 	arm_wc_host(&f);
 	snprintf(f.target, sizeof f.target, "sysfs:0000:01:00.0:bar2");
 	snprintf(f.map, sizeof f.map, "sysfs-resource");
+	f.vma = TARGET_VMA_SYSFS;
 	snprintf(f.memtype_requested, sizeof f.memtype_requested, "Device-nGnRE");
 	f.probe.effective = MEMCLASS_DEVICE;
 	f.model.effective = MT_DEVICE_nGnRE;
