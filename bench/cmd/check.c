@@ -23,6 +23,7 @@
 #include "check/verdict.h"
 #include "check/verdict_io.h"
 #include "cmd/commands.h"
+#include "common/cli.h"
 #include "common/parse.h"
 #include "common/safe_file.h"
 #include "common/util.h"

@@ -3,8 +3,7 @@
 #ifndef WCBENCH_COMMANDS_H
 #define WCBENCH_COMMANDS_H
 
-#define EXIT_USAGE 2
-#define EXIT_SKIP 77
+#include "common/exit_codes.h"
 
 /* argv[0] is the subcommand name itself. */
 int cmd_list(int argc, char **argv);

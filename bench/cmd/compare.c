@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cmd/commands.h"
+#include "common/cli.h"
 #include "common/escape.h"
 #include "common/safe_file.h"
 #include "common/util.h"

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cmd/commands.h"
+#include "common/cli.h"
 #include "common/parse.h"
 #include "common/util.h"
 #include "render/plot.h"

@@ -18,6 +18,7 @@
 
 #include "cmd/commands.h"
 #include "cmd/run_options.h"
+#include "common/cli.h"
 #include "common/util.h"
 #include "results/json.h"
 #include "pcisys.h"

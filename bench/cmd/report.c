@@ -14,6 +14,7 @@
 
 #include "cmd/commands.h"
 #include "check/verdict_io.h"
+#include "common/cli.h"
 #include "common/escape.h"
 #include "common/safe_file.h"
 #include "common/util.h"

@@ -17,6 +17,7 @@
 #include "cmd/run_options.h"
 #include "cmd/run_sweep.h"
 #include "check/platform.h"
+#include "common/cli.h"
 #include "common/safe_file.h"
 #include "common/util.h"
 #include "core/machine.h"
