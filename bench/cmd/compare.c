@@ -23,7 +23,7 @@
 #include "results/run_dir.h"
 #include "measure/reference.h"
 #include "render/compare_out.h"
-#include "results/json.h"
+#include "common/json.h"
 #include "results/keys.h"
 #include "results/resultset.h"
 

@@ -20,7 +20,7 @@
 #include "cmd/run_options.h"
 #include "common/cli.h"
 #include "common/util.h"
-#include "results/json.h"
+#include "common/json.h"
 #include "pcisys.h"
 #include "targets/target.h"
 #include "targets/bar.h"

@@ -22,7 +22,7 @@
 #include "results/run_dir.h"
 #include "render/plot.h"
 #include "render/report_page.h"
-#include "results/json.h"
+#include "common/json.h"
 #include "results/machines.h"
 #include "results/resultset.h"
 

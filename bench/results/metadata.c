@@ -16,7 +16,7 @@
 #include "core/place.h"
 #include "core/timer.h"
 #include "kernels.h"
-#include "results/json.h"
+#include "common/json.h"
 #include "results/metadata.h"
 #include "results/schema.h"
 

@@ -12,7 +12,7 @@
 #include "core/place.h"
 #include "core/timer.h"
 #include "results/comparison.h"
-#include "results/json.h"
+#include "common/json.h"
 #include "results/metadata.h"
 
 /* n more references of kind, of median ns per KiB, CI +-rel of it, alternately start and end. */

@@ -17,7 +17,7 @@
 #include "check.h"
 #include "check/verdict_io.h"
 #include "common/util.h"
-#include "results/json.h"
+#include "common/json.h"
 
 static char tmpdir[PATH_MAX];
 
