@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "check/link.h"
-#include "check/memtype.h"
+#include "targets/memtype.h"
 #include "check/model.h"
 #include "check/platform.h"
 #include "check/verdict.h"

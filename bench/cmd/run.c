@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "check/memtype.h"
+#include "targets/memtype.h"
 #include "cmd/commands.h"
 #include "cmd/run_options.h"
 #include "cmd/run_sweep.h"

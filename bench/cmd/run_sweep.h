@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "check/memtype.h"
+#include "targets/memtype.h"
 #include "cmd/run_options.h"
 #include "results/metadata.h"
 #include "results/schema.h"
