@@ -550,7 +550,7 @@ static enum sample_end throughput_sample(const struct case_spec *cs, const struc
 		goto out;
 	r->bursts_per_sample = n;
 
-	/* Samples: until the stop rule (measure/stop_rule.h) says the median is known, or the
+	/* Samples: until the stop rule (core/stop_rule.h) says the median is known, or the
 	 * budget or max_samples ends the case. */
 	const struct stop_rule rule = { .precision = cs->precision, .min_samples = cs->min_samples,
 					.max_samples = cs->max_samples, .budget_ns = (double)budget_ns };

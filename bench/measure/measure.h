@@ -10,7 +10,7 @@
 #include "core/place.h"
 #include "results/schema.h"
 #include "core/stats.h"
-#include "measure/stop_rule.h"
+#include "core/stop_rule.h"
 #include "targets/target.h"
 
 enum drain_mode { DRAIN_NONE, DRAIN_FENCE, DRAIN_READBACK };
@@ -40,7 +40,7 @@ struct case_spec {
 	double min_sample_s;     /* a sample lasts at least this long */
 	unsigned min_samples;    /* before the stop rule may end the case */
 	unsigned max_samples;
-	double precision;        /* stop once the median's 95% interval is within +-precision (measure/stop_rule.h) */
+	double precision;        /* stop once the median's 95% interval is within +-precision (core/stop_rule.h) */
 	bool latency;            /* latency mode: every burst timed alone with its drain (measure_latency) */
 	const volatile int *stop; /* when set and *stop becomes non-zero (a signal), the case ends
 				   * after the calibration round or sample under way (polled

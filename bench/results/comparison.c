@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "core/stats.h"
-#include "measure/reference.h"
+#include "results/machine_ref.h"
 #include "results/comparison.h"
 #include "results/keys.h"
 

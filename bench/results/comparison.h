@@ -76,7 +76,7 @@ enum cmp_basis gb_row_interval(const struct row *r, double *lo, double *hi);
 
 /*
  * The machine's drift between two runs, from their machine references of one kind
- * (measure/reference.h, metadata.json): the range of NEW/BASE speed ratios (speed = 1 / ns per
+ * (results/machine_ref.h, metadata.json): the range of NEW/BASE speed ratios (speed = 1 / ns per
  * KiB) over every pairing of a BASE reference of that kind with a NEW one, each widened by the two
  * medians' 95% CIs: from BASE ci_lo / NEW ci_hi to BASE ci_hi / NEW ci_lo.
  */

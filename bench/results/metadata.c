@@ -12,7 +12,7 @@
 
 #include "common/util.h"
 #include "core/stats.h"
-#include "measure/stop_rule.h"
+#include "core/stop_rule.h"
 #include "core/place.h"
 #include "core/timer.h"
 #include "kernels.h"

@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #include "core/machine.h"
-#include "measure/reference.h"
+#include "results/machine_ref.h"
 
 /* An option that decides which cases a run holds or what they measure: a resume must repeat it. */
 struct resume_option {

@@ -11,6 +11,7 @@
 #include "common/util.h"
 #include "core/place.h"
 #include "core/timer.h"
+#include "measure/reference.h"
 #include "results/comparison.h"
 #include "common/json.h"
 #include "results/metadata.h"
