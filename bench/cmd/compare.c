@@ -22,6 +22,7 @@
 #include "render/gnuplot.h"
 #include "results/run_dir.h"
 #include "measure/reference.h"
+#include "check/verdict_compare.h"
 #include "render/compare_out.h"
 #include "common/json.h"
 #include "results/keys.h"
