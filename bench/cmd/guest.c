@@ -15,7 +15,7 @@
 #include "common/cli.h"
 #include "common/parse.h"
 #include "common/util.h"
-#include "render/plot.h"
+#include "common/data_dir.h"
 #include "results/guest_import.h"
 
 int cmd_guest(int argc, char **argv)

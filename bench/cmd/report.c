@@ -17,6 +17,7 @@
 #include "common/cli.h"
 #include "common/escape.h"
 #include "common/safe_file.h"
+#include "common/data_dir.h"
 #include "common/util.h"
 #include "render/gnuplot.h"
 #include "results/run_dir.h"
