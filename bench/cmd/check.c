@@ -35,6 +35,7 @@
 #include "results/metadata.h"
 #include "results/resultset.h"
 #include "results/run_dir.h"
+#include "targets/kinds.h"
 #include "targets/target.h"
 #include "vm/microvm.h"
 #include "pcisys.h"

@@ -22,6 +22,7 @@
 #include "common/util.h"
 #include "common/json.h"
 #include "pcisys.h"
+#include "targets/kinds.h"
 #include "targets/target.h"
 #include "targets/bar.h"
 #include "vfio.h"

@@ -33,6 +33,7 @@
 #include "results/run_dir.h"
 #include "results/schema.h"
 #include "results/upgrade.h"
+#include "targets/kinds.h"
 
 #define QUICK_RAM_WINDOW (16UL << 20)
 #define RESULTS_MAX (1UL << 30) /* a results.csv to resume: far more rows than any sweep */

@@ -61,12 +61,6 @@ struct target_ops {
 	void (*unmap)(struct target *t);
 };
 
-extern const struct target_ops *const target_kinds[];
-extern const size_t target_kind_count;
-
-/* Split spec, find the kind, call its probe. */
-int target_probe(struct target *t, const char *spec, const struct target_opts *o, char *err);
-
 /* Place the --window of o in a region of region_len bytes, for each kind's probe (window.c), so
  * that run and probe refuse the same windows. Without --window, or with LEN 0, the window is
  * default_len bytes, or with default_len 0 the rest of the region rounded down to 64 bytes.
