@@ -466,6 +466,36 @@ static bool case_begin(const struct target *t, const struct case_spec *cs, struc
 	return true;
 }
 
+/* What a throughput case's row should say about its samples: stopped before the median was known
+ * (its precision then), fewer than --min-samples, samples shorter than wanted (target_ns each). */
+static void throughput_caveats(const struct case_spec *cs, unsigned s, bool short_samples, double target_ns,
+			       struct case_result *r)
+{
+	if (r->stopped != STOP_PRECISION && s >= cs->min_samples) {
+		char d[64];
+		double hw = median_ci_rel_halfwidth(r->ns.median, r->ns.ci_lo, r->ns.ci_hi);
+		if (isinf(hw))
+			snprintf(d, sizeof d, "%s", "unknown");
+		else
+			snprintf(d, sizeof d, "+-%.2g%%", 100 * hw);
+		char both[160];
+		snprintf(both, sizeof both, "%s before the median was known to +-%g%% (it is to %s)",
+			 r->stopped == STOP_BUDGET ? "time budget reached" : "--max-samples reached",
+			 100 * cs->precision, d);
+		case_reason_add(r, "%s", both);
+	}
+	if (s < cs->min_samples) {
+		char d[64];
+		snprintf(d, sizeof d, "%u of %u", s, cs->min_samples);
+		case_reason_add(r, "time budget reached after %s samples", d);
+	}
+	if (short_samples) {
+		char d[64];
+		snprintf(d, sizeof d, "%.0f", target_ns / 1e3);
+		case_reason_add(r, "samples shorter than the %s us wanted: raise --time", d);
+	}
+}
+
 /* Throughput mode's sampling: calibration, warm-up, samples of many bursts until the stop
  * rule; r's figures and caveats. */
 static enum sample_end throughput_sample(const struct case_spec *cs, const struct case_runner *run,
@@ -542,29 +572,7 @@ static enum sample_end throughput_sample(const struct case_spec *cs, const struc
 	r->gbps_median = bytes / r->ns.median;
 	r->gbps_p10 = bytes / r->ns.p90;
 	r->gbps_p90 = bytes / r->ns.p10;
-	if (r->stopped != STOP_PRECISION && s >= cs->min_samples) {
-		char d[64];
-		double hw = median_ci_rel_halfwidth(r->ns.median, r->ns.ci_lo, r->ns.ci_hi);
-		if (isinf(hw))
-			snprintf(d, sizeof d, "%s", "unknown");
-		else
-			snprintf(d, sizeof d, "+-%.2g%%", 100 * hw);
-		char both[160];
-		snprintf(both, sizeof both, "%s before the median was known to +-%g%% (it is to %s)",
-			 r->stopped == STOP_BUDGET ? "time budget reached" : "--max-samples reached",
-			 100 * cs->precision, d);
-		case_reason_add(r, "%s", both);
-	}
-	if (s < cs->min_samples) {
-		char d[64];
-		snprintf(d, sizeof d, "%u of %u", s, cs->min_samples);
-		case_reason_add(r, "time budget reached after %s samples", d);
-	}
-	if (short_samples) {
-		char d[64];
-		snprintf(d, sizeof d, "%.0f", target_ns / 1e3);
-		case_reason_add(r, "samples shorter than the %s us wanted: raise --time", d);
-	}
+	throughput_caveats(cs, s, short_samples, target_ns, r);
 	end = SAMPLE_DONE;
 	goto out;
 interrupted:
