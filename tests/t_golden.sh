@@ -13,7 +13,7 @@ mkdir -p "$W"
 ver=$("$WCBENCH" --version | awk '{ print $2 }')
 # the version, where the test ran, and the minute a report was made are not outputs of the code
 mask() {
-	[ -n "$ver" ] && sed -i "s/$ver/VERSION/g" "$1"
+	[ -n "$ver" ] && sed -i "s/$ver/VERSION/g; s/${ver%-dirty}/VERSION/g" "$1"
 	sed -i -E "s|$W|WORK|g; s|$TOP|TOP|g; s/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC/DATE UTC/g" "$1"
 }
 

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "check/memtype.h"
+#include "targets/memtype.h"
 
 /* Memory types. The arm64 ones are in the Arm ARM's order of strength: when two stages combine
  * without FWB the stronger (later) one wins. */

@@ -11,7 +11,7 @@
 #include <stddef.h>
 
 #include "check/link.h"
-#include "check/memtype.h"
+#include "targets/memtype.h"
 #include "check/model.h"
 #include "check/platform.h"
 #include "targets/target.h"

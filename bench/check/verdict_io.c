@@ -21,7 +21,7 @@
 #include "check/verdict_io.h"
 #include "common/escape.h"
 #include "common/util.h"
-#include "results/json.h"
+#include "common/json.h"
 
 /* The reader's bounds: a verdict.json is a few KiB per target. */
 #define VERDICT_JSON_MAX (4u << 20)

@@ -16,6 +16,7 @@
 #include "check/verdict.h"
 #include "check/verdict_io.h"
 #include "cmd/commands.h"
+#include "common/cli.h"
 #include "common/parse.h"
 #include "common/util.h"
 #include "core/timer.h"

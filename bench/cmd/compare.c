@@ -15,14 +15,16 @@
 #include <unistd.h>
 
 #include "cmd/commands.h"
+#include "common/cli.h"
 #include "common/escape.h"
 #include "common/safe_file.h"
 #include "common/util.h"
 #include "render/gnuplot.h"
 #include "results/run_dir.h"
 #include "measure/reference.h"
+#include "check/verdict_compare.h"
 #include "render/compare_out.h"
-#include "results/json.h"
+#include "common/json.h"
 #include "results/keys.h"
 #include "results/resultset.h"
 

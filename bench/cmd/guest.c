@@ -12,9 +12,10 @@
 #include <unistd.h>
 
 #include "cmd/commands.h"
+#include "common/cli.h"
 #include "common/parse.h"
 #include "common/util.h"
-#include "render/plot.h"
+#include "common/data_dir.h"
 #include "results/guest_import.h"
 
 int cmd_guest(int argc, char **argv)

@@ -4,6 +4,7 @@
 
 #include "cmd/commands.h"
 #include "kernels.h"
+#include "targets/kinds.h"
 #include "targets/target.h"
 
 static void list_kernels(void)

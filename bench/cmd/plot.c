@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cmd/commands.h"
+#include "common/cli.h"
 #include "common/safe_file.h"
 #include "common/util.h"
 #include "render/gnuplot.h"

@@ -18,9 +18,11 @@
 
 #include "cmd/commands.h"
 #include "cmd/run_options.h"
+#include "common/cli.h"
 #include "common/util.h"
-#include "results/json.h"
+#include "common/json.h"
 #include "pcisys.h"
+#include "targets/kinds.h"
 #include "targets/target.h"
 #include "targets/bar.h"
 #include "vfio.h"

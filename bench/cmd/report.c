@@ -14,14 +14,16 @@
 
 #include "cmd/commands.h"
 #include "check/verdict_io.h"
+#include "common/cli.h"
 #include "common/escape.h"
 #include "common/safe_file.h"
+#include "common/data_dir.h"
 #include "common/util.h"
 #include "render/gnuplot.h"
 #include "results/run_dir.h"
 #include "render/plot.h"
 #include "render/report_page.h"
-#include "results/json.h"
+#include "common/json.h"
 #include "results/machines.h"
 #include "results/resultset.h"
 

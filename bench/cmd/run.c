@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "check/memtype.h"
+#include "targets/memtype.h"
 #include "check/platform.h"
 #include "cmd/commands.h"
 #include "cmd/run_options.h"

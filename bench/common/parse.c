@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "common/parse.h"
-#include "core/place.h"
 
 int parse_size(const char *s, size_t *out)
 {
@@ -54,7 +53,7 @@ int parse_cpu_list(const char *s, int *cpus, int max)
 				return -EINVAL;
 			b = strtol(end + 1, &end, 10);
 		}
-		if (b < a || b >= PLACE_MAX_CPUS)
+		if (b < a || b >= max)
 			return -EINVAL;
 		for (long c = a; c <= b; c++) {
 			if (n >= max)

@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "common/safe_file.h"
-#include "common/util.h"
 
 /* Split path into its directory (opened) and its last component. The fd, or -errno. */
 static int open_parent(const char *path, char *name, size_t namelen)
@@ -283,4 +282,18 @@ int safe_sweep_leftovers(const char *dir, bool all_pids)
 	}
 	closedir(d);
 	return removed;
+}
+
+int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	for (size_t done = 0; done < len;) {
+		ssize_t n = write(fd, p + done, len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		done += (size_t)n;
+	}
+	return 0;
 }

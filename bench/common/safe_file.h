@@ -67,4 +67,7 @@ int safe_copy_whole(const char *src, const char *dst, char *err, size_t errlen);
  * directory's lock, so no other writer can be at work there). Returns how many were removed.
  */
 int safe_sweep_leftovers(const char *dir, bool all_pids);
+/* All len bytes to fd, across short writes and EINTR. 0 or -errno (-EIO when write makes no
+ * progress). */
+int write_all(int fd, const void *buf, size_t len);
 #endif

@@ -8,9 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cmd/commands.h"
 #include "common/safe_file.h"
-#include "common/escape.h"
 #include "common/util.h"
 
 void sb_printf(struct sbuf *b, const char *fmt, ...)
@@ -117,20 +115,6 @@ char *read_regular_file(const char *path, size_t max, size_t *len, char *err, si
 	return buf;
 }
 
-int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-	for (size_t done = 0; done < len;) {
-		ssize_t n = write(fd, p + done, len - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		done += (size_t)n;
-	}
-	return 0;
-}
-
 int make_dirs(const char *path)
 {
 	char buf[4096];
@@ -153,35 +137,6 @@ int make_dirs(const char *path)
 	if (stat(path, &st))
 		return -errno;
 	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
-}
-
-static void vline(FILE *f, const char *prefix, const char *fmt, va_list ap)
-{
-	char raw[8192], shown[4 * sizeof raw];
-	vsnprintf(raw, sizeof raw, fmt, ap);
-	/* messages quote names and values from files and guests: escaped here, where they reach
-	 * the terminal, so none of them starts a line or an escape sequence */
-	esc_terminal(shown, sizeof shown, raw);
-	fprintf(f, "%s%s\n", prefix, shown);
-}
-
-void cli_line(FILE *f, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vline(f, "", fmt, ap);
-	va_end(ap);
-}
-
-int cli_error(const char *cmd, const char *fmt, ...)
-{
-	char prefix[64];
-	snprintf(prefix, sizeof prefix, "wcbench %s: ", cmd);
-	va_list ap;
-	va_start(ap, fmt);
-	vline(stderr, prefix, fmt, ap);
-	va_end(ap);
-	return EXIT_USAGE;
 }
 
 int replace_file(const char *path, const char *data, size_t len, char *err, size_t errlen)

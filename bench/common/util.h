@@ -1,5 +1,4 @@
-/* Small helpers shared by the subcommands: strings, files, directories,
- * usage errors. */
+/* Small helpers shared by the layers: strings, files, directories. */
 #ifndef WCBENCH_UTIL_H
 #define WCBENCH_UTIL_H
 
@@ -28,9 +27,6 @@ int write_file(const char *path, const char *data, size_t len);
  * one-line message in err (when err is not NULL).
  */
 char *read_regular_file(const char *path, size_t max, size_t *len, char *err, size_t errlen);
-/* All len bytes to fd, across short writes and EINTR. 0 or -errno (-EIO when write makes no
- * progress). */
-int write_all(int fd, const void *buf, size_t len);
 /* path.tmp.PID written whole and synced, then renamed over path: readers see the old file or the
  * new one, never a part (metadata.json, verdict.json). 0, or -errno with "PATH: why" in err. */
 int replace_file(const char *path, const char *data, size_t len, char *err, size_t errlen);
@@ -39,11 +35,4 @@ int make_dirs(const char *path);
 
 /* A /proc/meminfo figure in kB ("MemAvailable", "Hugepagesize"); -1 when absent or unreadable. */
 long meminfo_kb(const char *key);
-
-/* "wcbench CMD: message" on stderr, one line (esc_terminal: a value quoted from a file cannot
- * break it); returns EXIT_USAGE (2). */
-int cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* One line to a terminal (f: stdout or stderr): the formatted text through esc_terminal and a
- * newline, for messages and lines that quote anything read from a file, a guest or a device. */
-void cli_line(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #endif

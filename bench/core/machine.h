@@ -2,6 +2,7 @@
 #ifndef WCBENCH_META_H
 #define WCBENCH_META_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 struct machine {

@@ -16,18 +16,6 @@
 #define ROUND_NS 1e6
 #define ROUND_MAX 1024
 
-int measure_latency(struct target *t, const struct case_spec *cs, struct case_result *r)
-{
-	struct case_spec lat = *cs;
-	lat.latency = true;
-	return measure_case_host(t, &lat, r);
-}
-
-static bool stop_requested(const struct case_spec *cs)
-{
-	return cs->stop && *cs->stop;
-}
-
 /* One latency round through the runner; false ends the case (status and reason set, by the
  * runner or here when it broke its contract: a failure without a status, a time that is not a
  * number >= 0). */
@@ -70,7 +58,7 @@ enum sample_end latency_sample(const struct case_spec *cs, const struct case_run
 		goto out;
 	}
 
-	if (stop_requested(cs))
+	if (measure_stop_requested(cs))
 		goto interrupted;
 	if (!latency_round(run, WARMUP_BURSTS, threads, round_b, round_e, r))
 		goto out;
@@ -78,7 +66,7 @@ enum sample_end latency_sample(const struct case_spec *cs, const struct case_run
 	size_t n = 0;           /* bursts timed per thread */
 	uint64_t chunk = 16;    /* this round's bursts per thread */
 	while (n < want) {
-		if (stop_requested(cs))
+		if (measure_stop_requested(cs))
 			goto interrupted;
 		if (chunk > want - n)
 			chunk = want - n;

@@ -1,11 +1,12 @@
-/* Inside measure/: latency mode's sampling (latency.c) within measure.c's case loop, and what of
- * the case loop it uses. Callers outside measure/ use measure.h. */
+/* Inside measure/: latency mode's sampling (latency.c), called by measure.c's case loop; it calls
+ * nothing of measure.c (measure/case.h holds what both use). Callers outside measure/ use
+ * measure.h. */
 #ifndef WCBENCH_LATENCY_H
 #define WCBENCH_LATENCY_H
 
 #include <stdint.h>
 
-#include "measure/measure.h"
+#include "measure/case.h"
 
 /* How the sampling part of a case ended. */
 enum sample_end {
@@ -20,10 +21,4 @@ enum sample_end {
  * the reason's caveats from the bursts of every thread merged. */
 enum sample_end latency_sample(const struct case_spec *cs, const struct case_runner *run,
 			       uint64_t case_start, struct case_result *r);
-
-/* The case on this host's threads, in the mode cs says (measure_case and measure_latency). */
-int measure_case_host(struct target *t, const struct case_spec *cs, struct case_result *r);
-
-/* Add printf(fmt, detail) to r's reason, before an earlier caveat. */
-void case_reason_add(struct case_result *r, const char *fmt, const char *detail);
 #endif

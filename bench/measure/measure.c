@@ -13,24 +13,6 @@
 
 #define GUARD_CHECK 4096UL
 
-const struct sampling sampling_default = {
-	.budget_s = 0.5, .min_sample_s = 0.00025, .precision = 0.01, .min_samples = 10, .max_samples = 1000,
-};
-const struct sampling sampling_quick = {
-	.budget_s = 0.05, .min_sample_s = 0.0002, .precision = 0.01, .min_samples = 5, .max_samples = 1000,
-};
-
-const char *const every_names[3] = { [EVERY_64] = "64", [EVERY_BURST] = "burst",
-				     [EVERY_SAMPLE] = "sample" };
-
-const char *drain_name(enum drain_mode d)
-{
-	static const char *const names[] = {
-		[DRAIN_NONE] = "none", [DRAIN_FENCE] = "fence", [DRAIN_READBACK] = "readback"
-	};
-	return names[d];
-}
-
 static inline void cpu_relax(void)
 {
 #if defined(__x86_64__)
@@ -299,19 +281,6 @@ bool case_feasible(const struct target *t, const struct case_spec *c, struct cas
 	return true;
 }
 
-void case_reason_add(struct case_result *r, const char *fmt, const char *detail)
-{
-	char tmp[sizeof r->reason];
-	snprintf(tmp, sizeof tmp, fmt, detail);
-	if (r->reason[0]) { /* keep an earlier caveat */
-		char both[2 * sizeof r->reason + 2];
-		snprintf(both, sizeof both, "%s; %s", tmp, r->reason);
-		snprintf(r->reason, sizeof r->reason, "%.*s", (int)sizeof r->reason - 1, both);
-	} else {
-		memcpy(r->reason, tmp, sizeof tmp);
-	}
-}
-
 /* A fault outside the timed kernels, while doing `during`: status fault with the decoded reason. */
 static void set_fault(struct case_result *r, const struct fault_info *fi, const char *during)
 {
@@ -480,11 +449,6 @@ static bool verify_case(struct target *t, const struct case_spec *cs, const stru
 	return true;
 }
 
-static bool stop_requested(const struct case_spec *cs)
-{
-	return cs->stop && *cs->stop;
-}
-
 /* The result before anything runs, and whether the case can run (window_used set then). */
 static bool case_begin(const struct target *t, const struct case_spec *cs, struct case_result *r)
 {
@@ -500,6 +464,36 @@ static bool case_begin(const struct target *t, const struct case_spec *cs, struc
 		return false;
 	r->window_used = case_part_len(t, cs) * cs->threads;
 	return true;
+}
+
+/* What a throughput case's row should say about its samples: stopped before the median was known
+ * (its precision then), fewer than --min-samples, samples shorter than wanted (target_ns each). */
+static void throughput_caveats(const struct case_spec *cs, unsigned s, bool short_samples, double target_ns,
+			       struct case_result *r)
+{
+	if (r->stopped != STOP_PRECISION && s >= cs->min_samples) {
+		char d[64];
+		double hw = median_ci_rel_halfwidth(r->ns.median, r->ns.ci_lo, r->ns.ci_hi);
+		if (isinf(hw))
+			snprintf(d, sizeof d, "%s", "unknown");
+		else
+			snprintf(d, sizeof d, "+-%.2g%%", 100 * hw);
+		char both[160];
+		snprintf(both, sizeof both, "%s before the median was known to +-%g%% (it is to %s)",
+			 r->stopped == STOP_BUDGET ? "time budget reached" : "--max-samples reached",
+			 100 * cs->precision, d);
+		case_reason_add(r, "%s", both);
+	}
+	if (s < cs->min_samples) {
+		char d[64];
+		snprintf(d, sizeof d, "%u of %u", s, cs->min_samples);
+		case_reason_add(r, "time budget reached after %s samples", d);
+	}
+	if (short_samples) {
+		char d[64];
+		snprintf(d, sizeof d, "%.0f", target_ns / 1e3);
+		case_reason_add(r, "samples shorter than the %s us wanted: raise --time", d);
+	}
 }
 
 /* Throughput mode's sampling: calibration, warm-up, samples of many bursts until the stop
@@ -526,7 +520,7 @@ static enum sample_end throughput_sample(const struct case_spec *cs, const struc
 	bool short_samples = false;
 	double best_per_burst = INFINITY;
 	for (;;) {
-		if (stop_requested(cs))
+		if (measure_stop_requested(cs))
 			goto interrupted;
 		if (!run_round(run, n, &ns, r))
 			goto out;
@@ -544,13 +538,13 @@ static enum sample_end throughput_sample(const struct case_spec *cs, const struc
 		n = next > 2 * n ? next : 2 * n;
 	}
 	/* one more untimed round at the final size, so the first sample starts warm */
-	if (stop_requested(cs))
+	if (measure_stop_requested(cs))
 		goto interrupted;
 	if (!run_round(run, n, &ns, r))
 		goto out;
 	r->bursts_per_sample = n;
 
-	/* Samples: until the stop rule (measure/stop_rule.h) says the median is known, or the
+	/* Samples: until the stop rule (core/stop_rule.h) says the median is known, or the
 	 * budget or max_samples ends the case. */
 	const struct stop_rule rule = { .precision = cs->precision, .min_samples = cs->min_samples,
 					.max_samples = cs->max_samples, .budget_ns = (double)budget_ns };
@@ -563,7 +557,7 @@ static enum sample_end throughput_sample(const struct case_spec *cs, const struc
 		in_order[s] = ns / (double)n;
 		sorted_insert(ns_per_burst, s, in_order[s]);
 		s++;
-		if (stop_requested(cs))
+		if (measure_stop_requested(cs))
 			goto interrupted;
 		r->stopped = stop_rule_check(&rule, ns_per_burst, in_order, s, (double)(mono_raw_ns() - case_start));
 	}
@@ -578,29 +572,7 @@ static enum sample_end throughput_sample(const struct case_spec *cs, const struc
 	r->gbps_median = bytes / r->ns.median;
 	r->gbps_p10 = bytes / r->ns.p90;
 	r->gbps_p90 = bytes / r->ns.p10;
-	if (r->stopped != STOP_PRECISION && s >= cs->min_samples) {
-		char d[64];
-		double hw = median_ci_rel_halfwidth(r->ns.median, r->ns.ci_lo, r->ns.ci_hi);
-		if (isinf(hw))
-			snprintf(d, sizeof d, "%s", "unknown");
-		else
-			snprintf(d, sizeof d, "+-%.2g%%", 100 * hw);
-		char both[160];
-		snprintf(both, sizeof both, "%s before the median was known to +-%g%% (it is to %s)",
-			 r->stopped == STOP_BUDGET ? "time budget reached" : "--max-samples reached",
-			 100 * cs->precision, d);
-		case_reason_add(r, "%s", both);
-	}
-	if (s < cs->min_samples) {
-		char d[64];
-		snprintf(d, sizeof d, "%u of %u", s, cs->min_samples);
-		case_reason_add(r, "time budget reached after %s samples", d);
-	}
-	if (short_samples) {
-		char d[64];
-		snprintf(d, sizeof d, "%.0f", target_ns / 1e3);
-		case_reason_add(r, "samples shorter than the %s us wanted: raise --time", d);
-	}
+	throughput_caveats(cs, s, short_samples, target_ns, r);
 	end = SAMPLE_DONE;
 	goto out;
 interrupted:
@@ -635,7 +607,7 @@ static void sample_case(struct target *t, const struct case_spec *cs, const stru
 		goto out;
 
 	if (cs->verify) {
-		if (stop_requested(cs))
+		if (measure_stop_requested(cs))
 			goto interrupted;
 		if (!verify_case(t, cs, run, part, r))
 			goto out;
@@ -681,6 +653,9 @@ int measure_case_with(struct target *t, const struct case_spec *cs, const struct
 	return 0;
 }
 
+/* The case on this host's threads, in the mode cs says (measure_case and measure_latency). */
+static int measure_case_host(struct target *t, const struct case_spec *cs, struct case_result *r);
+
 int measure_case(struct target *t, const struct case_spec *cs, struct case_result *r)
 {
 	if (cs->latency)
@@ -688,7 +663,7 @@ int measure_case(struct target *t, const struct case_spec *cs, struct case_resul
 	return measure_case_host(t, cs, r);
 }
 
-int measure_case_host(struct target *t, const struct case_spec *cs, struct case_result *r)
+static int measure_case_host(struct target *t, const struct case_spec *cs, struct case_result *r)
 {
 	if (!case_begin(t, cs, r))
 		return 0;
@@ -761,4 +736,11 @@ int measure_case_host(struct target *t, const struct case_spec *cs, struct case_
 		pthread_join(c->w[i].th, NULL);
 	free(c);
 	return 0;
+}
+
+int measure_latency(struct target *t, const struct case_spec *cs, struct case_result *r)
+{
+	struct case_spec lat = *cs;
+	lat.latency = true;
+	return measure_case_host(t, &lat, r);
 }

@@ -10,7 +10,7 @@
 #include "render/compare_out.h"
 #include "render/gnuplot.h"
 #include "results/csv.h"
-#include "results/json.h"
+#include "common/json.h"
 #include "results/keys.h"
 
 static int is_ok(const struct row *r)

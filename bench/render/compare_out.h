@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "common/util.h"
+#include "check/verdict_compare.h"
 #include "results/comparison.h"
 
 struct cmp_opts {

@@ -15,7 +15,7 @@
 
 #include "common/safe_file.h"
 #include "render/gnuplot.h"
-#include "render/plot.h"
+#include "common/data_dir.h"
 
 enum { GP_PNG, GP_SVG, GP_LOG, GP_FIXED };
 

@@ -1,17 +1,9 @@
-/* The plots of a run, and where the gnuplot scripts (plots/) and other shipped data live.
- * render/gnuplot.h runs gnuplot; render/figure.h builds the figures. */
+/* The plots of a run. render/gnuplot.h runs gnuplot (its scripts found through
+ * common/data_dir.h); render/figure.h builds the figures. */
 #ifndef WCBENCH_PLOT_H
 #define WCBENCH_PLOT_H
 
 #include <stddef.h>
-
-/* Directory holding the .gp scripts: $WCBENCH_PLOTS, <exe dir>/plots, or
- * <exe dir>/../share/wcbench/plots. NULL when none exists. */
-const char *plot_script_dir(void);
-
-/* Data files shipped beside the binary (guest/ scripts...): same search as plot_script_dir for
- * `name` ("plots", "guest"). Returns a static buffer or NULL. */
-const char *wc_data_dir(const char *name);
 
 /* The plots of one run, from its CSV (read with rs_load: refused when damaged, of another
  * schema version, or holding no ok row), PNG and SVG, into dir. From the throughput rows:

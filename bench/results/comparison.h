@@ -9,7 +9,6 @@
 
 #include <stddef.h>
 
-#include "check/verdict_io.h"
 #include "results/metadata.h"
 #include "results/resultset.h"
 
@@ -76,7 +75,7 @@ enum cmp_basis gb_row_interval(const struct row *r, double *lo, double *hi);
 
 /*
  * The machine's drift between two runs, from their machine references of one kind
- * (measure/reference.h, metadata.json): the range of NEW/BASE speed ratios (speed = 1 / ns per
+ * (results/machine_ref.h, metadata.json): the range of NEW/BASE speed ratios (speed = 1 / ns per
  * KiB) over every pairing of a BASE reference of that kind with a NEW one, each widened by the two
  * medians' 95% CIs: from BASE ci_lo / NEW ci_hi to BASE ci_hi / NEW ci_lo.
  */
@@ -175,31 +174,4 @@ int compare_runs(const struct result_set *base, const struct result_set *nw, uns
  * known: nothing changes. */
 void compare_apply_machine_drift(struct entry *e, size_t n, struct counts *cnt,
 				 const struct machine_drift d[REF_KINDS], double thr);
-
-/* What became of one target's verdict (check/verdict.h orders works < degraded < broken). */
-enum verdict_change {
-	VC_WORSE,            /* further from works: a regression */
-	VC_NOT_COMPARABLE,   /* unknown on either side: neither a regression nor an improvement */
-	VC_BETTER,
-	VC_SAME,
-	VC_ONLY_BASE,
-	VC_ONLY_NEW,
-	VC_COUNT
-};
-extern const char *const verdict_change_names[];
-
-struct verdict_pair {
-	enum verdict_change c;
-	const struct verdict_entry *b, *n; /* either may be NULL for a target on one side only */
-	unsigned occ;                      /* occurrence of the target on its side (repeats) */
-};
-
-/*
- * Pair the targets of two verdict.json files by target and map, less what `ignore` drops (the
- * case-key bits of "target" and "map", as --ignore gives them), repeats in file order; judge
- * each pair and sort them worst first. *pairs is malloc'd (*n of them); count[] filled.
- * 0 or -ENOMEM.
- */
-int compare_verdicts(const struct verdict_file *base, const struct verdict_file *nw, unsigned ignore,
-		     struct verdict_pair **pairs, size_t *n, size_t count[VC_COUNT]);
 #endif

@@ -412,6 +412,42 @@ static void refuse(struct importer *im, const char *shown, const char *why)
 	say_line(im->say, im->ctx, "%s: refused: %s", shown, why);
 }
 
+/* Whether a file entry would pass the limits: a file too many, too large, or past the total;
+ * true with why said. */
+static bool over_limit(const struct importer *im, const struct entry *e, char *why, size_t whylen)
+{
+	if (im->res->imported >= im->lim->max_files)
+		snprintf(why, whylen, "more than %u files", im->lim->max_files);
+	else if (e->size > im->lim->max_file_bytes)
+		snprintf(why, whylen, "%llu bytes, more than %llu a file", (unsigned long long)e->size,
+			 (unsigned long long)im->lim->max_file_bytes);
+	else if (e->size > im->lim->max_total_bytes - im->total)
+		snprintf(why, whylen, "past %llu bytes in all", (unsigned long long)im->lim->max_total_bytes);
+	else
+		return false;
+	return true;
+}
+
+/* A file entry's bytes as name in the directory dfd (where: its path, for messages), written
+ * whole or not at all, mode 0644. 0, or -errno with the line in err. */
+static int write_entry(int dfd, const char *name, const char *where, const struct entry *e, char *err,
+		       size_t errlen)
+{
+	struct safe_whole w;
+	int rc = safe_whole_openat(&w, dfd, name, where, err, errlen);
+	if (rc)
+		return rc;
+	rc = write_all(w.fd, e->data, (size_t)e->size);
+	if (!rc && fchmod(w.fd, 0644))
+		rc = -errno;
+	if (rc) {
+		snprintf(err, errlen, "%s: %s", where, strerror(-rc));
+		safe_whole_abort(&w);
+		return rc;
+	}
+	return safe_whole_commit(&w, err, errlen);
+}
+
 static void import_entry(struct importer *im, const struct entry *e)
 {
 	char raw[260], name[260], shown[1100], why[256];
@@ -452,23 +488,9 @@ static void import_entry(struct importer *im, const struct entry *e)
 			refuse(im, shown, "guest and run must be directories");
 		return;
 	}
-	if (!dir) {
-		if (im->res->imported >= im->lim->max_files) {
-			snprintf(why, sizeof why, "more than %u files", im->lim->max_files);
-			refuse(im, shown, why);
-			return;
-		}
-		if (e->size > im->lim->max_file_bytes) {
-			snprintf(why, sizeof why, "%llu bytes, more than %llu a file", (unsigned long long)e->size,
-				 (unsigned long long)im->lim->max_file_bytes);
-			refuse(im, shown, why);
-			return;
-		}
-		if (e->size > im->lim->max_total_bytes - im->total) {
-			snprintf(why, sizeof why, "past %llu bytes in all", (unsigned long long)im->lim->max_total_bytes);
-			refuse(im, shown, why);
-			return;
-		}
+	if (!dir && over_limit(im, e, why, sizeof why)) {
+		refuse(im, shown, why);
+		return;
 	}
 	/* guest/X lands in OUT/guest/X, run/X in OUT/X */
 	int dfd = fcntl(im->outfd, F_DUPFD_CLOEXEC, 0);
@@ -501,20 +523,8 @@ static void import_entry(struct importer *im, const struct entry *e)
 	}
 	if (wl < sizeof where)
 		snprintf(where + wl, sizeof where - wl, "/%s", comps[nc - 1]);
-	struct safe_whole w;
-	int rc = safe_whole_openat(&w, dfd, comps[nc - 1], where, err, sizeof err);
+	int rc = write_entry(dfd, comps[nc - 1], where, e, err, sizeof err);
 	close(dfd);
-	if (!rc) {
-		rc = write_all(w.fd, e->data, (size_t)e->size);
-		if (!rc && fchmod(w.fd, 0644))
-			rc = -errno;
-		if (rc) {
-			snprintf(err, sizeof err, "%s: %s", where, strerror(-rc));
-			safe_whole_abort(&w);
-		} else {
-			rc = safe_whole_commit(&w, err, sizeof err);
-		}
-	}
 	if (rc) {
 		refuse(im, shown, err);
 		return;

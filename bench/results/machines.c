@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "common/util.h"
-#include "results/json.h"
+#include "common/json.h"
 #include "results/keys.h"
 #include "results/machines.h"
 

@@ -12,11 +12,11 @@
 
 #include "common/util.h"
 #include "core/stats.h"
-#include "measure/stop_rule.h"
+#include "core/stop_rule.h"
 #include "core/place.h"
 #include "core/timer.h"
 #include "kernels.h"
-#include "results/json.h"
+#include "common/json.h"
 #include "results/metadata.h"
 #include "results/schema.h"
 

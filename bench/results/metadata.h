@@ -12,7 +12,7 @@
 #include <stddef.h>
 
 #include "core/machine.h"
-#include "measure/reference.h"
+#include "results/machine_ref.h"
 
 /* An option that decides which cases a run holds or what they measure: a resume must repeat it. */
 struct resume_option {
@@ -64,7 +64,7 @@ int metadata_add_resume(const char *dir, const struct run_metadata *md, char *er
 int metadata_add_memtype_probe(const char *dir, const char *target, const char *memtype_effective,
 			       const char *how, char *err, size_t errlen);
 
-/* The top-level list of metadata.json holding the machine references (measure/reference.h). */
+/* The top-level list of metadata.json holding the machine references (results/machine_ref.h). */
 #define MACHINE_REFERENCE_LIST "machine_reference"
 
 /* Append one machine reference (UTC time, start or end, its kind, what it measures in a sentence,
@@ -86,7 +86,7 @@ struct machine_refs {
 };
 
 /*
- * The references of metadata.json's text (text[0..len)), by the strict reader (results/json.h):
+ * The references of metadata.json's text (text[0..len)), by the strict reader (common/json.h):
  * every entry of the machine_reference list must have "when" start or end, a kernel name of
  * lower-case letters, digits and '_', a cpu and samples that are whole numbers (samples >= 1),
  * "kind" core or memory when it has one (none: core, as an earlier wcbench wrote), buffer_bytes a

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "results/csv.h"
-#include "results/json.h"
+#include "common/json.h"
 #include "results/resultset.h"
 #include "results/schema.h"
 

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/safe_file.h"
 #include "common/util.h"
 #include "results/csv.h"
 #include "results/resultset.h"

@@ -6,7 +6,7 @@
 
 #include "common/safe_file.h"
 #include "results/run_dir.h"
-#include "sweep/sweep.h"
+#include "sweep/dir.h"
 
 int sweep_dir_open(struct sweep_dir *d, const char *out, bool may_resume, bool resume, char *err,
 		   size_t n)

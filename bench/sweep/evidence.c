@@ -12,7 +12,6 @@
 #include <unistd.h>
 
 #include "check/link.h"
-#include "check/memtype.h"
 #include "check/model.h"
 #include "check/platform.h"
 #include "check/verdict.h"
@@ -28,6 +27,8 @@
 #include "results/run_dir.h"
 #include "sweep/evidence.h"
 #include "sweep/signals.h"
+#include "targets/kinds.h"
+#include "targets/memtype.h"
 #include "vm/microvm.h"
 #include "pcisys.h"
 

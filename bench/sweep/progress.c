@@ -8,7 +8,6 @@
 #include "results/keys.h"
 #include "results/metadata.h"
 #include "sweep/progress.h"
-#include "sweep/sweep.h"
 
 /* "4:05": a duration for the progress line */
 static void mmss(double s, char *buf, size_t len)
@@ -109,28 +108,6 @@ void print_best(const struct run_options *o, const struct timer_info *ti, struct
 			printf("  %-16.16s %-14s %9.2f %17s %9s %-14s %s\n", o->targets[t],
 			       o->kernels[k]->name, b->gbps, range, burst, be, b->drain);
 		}
-}
-
-int view_columns_report(const char *cmd, const char *dir, const char *spec,
-			const struct memtype_probe *p, enum memclass stage2, bool tty,
-			struct view_columns *vc, char *err, size_t errlen)
-{
-	snprintf(vc->effective, sizeof vc->effective, "%s", memclass_name(p->effective));
-	snprintf(vc->stage2, sizeof vc->stage2, "%s", memclass_name(stage2));
-	fprintf(stderr, "%swcbench %s: %s: memtype_effective %s: %s\n", tty ? "\r\033[K" : "", cmd,
-		spec, vc->effective[0] ? vc->effective : "not decided", p->how);
-	return metadata_add_memtype_probe(dir, spec, vc->effective, p->how, err, errlen);
-}
-
-
-bool sweep_probe_risky(const struct target *t, const struct platform *pf, const char *way_out,
-		       char *how, size_t n)
-{
-	if (!memtype_probe_risks_vm(t, under_hypervisor(pf)))
-		return false;
-	snprintf(how, n, "not probed: in a %s a Normal mapping that stage 2 made Device would stop the "
-		 "VM (KVM cannot handle the alignment fault); %s", platform_env_name(pf), way_out);
-	return true;
 }
 
 int take_reference(const char *cmd, const char *dir, int cpu, const char *when, bool tty, char *err,

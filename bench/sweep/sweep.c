@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/cli.h"
 #include "common/safe_file.h"
 #include "common/util.h"
 #include "core/timer.h"
@@ -22,6 +23,7 @@
 #include "sweep/resume.h"
 #include "sweep/signals.h"
 #include "sweep/sweep.h"
+#include "targets/kinds.h"
 
 #define QUICK_RAM_WINDOW (16UL << 20)
 

@@ -11,12 +11,14 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "check/memtype.h"
+#include "targets/memtype.h"
 #include "check/platform.h"
 #include "cmd/run_options.h" /* struct run_options: the sweep's description, parsed by cmd */
 #include "core/machine.h"
 #include "results/metadata.h"
 #include "results/schema.h"
+#include "sweep/dir.h"
+#include "sweep/views.h"
 
 /* How a sweep (or a check) ended; the command's exit status follows from it. Every end but
  * SWEEP_DONE has been said on stderr. */
@@ -25,11 +27,6 @@ enum sweep_end {
 	SWEEP_FAILED,      /* a case faulted or failed, or the disk or the system did */
 	SWEEP_REFUSED,     /* bad usage (a target, --out, a run that is not this one): nothing measured */
 	SWEEP_INTERRUPTED, /* SIGINT/SIGTERM (sweep_stopped() says which): resume continues it */
-};
-
-/* The columns a view's probe decides, as the CSV spells them ("" when not decided). */
-struct view_columns {
-	char effective[16], stage2[16];
 };
 
 struct sweep_hooks {
@@ -60,28 +57,4 @@ struct sweep_hooks {
  * metadata.json. Prints its progress, its summary and why it stopped. */
 enum sweep_end sweep_run(struct run_options *o, int argc, char **argv, const struct sweep_hooks *h);
 
-/* A view's probe result into vc, onto stderr, and into metadata.json's memtype_probes under the
- * name spec (the target's, and for vm its stage-1 type). */
-int view_columns_report(const char *cmd, const char *dir, const char *spec,
-			const struct memtype_probe *p, enum memclass stage2, bool tty,
-			struct view_columns *vc, char *err, size_t errlen);
-
-/* Whether a probe of t could stop the VM this runs in (memtype_probe_risks_vm); if so, the
- * probe's "not probed: ..." line into how, ending with way_out (what probes anyway). */
-bool sweep_probe_risky(const struct target *t, const struct platform *pf, const char *way_out,
-		       char *how, size_t n);
-
-/* A run directory being written (run, vm, check): the machine, the run id, the directory
- * (--out, or results/<run_id>), prepared and locked, what a killed writer left there removed. */
-struct sweep_dir {
-	struct machine m;
-	char run_id[RUN_ID_MAX], dir[PATH_MAX], csv_path[PATH_MAX + 16];
-	int dir_fd;    /* holds the lock; -1 when closed */
-	bool resuming; /* results.csv was there and resume was asked */
-};
-/* 0, or -errno with one line in err: the directory cannot be made or locked, or holds results
- * already and resume is false (may_resume: the message offers --resume). */
-int sweep_dir_open(struct sweep_dir *d, const char *out, bool may_resume, bool resume, char *err,
-		   size_t n);
-void sweep_dir_close(struct sweep_dir *d);
 #endif

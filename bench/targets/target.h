@@ -90,19 +90,8 @@ struct target_ops {
 	void (*unmap)(struct target *t);
 };
 
-extern const struct target_ops *const target_kinds[];
-extern const size_t target_kind_count;
-
-/* The ops of a kind ("ram", not "ram:hugetlb"), or NULL when no kind has that name. */
-const struct target_ops *target_kind_find(const char *kind);
-/* A kind's flags (enum target_flag), as a results.csv row's target_kind names it; 0 for a name
- * no kind has (a row of a kind this wcbench does not know is taken as a device's). */
-unsigned target_kind_flags(const char *kind);
 /* Whether t's kind has every flag of flags (a target not probed has none). */
 bool target_has(const struct target *t, unsigned flags);
-
-/* Split spec, find the kind, call its probe. */
-int target_probe(struct target *t, const char *spec, const struct target_opts *o, char *err);
 
 /* Place the --window of o in a region of region_len bytes, for each kind's probe (window.c), so
  * that run and probe refuse the same windows. Without --window, or with LEN 0, the window is

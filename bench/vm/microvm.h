@@ -8,7 +8,7 @@
 
 #include <stdbool.h>
 
-#include "check/memtype.h"
+#include "targets/memtype.h"
 #include "measure/measure.h"
 #include "targets/target.h"
 #include "vm/vmm.h"

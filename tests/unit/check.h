@@ -18,7 +18,7 @@ extern int check_passed, check_failed;
 	} while (0)
 
 void test_stats(void);
-void test_stop_rule(void); /* bench/measure/stop_rule.c on synthetic streams */
+void test_stop_rule(void); /* bench/core/stop_rule.c on synthetic streams */
 void test_options(void);
 void test_sweep(void);
 void test_schema(void);

@@ -11,8 +11,9 @@
 #include "common/util.h"
 #include "core/place.h"
 #include "core/timer.h"
+#include "measure/reference.h"
 #include "results/comparison.h"
-#include "results/json.h"
+#include "common/json.h"
 #include "results/metadata.h"
 
 /* n more references of kind, of median ns per KiB, CI +-rel of it, alternately start and end. */

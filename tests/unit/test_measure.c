@@ -16,6 +16,7 @@
 #include "core/timer.h"
 #include "measure/case_row.h"
 #include "measure/measure.h"
+#include "targets/kinds.h"
 
 static struct case_spec one_case(unsigned threads, double budget_s, bool verify)
 {

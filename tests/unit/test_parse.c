@@ -4,6 +4,7 @@
 
 #include "check.h"
 #include "common/parse.h"
+#include "targets/kinds.h"
 #include "targets/target.h"
 
 void test_parse(void)

@@ -1,10 +1,10 @@
-/* measure/stop_rule.c on synthetic sample streams, with a clock that advances one sample at a time. */
+/* core/stop_rule.c on synthetic sample streams, with a clock that advances one sample at a time. */
 #include <math.h>
 #include <stdlib.h>
 
 #include "check.h"
 #include "core/stats.h"
-#include "measure/stop_rule.h"
+#include "core/stop_rule.h"
 
 /* Feed samples value(i) each lasting sample_ns until the rule stops; *n_out samples taken,
  * *elapsed_out the clock then. The case "began" start_ns before the first sample (calibration). */

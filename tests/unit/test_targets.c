@@ -3,6 +3,7 @@
 
 #include "check.h"
 #include "targets/target.h"
+#include "targets/kinds.h"
 
 void test_target_flags(void)
 {

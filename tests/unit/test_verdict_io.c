@@ -1,5 +1,5 @@
 /*
- * check/verdict_io.c and the strict JSON reader under it (results/json.c): verdict.json written
+ * check/verdict_io.c and the strict JSON reader under it (common/json.c): verdict.json written
  * and read back, hostile verdict.json files refused with one line, and JUnit/TAP/text made from
  * hostile strings. With WCBENCH_UNIT_ARTIFACTS naming a directory, the JUnit, TAP, text and
  * verdict.json made from those strings are left there for tests/t_verdict_formats.sh.
@@ -17,7 +17,7 @@
 #include "check.h"
 #include "check/verdict_io.h"
 #include "common/util.h"
-#include "results/json.h"
+#include "common/json.h"
 
 static char tmpdir[PATH_MAX];
 

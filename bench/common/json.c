@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "common/escape.h"
-#include "results/json.h"
+#include "common/json.h"
 
 static const char replacement[] = "\xef\xbf\xbd"; /* U+FFFD */
 

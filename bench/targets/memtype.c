@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check/memtype.h"
+#include "targets/memtype.h"
 #include "core/fault.h"
 #include "kernels.h"
 

@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "core/stats.h"
-#include "measure/stop_rule.h"
+#include "core/stop_rule.h"
 
 const char *const stop_why_names[] = {
 	[STOP_NOT_YET] = "not yet", [STOP_PRECISION] = "precision", [STOP_MAX_SAMPLES] = "max-samples",
