@@ -14,8 +14,8 @@
 #include "measure/reference.h"
 #include "core/stop_rule.h"
 
-/* At most this many samples: more than any kind's budget holds at REFERENCE_MIN_SAMPLE_S. */
-#define REFERENCE_MAX_SAMPLES 2000
+/* At most this many samples: more than any kind's budget holds at MREF_MIN_SAMPLE_S. */
+#define MREF_MAX_SAMPLES 2000
 
 const char *reference_kernel_name(void)
 {
@@ -51,9 +51,9 @@ static int sample(const struct store_kernel *k, const struct ref_kind_desc *kd, 
 		.base = buf, .span = kd->buffer_bytes, .burst = kd->burst_bytes,
 		.barrier = BARRIER_NONE, .every = EVERY_BURST, .pattern = store_pattern,
 	};
-	/* a sample lasts REFERENCE_MIN_SAMPLE_S and 1000 timer resolutions and read costs, as a
+	/* a sample lasts MREF_MIN_SAMPLE_S and 1000 timer resolutions and read costs, as a
 	 * case's do; sized from the fastest round, so one stall cannot shorten every sample */
-	double want_ns = REFERENCE_MIN_SAMPLE_S * 1e9;
+	double want_ns = MREF_MIN_SAMPLE_S * 1e9;
 	want_ns = fmax(want_ns, fmax(1000 * ti->resolution_ns, 1000 * ti->cost_ns));
 	uint64_t n = 1;
 	double best = INFINITY;
@@ -64,15 +64,15 @@ static int sample(const struct store_kernel *k, const struct ref_kind_desc *kd, 
 		double next = ceil(want_ns / best * 1.05);
 		n = next > (double)(16 * n) ? 16 * n : next > (double)(2 * n) ? (uint64_t)next : 2 * n;
 	}
-	uint64_t warm_until = mono_raw_ns() + (uint64_t)(REFERENCE_WARMUP_S * 1e9);
+	uint64_t warm_until = mono_raw_ns() + (uint64_t)(MREF_WARMUP_S * 1e9);
 	while (mono_raw_ns() < warm_until)
 		timed_round(k, &job, n, ti);
 
-	const struct stop_rule rule = { .precision = REFERENCE_PRECISION, .min_samples = REFERENCE_MIN_SAMPLES,
-					.max_samples = REFERENCE_MAX_SAMPLES,
+	const struct stop_rule rule = { .precision = MREF_PRECISION, .min_samples = MREF_MIN_SAMPLES,
+					.max_samples = MREF_MAX_SAMPLES,
 					.budget_ns = kd->budget_s * 1e9 };
-	double *sorted = malloc(REFERENCE_MAX_SAMPLES * sizeof *sorted);
-	double *in_order = malloc(REFERENCE_MAX_SAMPLES * sizeof *in_order);
+	double *sorted = malloc(MREF_MAX_SAMPLES * sizeof *sorted);
+	double *in_order = malloc(MREF_MAX_SAMPLES * sizeof *in_order);
 	int rc = 0;
 	if (!sorted || !in_order) {
 		snprintf(why, whylen, "out of memory");
@@ -110,7 +110,7 @@ out:
  * not while timed. NULL with why set. */
 static uint8_t *buffer_get(const struct ref_kind_desc *kd, char *why, size_t whylen)
 {
-	if (kd->buffer_bytes <= REFERENCE_BUFFER_BYTES) {
+	if (kd->buffer_bytes <= MREF_BUFFER_BYTES) {
 		uint8_t *b = aligned_alloc(64, kd->buffer_bytes);
 		if (!b)
 			snprintf(why, whylen, "out of memory");
@@ -137,7 +137,7 @@ static uint8_t *buffer_get(const struct ref_kind_desc *kd, char *why, size_t why
 
 static void buffer_put(const struct ref_kind_desc *kd, uint8_t *b)
 {
-	if (kd->buffer_bytes <= REFERENCE_BUFFER_BYTES)
+	if (kd->buffer_bytes <= MREF_BUFFER_BYTES)
 		free(b);
 	else if (b)
 		munmap(b, kd->buffer_bytes);

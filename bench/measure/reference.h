@@ -5,20 +5,20 @@
  * the kind's budget has passed. `run` takes both kinds before the first case of a session and
  * after its last (results/metadata.h stores them).
  */
-#ifndef WCBENCH_REFERENCE_H
-#define WCBENCH_REFERENCE_H
+#ifndef WCBENCH_MEASURE_REFERENCE_H
+#define WCBENCH_MEASURE_REFERENCE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "results/machine_ref.h"
 
-#define REFERENCE_MIN_SAMPLE_S 0.00025
-#define REFERENCE_PRECISION 0.005
-#define REFERENCE_MIN_SAMPLES 10
+#define MREF_MIN_SAMPLE_S 0.00025
+#define MREF_PRECISION 0.005
+#define MREF_MIN_SAMPLES 10
 /* Rounds run untimed before the first sample, after calibration: the core leaves an idle
  * frequency before the reference is taken, not during it. */
-#define REFERENCE_WARMUP_S 0.02
+#define MREF_WARMUP_S 0.02
 
 /* The reference kernel of this build's architecture: mov_8 (x86_64), str_8 (aarch64), else c_8. */
 const char *reference_kernel_name(void);

@@ -4,9 +4,9 @@
 #include "results/machine_ref.h"
 
 const struct ref_kind_desc ref_kinds[REF_KINDS] = {
-	[REF_CORE] = { .name = "core", .buffer_bytes = REFERENCE_BUFFER_BYTES, .burst_bytes = REFERENCE_BUFFER_BYTES,
+	[REF_CORE] = { .name = "core", .buffer_bytes = MREF_BUFFER_BYTES, .burst_bytes = MREF_BUFFER_BYTES,
 		       .budget_s = 0.2, .measures = "the core's own store speed" },
-	[REF_MEMORY] = { .name = "memory", .buffer_bytes = REFERENCE_MEMORY_BYTES, .burst_bytes = 4096,
+	[REF_MEMORY] = { .name = "memory", .buffer_bytes = MREF_MEMORY_BYTES, .burst_bytes = 4096,
 			 .budget_s = 0.25, .measures = "the core's store path to DRAM" },
 };
 

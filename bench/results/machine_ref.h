@@ -26,10 +26,10 @@ struct ref_kind_desc {
 /* The one table of the kinds, indexed by enum ref_kind. */
 extern const struct ref_kind_desc ref_kinds[REF_KINDS];
 
-#define REFERENCE_BUFFER_BYTES 4096               /* the core reference's buffer */
+#define MREF_BUFFER_BYTES 4096               /* the core reference's buffer */
 /* The memory reference's buffer: the RAM target's default window (targets/ram.c), far beyond the
  * caches of the machines this runs on, so that its stores reach DRAM as the default sweep's do. */
-#define REFERENCE_MEMORY_BYTES ((size_t)256 << 20)
+#define MREF_MEMORY_BYTES ((size_t)256 << 20)
 
 /* One measurement of a reference, as metadata.json's "machine_reference" list holds it. */
 struct machine_ref {

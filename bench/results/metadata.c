@@ -141,7 +141,7 @@ int metadata_write(const char *dir, const struct run_metadata *md, char *err, si
 	/* the lists later sessions append to (append_to_list) */
 	if (md->probe)
 		fprintf(f, ",\n  \"memtype_probes\": []");
-	fprintf(f, ",\n  \"" MACHINE_REFERENCE_LIST "\": []");
+	fprintf(f, ",\n  \"" MACHINE_REF_LIST "\": []");
 	fprintf(f, ",\n  \"resumes\": []\n}\n");
 	int rc = close_text(f, &text, err, errlen);
 	if (!rc)
@@ -476,7 +476,7 @@ static int entry_append(FILE *f, char **entry, const char *dir, const char *list
 	int rc = close_text(f, entry, err, errlen);
 	/* the machine reference came after runs that are still resumed: their file gains the list */
 	if (!rc)
-		rc = append_to_list(dir, list, *entry, !strcmp(list, MACHINE_REFERENCE_LIST), md, err, errlen);
+		rc = append_to_list(dir, list, *entry, !strcmp(list, MACHINE_REF_LIST), md, err, errlen);
 	free(*entry);
 	return rc;
 }
@@ -538,7 +538,7 @@ int metadata_add_machine_reference(const char *dir, const struct machine_ref *r,
 	fprintf(f, ", \"buffer_bytes\": %llu, \"cpu\": %d, \"ns_per_kib_median\": %.6g, \"ns_per_kib_ci_lo\": %.6g, "
 		   "\"ns_per_kib_ci_hi\": %.6g, \"samples\": %u}", (unsigned long long)r->buffer_bytes, r->cpu, r->median,
 		r->ci_lo, r->ci_hi, r->samples);
-	return entry_append(f, &entry, dir, MACHINE_REFERENCE_LIST, NULL, err, errlen);
+	return entry_append(f, &entry, dir, MACHINE_REF_LIST, NULL, err, errlen);
 }
 
 /* A whole number member of o in [lo, hi] into *v: NULL, or what is wrong with it. */
@@ -618,18 +618,18 @@ void machine_refs_parse(const char *text, size_t len, struct machine_refs *out)
 	}
 	const struct json_node *root = &doc.node[0];
 	const struct json_node *id = json_member(&doc, root, "run_id");
-	const struct json_node *list = json_member(&doc, root, MACHINE_REFERENCE_LIST);
+	const struct json_node *list = json_member(&doc, root, MACHINE_REF_LIST);
 	if (root->type != JSON_OBJECT)
 		snprintf(out->why, sizeof out->why, "metadata.json is not an object");
 	else if (!list)
-		snprintf(out->why, sizeof out->why, "metadata.json has no " MACHINE_REFERENCE_LIST
+		snprintf(out->why, sizeof out->why, "metadata.json has no " MACHINE_REF_LIST
 			 " (a run of an earlier wcbench)");
 	else if (list->type != JSON_ARRAY)
-		snprintf(out->why, sizeof out->why, "metadata.json's " MACHINE_REFERENCE_LIST " is not a list");
+		snprintf(out->why, sizeof out->why, "metadata.json's " MACHINE_REF_LIST " is not a list");
 	else if (!list->len)
-		snprintf(out->why, sizeof out->why, "metadata.json's " MACHINE_REFERENCE_LIST " is empty");
+		snprintf(out->why, sizeof out->why, "metadata.json's " MACHINE_REF_LIST " is empty");
 	else if (list->len > MACHINE_REFS_MAX)
-		snprintf(out->why, sizeof out->why, "metadata.json's " MACHINE_REFERENCE_LIST " has %zu entries, more "
+		snprintf(out->why, sizeof out->why, "metadata.json's " MACHINE_REF_LIST " has %zu entries, more "
 			 "than the %d this reader takes", list->len, MACHINE_REFS_MAX);
 	if (out->why[0]) {
 		json_doc_free(&doc);
@@ -642,7 +642,7 @@ void machine_refs_parse(const char *text, size_t len, struct machine_refs *out)
 		char why[160];
 		const char *bad = ref_entry(&doc, e, &out->r[i], why, sizeof why);
 		if (bad) {
-			snprintf(out->why, sizeof out->why, "metadata.json's " MACHINE_REFERENCE_LIST " entry %zu: %s",
+			snprintf(out->why, sizeof out->why, "metadata.json's " MACHINE_REF_LIST " entry %zu: %s",
 				 i + 1, bad);
 			memset(out->r, 0, sizeof out->r);
 			json_doc_free(&doc);

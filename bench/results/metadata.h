@@ -65,7 +65,7 @@ int metadata_add_memtype_probe(const char *dir, const char *target, const char *
 			       const char *how, char *err, size_t errlen);
 
 /* The top-level list of metadata.json holding the machine references (results/machine_ref.h). */
-#define MACHINE_REFERENCE_LIST "machine_reference"
+#define MACHINE_REF_LIST "machine_reference"
 
 /* Append one machine reference (UTC time, start or end, its kind, what it measures in a sentence,
  * kernel, buffer bytes, CPU, ns per KiB median and its 95% CI, samples) to the machine_reference

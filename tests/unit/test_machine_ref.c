@@ -39,7 +39,7 @@ static void refs_of(struct machine_refs *m, size_t n, const double *median, doub
 	memset(m, 0, sizeof *m);
 	for (size_t i = 0; i < n; i++) {
 		struct machine_ref *r = &m->r[i];
-		r->buffer_bytes = REFERENCE_BUFFER_BYTES;
+		r->buffer_bytes = MREF_BUFFER_BYTES;
 		snprintf(r->when, sizeof r->when, "%s", i % 2 ? "end" : "start");
 		snprintf(r->kernel, sizeof r->kernel, "%s", kernel);
 		r->median = median[i];
@@ -380,8 +380,8 @@ static void test_kind_metadata(void)
 	const char *good = "{\"run_id\": \"r1\", \"machine_reference\": [" ENTRY_OK ", " ENTRY_MEM "]}";
 	struct machine_refs m;
 	machine_refs_parse(good, strlen(good), &m);
-	CHECK(m.n == 2 && m.r[0].kind == REF_CORE && m.r[0].buffer_bytes == REFERENCE_BUFFER_BYTES &&
-	      m.r[1].kind == REF_MEMORY && m.r[1].buffer_bytes == REFERENCE_MEMORY_BYTES && m.r[1].median == 120,
+	CHECK(m.n == 2 && m.r[0].kind == REF_CORE && m.r[0].buffer_bytes == MREF_BUFFER_BYTES &&
+	      m.r[1].kind == REF_MEMORY && m.r[1].buffer_bytes == MREF_MEMORY_BYTES && m.r[1].median == 120,
 	      "metadata: an entry without kind reads as core (its buffer the core's), one of kind memory as memory (%s)",
 	      m.why);
 	static const struct {
@@ -535,7 +535,7 @@ static void test_write_read(void)
 	/* as an earlier wcbench left it: no machine_reference list */
 	const char *earlier = "{\n  \"run_id\": \"r-1\",\n  \"resumes\": []\n}\n";
 	write_file(path, earlier, strlen(earlier));
-	struct machine_ref r = { .when = "start", .kernel = "mov_8", .buffer_bytes = REFERENCE_BUFFER_BYTES, .cpu = 3,
+	struct machine_ref r = { .when = "start", .kernel = "mov_8", .buffer_bytes = MREF_BUFFER_BYTES, .cpu = 3,
 				 .median = 18.4321987, .ci_lo = 18.41, .ci_hi = 18.45, .samples = 17 };
 	int rc = metadata_add_machine_reference(dir, &r, err, sizeof err);
 	r.median = 19.5;
@@ -544,7 +544,7 @@ static void test_write_read(void)
 	int rc2 = metadata_add_machine_reference(dir, &r, err, sizeof err);
 	struct machine_ref mem = r;
 	mem.kind = REF_MEMORY;
-	mem.buffer_bytes = REFERENCE_MEMORY_BYTES;
+	mem.buffer_bytes = MREF_MEMORY_BYTES;
 	mem.median = 120, mem.ci_lo = 119, mem.ci_hi = 121;
 	int rc3 = metadata_add_machine_reference(dir, &mem, err, sizeof err);
 	metadata_read_machine_refs(dir, &m);
@@ -556,8 +556,8 @@ static void test_write_read(void)
 			    json_member(&doc, &doc.node[0], "resumes")->type == JSON_ARRAY;
 	if (parses)
 		json_doc_free(&doc);
-	CHECK(rc3 == 0 && m.n == 3 && m.r[2].kind == REF_MEMORY && m.r[2].buffer_bytes == REFERENCE_MEMORY_BYTES &&
-	      m.r[2].median == 120 && m.r[0].kind == REF_CORE && m.r[0].buffer_bytes == REFERENCE_BUFFER_BYTES &&
+	CHECK(rc3 == 0 && m.n == 3 && m.r[2].kind == REF_MEMORY && m.r[2].buffer_bytes == MREF_MEMORY_BYTES &&
+	      m.r[2].median == 120 && m.r[0].kind == REF_CORE && m.r[0].buffer_bytes == MREF_BUFFER_BYTES &&
 	      strstr(text, "\"kind\": \"memory\"") && strstr(text, "\"buffer_bytes\": 268435456") &&
 	      strstr(text, "streaming through a 256 MiB anonymous buffer"),
 	      "metadata: a memory reference written with its kind and buffer, read back as one (%s%s)", err, m.why);
@@ -607,9 +607,9 @@ static void test_measure_reference(void)
 	double s = (double)(mono_raw_ns() - t0) / 1e9;
 	sched_getaffinity(0, sizeof after, &after);
 	CHECK(rc == 0 && r.median > 0 && isfinite(r.ci_hi) && r.ci_lo <= r.median && r.median <= r.ci_hi &&
-	      r.samples >= REFERENCE_MIN_SAMPLES && r.cpu == cpus[0] && !strcmp(r.when, "start") &&
+	      r.samples >= MREF_MIN_SAMPLES && r.cpu == cpus[0] && !strcmp(r.when, "start") &&
 	      !strcmp(r.kernel, reference_kernel_name()) && CPU_EQUAL(&before, &after) && r.kind == REF_CORE &&
-	      r.buffer_bytes == REFERENCE_BUFFER_BYTES && s < 2 * ref_kinds[REF_CORE].budget_s + 0.1,
+	      r.buffer_bytes == MREF_BUFFER_BYTES && s < 2 * ref_kinds[REF_CORE].budget_s + 0.1,
 	      "reference: %s on CPU %d: %.3f ns per KiB [%.3f-%.3f], %u samples in %.3f s, affinity restored (%s)",
 	      r.kernel, r.cpu, r.median, r.ci_lo, r.ci_hi, r.samples, s, why);
 	/* the memory reference: its own 256 MiB, or a reason it could not have it */
@@ -627,7 +627,7 @@ static void test_measure_reference(void)
 		      "reference: memory: no interval within its budget, said, affinity restored (%s)", why);
 	else
 		CHECK(rc == 0 && r.median > 0 && isfinite(r.ci_hi) && r.ci_lo <= r.median && r.median <= r.ci_hi &&
-		      r.samples >= REFERENCE_MIN_SAMPLES && r.kind == REF_MEMORY && r.buffer_bytes == REFERENCE_MEMORY_BYTES &&
+		      r.samples >= MREF_MIN_SAMPLES && r.kind == REF_MEMORY && r.buffer_bytes == MREF_MEMORY_BYTES &&
 		      !strcmp(r.when, "end") && CPU_EQUAL(&before, &after) && s < 2 * ref_kinds[REF_MEMORY].budget_s + 1.5,
 		      "reference: memory on CPU %d: %.3f ns per KiB [%.3f-%.3f], %u samples in %.3f s, affinity restored (%s)",
 		      r.cpu, r.median, r.ci_lo, r.ci_hi, r.samples, s, why);
