@@ -3,6 +3,8 @@
 #ifndef WCBENCH_COMMANDS_H
 #define WCBENCH_COMMANDS_H
 
+#include "common/options.h"
+
 #define EXIT_USAGE 2
 #define EXIT_SKIP 77
 
@@ -17,4 +19,8 @@ int cmd_plot(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_vm(int argc, char **argv);
+
+/* Each command's options, --help and man page (common/options.h). */
+extern const struct opt_command run_cli, list_cli, compare_cli, report_cli, check_cli, vm_cli, probe_cli,
+	plot_cli, guest_cli;
 #endif

@@ -440,15 +440,13 @@ int run_sweep(int argc, char **argv, const struct sweep_hooks *h)
 	struct best(*best)[MAX_LIST] = NULL;
 	if (!o)
 		return 1;
-	if (options_parse(argc, argv, o, err, sizeof err)) {
+	if (options_parse_with(h->options, h->options_ctx, argc, argv, o, err, sizeof err)) {
 		fprintf(stderr, "wcbench %s: %s\n", h->cmd, err);
 		free(o);
 		return EXIT_USAGE;
 	}
 	if (o->help || o->man) {
-		if (h->write_help && o->help)
-			h->write_help(stdout);
-		(o->help ? options_write_help : options_write_man)(stdout);
+		(o->help ? opt_write_help : opt_write_man)(h->options ? h->options : &run_cli, stdout);
 		free(o);
 		return 0;
 	}

@@ -26,7 +26,8 @@ struct sweep_hooks {
 	unsigned views;                   /* views per target; 0 means 1 */
 	bool probes;                      /* every view is probed (vm), not only with --probe */
 	struct resume_option resume_extra; /* one more option a --resume must repeat (.name NULL: none) */
-	void (*write_help)(FILE *f);      /* printed before the run options' --help, or NULL */
+	const struct opt_command *options; /* run's rows and the command's (vm), or NULL: run's */
+	void *options_ctx;                /* what the command's own rows fill */
 	void *ctx;
 	/* A probed target the command cannot take: 0, or -EINVAL with one line in err (exit 2,
 	 * nothing written). NULL: every target. */
