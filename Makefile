@@ -136,7 +136,7 @@ install: $(BIN)
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/wcbench
 	install -m 644 plots/*.gp $(DESTDIR)$(PREFIX)/share/wcbench/plots/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1
-	install -m 644 docs/wcbench.1 $(DESTDIR)$(PREFIX)/share/man/man1/wcbench.1
+	install -m 644 docs/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	if [ -d guest ]; then install -d $(DESTDIR)$(PREFIX)/share/wcbench/guest && \
 		cp -R guest/. $(DESTDIR)$(PREFIX)/share/wcbench/guest/; fi
 

@@ -26,9 +26,7 @@
 
 #define CHECK_MAX_TARGETS EVIDENCE_MAX_TARGETS
 
-static const char check_help[] =
-	"usage: wcbench check [options] TARGET...\n"
-	"\n"
+static const char check_description[] =
 	"Says per target whether CPU stores combine there (works, degraded, broken, unknown), with the\n"
 	"evidence that decided it, the rule, and what to do. TARGET is a target as for `wcbench run`\n"
 	"(vfio:BDF:barN, sysfs:BDF:barN, sysfs-wc:BDF:barN, file:PATH, ram), or BDF:barN for every\n"
@@ -51,129 +49,120 @@ static const char check_help[] =
 	"\n"
 	"Writes DIR/results.csv (the timed cases, as run writes them), metadata.json and verdict.json\n"
 	"(schema: check/SCHEMA.md). Stores go only inside the window; the probe stores 8 bytes at\n"
-	"window offset 1. Takes about 6 cases x --time per path.\n"
-	"\n"
-	"options:\n"
-	"  -o, --out DIR          the run directory (default results/<run_id>)\n"
-	"  --link genGxW          the link, e.g. gen4x16, where sysfs shows none (guests)\n"
-	"  --host-kernel VERSION  the KVM host's kernel (in a guest; `wcbench guest` passes it)\n"
-	"  --env host|guest       say where this runs, when detection gets it wrong\n"
-	"  --junit FILE           also write JUnit XML: a testcase per target; broken and degraded\n"
-	"                         fail, unknown is skipped. FILE's directory must exist (or be DIR)\n"
-	"  --tap                  print TAP version 13 (as kselftest) instead of the text\n"
-	"  -w, --window OFF:LEN   where stores may go, as for run (default: the target's)\n"
-	"  --force                accept sysfs targets of a device bound to a host driver\n"
-	"  --time S               time budget per case (default 0.5 s; 0.05 s under emulation)\n"
-	"  --probe-in-guest       arm64, in a KVM guest: probe Normal mappings of a BAR too. If stage 2\n"
-	"                         made one Device, the alignment fault goes to the host, which cannot\n"
-	"                         handle it: the VM stops (linux-arm-kernel, 2022-04-01). Without it they are not probed\n"
-	"  --no-microvm           do not map device targets into wcbench's own VM. By default, where\n"
-	"                         /dev/kvm can run it (arm64), each BAR path is also probed from a VM\n"
-	"                         with a Normal-NC stage 1 (wcbench vm): the evidence says what the\n"
-	"                         stage 2 this kernel builds gives a guest's write-combining mapping\n"
-	"  --rules                print the verdict rules and the model's tables, and exit\n"
-	"\n"
-	"Exit: 0 every target works (unknown ones skipped, as in JUnit), 1 any degraded or broken (or a\n"
-	"failure), 2 bad usage (nothing written), 77 every verdict unknown.\n";
+	"window offset 1. Takes about 6 cases x --time per path.";
+
+static const char check_exit[] =
+	"0 every target works (unknown ones skipped, as in JUnit), 1 any degraded or broken (or a\n"
+	"failure), 2 bad usage (nothing written), 77 every verdict unknown.";
 
 struct check_opts {
 	const char *specs[CHECK_MAX_TARGETS];
 	unsigned nspecs;
 	const char *out, *junit, *host_kernel, *env;
 	bool tap, rules, force, probe_in_guest, no_microvm;
+	bool help, man;               /* --help, --man: printed by parse_args */
 	struct link_info link;       /* --link */
 	struct target_opts topts;
 	double time_s;
 };
 
-static int parse_args(int argc, char **argv, struct check_opts *o, char *err, size_t n)
+static int check_window(void *opts, const char *v, char *err, size_t n)
 {
-	enum { O_LINK = 256, O_HOST_KERNEL, O_ENV, O_JUNIT, O_TAP, O_FORCE, O_TIME, O_RULES, O_PROBE_GUEST, O_NO_MICROVM };
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },        { "out", required_argument, NULL, 'o' },
-		{ "window", required_argument, NULL, 'w' }, { "link", required_argument, NULL, O_LINK },
-		{ "host-kernel", required_argument, NULL, O_HOST_KERNEL },
-		{ "env", required_argument, NULL, O_ENV },  { "junit", required_argument, NULL, O_JUNIT },
-		{ "tap", no_argument, NULL, O_TAP },        { "force", no_argument, NULL, O_FORCE },
-		{ "time", required_argument, NULL, O_TIME }, { "rules", no_argument, NULL, O_RULES },
-		{ "probe-in-guest", no_argument, NULL, O_PROBE_GUEST },
-		{ "no-microvm", no_argument, NULL, O_NO_MICROVM },
-		{ 0 },
-	};
-	memset(o, 0, sizeof *o);
-	optind = 1;
-	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, ":ho:w:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			fputs(check_help, stdout);
-			exit(0);
-		case 'o': o->out = optarg; break;
-		case 'w':
-			if (parse_window(optarg, &o->topts.window_off, &o->topts.window_len, err, n))
-				return -EINVAL;
-			o->topts.window_set = true;
-			break;
-		case O_LINK:
-			if (link_parse(optarg, &o->link, err, n))
-				return -EINVAL;
-			break;
-		case O_HOST_KERNEL: {
-			unsigned ma, mi;
-			if (kernel_version_parse(optarg, &ma, &mi)) {
-				snprintf(err, n, "--host-kernel '%.40s': not a kernel version (e.g. 6.1.0-28-arm64, 6.12)", optarg);
-				return -EINVAL;
-			}
-			o->host_kernel = optarg;
-			break;
-		}
-		case O_ENV:
-			if (strcmp(optarg, "host") && strcmp(optarg, "guest")) {
-				snprintf(err, n, "--env must be host or guest, not '%.40s'", optarg);
-				return -EINVAL;
-			}
-			o->env = optarg;
-			break;
-		case O_JUNIT: o->junit = optarg; break;
-		case O_TAP: o->tap = true; break;
-		case O_FORCE: o->topts.force = true; break;
-		case O_RULES: o->rules = true; break;
-		case O_PROBE_GUEST: o->probe_in_guest = true; break;
-		case O_NO_MICROVM: o->no_microvm = true; break;
-		case O_TIME: {
-			char *end;
-			errno = 0;
-			o->time_s = strtod(optarg, &end);
-			if (errno || *end || end == optarg || !(o->time_s > 0 && o->time_s <= 60)) {
-				snprintf(err, n, "--time '%.40s': give seconds per case, more than 0 and at most 60", optarg);
-				return -EINVAL;
-			}
-			break;
-		}
-		case ':':
-			snprintf(err, n, "%s needs a value", argv[optind - 1]);
-			return -EINVAL;
-		default:
-			snprintf(err, n, "unknown option '%s' (wcbench check --help)", argv[optind - 1]);
-			return -EINVAL;
-		}
-	}
-	if (o->rules)
-		return 0;
-	for (int i = optind; i < argc; i++) {
-		if (o->nspecs >= CHECK_MAX_TARGETS) {
-			snprintf(err, n, "at most %d targets", CHECK_MAX_TARGETS);
-			return -EINVAL;
-		}
-		o->specs[o->nspecs++] = argv[i];
-	}
-	if (!o->nspecs) {
-		snprintf(err, n, "name at least one TARGET (e.g. sysfs-wc:0000:01:00.0:bar2, 0000:01:00.0:bar2, ram)");
+	struct target_opts *t = &((struct check_opts *)opts)->topts;
+	if (parse_window(v, &t->window_off, &t->window_len, err, n))
+		return -EINVAL;
+	t->window_set = true;
+	return 0;
+}
+
+static int check_link(void *opts, const char *v, char *err, size_t n)
+{
+	return link_parse(v, &((struct check_opts *)opts)->link, err, n) ? -EINVAL : 0;
+}
+
+static int check_host_kernel(void *opts, const char *v, char *err, size_t n)
+{
+	unsigned ma, mi;
+	if (kernel_version_parse(v, &ma, &mi)) {
+		snprintf(err, n, "--host-kernel '%.40s': not a kernel version (e.g. 6.1.0-28-arm64, 6.12)", v);
 		return -EINVAL;
 	}
-	/* every output path now: a bad one is a usage error, not found after the timed cases. A
-	 * --junit in the --out directory is checked once that directory exists: check makes it. */
+	((struct check_opts *)opts)->host_kernel = v;
+	return 0;
+}
+
+static int check_time(void *opts, const char *v, char *err, size_t n)
+{
+	char *end;
+	errno = 0;
+	double t = strtod(v, &end);
+	if (errno || *end || end == v || !(t > 0 && t <= 60)) {
+		snprintf(err, n, "--time '%.40s': give seconds per case, more than 0 and at most 60", v);
+		return -EINVAL;
+	}
+	((struct check_opts *)opts)->time_s = t;
+	return 0;
+}
+
+static const char *const env_choices[] = { "host", "guest", NULL };
+
+#define CHECK_OPT(field) offsetof(struct check_opts, field)
+static const struct opt_row check_option_rows[] = {
+	{ .name = "out", .short_name = 'o', .type = OPT_STRING, .off = CHECK_OPT(out), .metavar = "DIR",
+	  .help = "the run directory (default results/<run_id>)" },
+	{ .name = "link", .type = OPT_STRING, .metavar = "genGxW", .parse = check_link,
+	  .help = "the link, e.g. gen4x16, where sysfs shows none (guests)" },
+	{ .name = "host-kernel", .type = OPT_STRING, .metavar = "VERSION", .parse = check_host_kernel,
+	  .help = "the KVM host's kernel (in a guest; `wcbench guest` passes it)" },
+	{ .name = "env", .type = OPT_STRING, .off = CHECK_OPT(env), .metavar = "host|guest", .choices = env_choices,
+	  .bad = "--env must be host or guest, not '%.40s'",
+	  .help = "say where this runs, when detection gets it wrong" },
+	{ .name = "junit", .type = OPT_STRING, .off = CHECK_OPT(junit), .metavar = "FILE",
+	  .help = "also write JUnit XML: a testcase per target; broken and degraded\n"
+		  "fail, unknown is skipped. FILE's directory must exist (or be DIR)" },
+	{ .name = "tap", .type = OPT_FLAG, .off = CHECK_OPT(tap),
+	  .help = "print TAP version 13 (as kselftest) instead of the text" },
+	{ .name = "window", .short_name = 'w', .type = OPT_STRING, .metavar = "OFF:LEN", .parse = check_window,
+	  .help = "where stores may go, as for run (default: the target's)" },
+	{ .name = "force", .type = OPT_FLAG, .off = CHECK_OPT(topts.force),
+	  .help = "accept sysfs targets of a device bound to a host driver" },
+	{ .name = "time", .type = OPT_DOUBLE, .metavar = "S", .parse = check_time,
+	  .help = "time budget per case (default 0.5 s; 0.05 s under emulation)" },
+	{ .name = "probe-in-guest", .type = OPT_FLAG, .off = CHECK_OPT(probe_in_guest),
+	  .help = "arm64, in a KVM guest: probe Normal mappings of a BAR too. If stage 2\n"
+		  "made one Device, the alignment fault goes to the host, which cannot\n"
+		  "handle it: the VM stops (linux-arm-kernel, 2022-04-01). Without it they are not probed" },
+	{ .name = "no-microvm", .type = OPT_FLAG, .off = CHECK_OPT(no_microvm),
+	  .help = "do not map device targets into wcbench's own VM. By default, where\n"
+		  "/dev/kvm can run it (arm64), each BAR path is also probed from a VM\n"
+		  "with a Normal-NC stage 1 (wcbench vm): the evidence says what the\n"
+		  "stage 2 this kernel builds gives a guest's write-combining mapping" },
+	{ .name = "rules", .type = OPT_FLAG, .off = CHECK_OPT(rules),
+	  .help = "print the verdict rules and the model's tables, and exit" },
+	{ .name = "help", .short_name = 'h', .type = OPT_FLAG, .off = CHECK_OPT(help), .final = true,
+	  .help = "this text" },
+	{ .name = "man", .type = OPT_FLAG, .off = CHECK_OPT(man), .final = true,
+	  .help = "this text as a man page (roff)" },
+};
+static const struct opt_table check_option_table = OPT_TABLE(check_option_rows);
+
+const struct opt_command check_cli = {
+	.name = "check",
+	.summary = "does write combining work on a target, and if not, why (a verdict with its evidence)",
+	.usage = "check [options] TARGET...",
+	.description = check_description,
+	.tables = (const struct opt_table *const[]){ &check_option_table },
+	.ntables = 1,
+	.operands = OPERANDS_AFTER,
+	.exit_label = "Exit:",
+	.exit = check_exit,
+	.help_column = 25,
+};
+
+/* every output path now: a bad one is a usage error, not found after the timed cases. A --junit
+ * in the --out directory is checked once that directory exists: check makes it. */
+static int check_outputs_ok(const struct check_opts *o, char *err, size_t n)
+{
 	static const char *const check_outputs[] = { "results.csv", "metadata.json", "verdict.json", NULL };
 	if (o->out && run_dir_check_output("--out", o->out, check_outputs, err, n))
 		return -EINVAL;
@@ -187,6 +176,32 @@ static int parse_args(int argc, char **argv, struct check_opts *o, char *err, si
 	if (o->junit && !junit_in_new_out && run_dir_check_output("--junit", o->junit, NULL, err, n))
 		return -EINVAL;
 	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct check_opts *o, char *err, size_t n)
+{
+	memset(o, 0, sizeof *o);
+	int first;
+	if (opt_parse(&check_cli, (void *const[]){ o }, argc, argv, &first, err, n))
+		return -EINVAL;
+	if (o->help || o->man) {
+		(o->help ? opt_write_help : opt_write_man)(&check_cli, stdout);
+		exit(0);
+	}
+	if (o->rules)
+		return 0;
+	for (int i = first; i < argc; i++) {
+		if (o->nspecs >= CHECK_MAX_TARGETS) {
+			snprintf(err, n, "at most %d targets", CHECK_MAX_TARGETS);
+			return -EINVAL;
+		}
+		o->specs[o->nspecs++] = argv[i];
+	}
+	if (!o->nspecs) {
+		snprintf(err, n, "name at least one TARGET (e.g. sysfs-wc:0000:01:00.0:bar2, 0000:01:00.0:bar2, ram)");
+		return -EINVAL;
+	}
+	return check_outputs_ok(o, err, n);
 }
 
 static void print_rules(void)

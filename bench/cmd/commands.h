@@ -3,15 +3,12 @@
 #ifndef WCBENCH_COMMANDS_H
 #define WCBENCH_COMMANDS_H
 
-#include <stdio.h>
-
-#define EXIT_USAGE 2
-#define EXIT_SKIP 77
+#include "common/exit_codes.h"
+#include "common/options.h"
 
 struct sweep_hooks;
-/* run's options (argv[0] the command's name), then the sweep under h (run, vm); write_help, when
- * not NULL, is printed before the run options' --help. Returns the exit code. */
-int run_options_sweep(int argc, char **argv, const struct sweep_hooks *h, void (*write_help)(FILE *f));
+/* run's options (argv[0] the command's name), then the sweep under h. Returns the exit code. */
+int run_options_sweep(int argc, char **argv, const struct sweep_hooks *h);
 /* The exit status of a sweep's or a check's end (sweep/sweep.h's enum sweep_end). */
 int sweep_exit_status(int end);
 
@@ -26,4 +23,8 @@ int cmd_plot(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_vm(int argc, char **argv);
+
+/* Each command's options, --help and man page (common/options.h). */
+extern const struct opt_command run_cli, list_cli, compare_cli, report_cli, check_cli, vm_cli, probe_cli,
+	plot_cli, guest_cli;
 #endif

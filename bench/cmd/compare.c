@@ -4,10 +4,10 @@
  * when both runs hold a verdict.json, which target's verdict got worse.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,9 +28,7 @@
 #include "results/keys.h"
 #include "results/resultset.h"
 
-static const char compare_help[] =
-"usage: wcbench compare [OPTIONS] BASE NEW\n"
-"\n"
+static const char compare_description[] =
 "Compare two runs of `wcbench run`. BASE and NEW are result directories (holding results.csv)\n"
 "or results CSV files. Only the CSV is read: the runs may come from other machines.\n"
 "\n"
@@ -84,32 +82,21 @@ static const char compare_help[] =
 "and listed after the cases. A verdict that got worse (works < degraded < broken) is a\n"
 "VERDICT-REGRESSION; unknown on either side is not-comparable, never a regression. With\n"
 "--format csv they are not in the CSV: regressions are named on stderr, and -o DIR writes\n"
-"them all to DIR/compare-verdicts.csv.\n"
-"\n"
-"options:\n"
-"  --threshold PCT   smallest change that counts, in percent (default 5)\n"
-"  --format FMT      text (aligned table, default), md (Markdown, for reports and CI\n"
-"                    summaries) or csv (every case, one line each, for scripts)\n"
-"  --all             list unchanged cases too in text and md (csv always lists all)\n"
-"  --ignore FIELDS   leave key fields out of the match, comma-separated (e.g. env, to\n"
-"                    compare a host run with a guest run)\n"
-"  --strict          cases (and targets) only in BASE count as regressions (they vanished)\n"
-"  -o, --out DIR     also write DIR/compare.{txt,md,csv} (the chosen format), the full CSV\n"
-"                    DIR/compare.csv, and the plot DIR/compare.png and .svg (gnuplot): the\n"
-"                    change of GB/s per case with the range its two intervals allow\n"
-"  -h, --help        this text\n"
-"\n"
-"exit status: 0 nothing regressed beyond noise (machine? is not a regression), 1 something did\n"
+"them all to DIR/compare-verdicts.csv.";
+
+static const char compare_exit[] =
+"0 nothing regressed beyond noise (machine? is not a regression), 1 something did\n"
 "(a case or a verdict), 2 bad input (missing file, a later schema version, missing column,\n"
 "damaged row, no case in common, a verdict.json that cannot be read). An ok row whose median\n"
 "is nan, inf, empty, 0 or negative (or whose p10 or p90 is such a number) is a damaged row:\n"
-"its case cannot be judged, and compare says which (file and line) and exits 2, never 0.\n"
-"\n"
-"examples:\n"
-"  wcbench compare results/before results/after\n"
-"  wcbench compare --threshold 10 --format md -o cmp base.csv new.csv\n"
-"  wcbench compare --ignore env results/host results/guest\n";
+"its case cannot be judged, and compare says which (file and line) and exits 2, never 0.";
 
+static const char *const compare_examples[] = {
+	"wcbench compare results/before results/after",
+	"wcbench compare --threshold 10 --format md -o cmp base.csv new.csv",
+	"wcbench compare --ignore env results/host results/guest",
+	NULL,
+};
 
 /* The verdict.json of both runs, when both have one. */
 struct verdicts {
@@ -257,7 +244,7 @@ static void wrap(struct sbuf *b, const char *text, const char *indent, size_t wi
 	sb_printf(b, "\n");
 }
 
-static void print_help(void)
+static void compare_write_description(FILE *f)
 {
 	char keys[256], rule[1024], choice[1024];
 	key_column_list(KEY_CASE, keys, sizeof keys);
@@ -268,96 +255,157 @@ static void print_help(void)
 	wrap(&wrapped, rule, "  ", 94);
 	wrap(&wrapped_choice, choice, "  ", 94);
 	const struct ref_kind_desc *core = &ref_kinds[REF_CORE], *mem = &ref_kinds[REF_MEMORY];
-	printf(compare_help, keys, ci_n, ci_n, reference_kernel_name(), core->buffer_bytes / 1024,
+	fprintf(f, compare_description, keys, ci_n, ci_n, reference_kernel_name(), core->buffer_bytes / 1024,
 	       reference_kernel_name(), mem->burst_bytes / 1024, mem->buffer_bytes >> 20,
 	       wrapped_choice.s ? wrapped_choice.s : choice, wrapped.s ? wrapped.s : rule);
 	sb_free(&wrapped);
 	sb_free(&wrapped_choice);
 }
 
-/* Options into o; returns -1 to go on, else the exit code (help: 0, bad usage: 2). */
-static int parse_options(int argc, char **argv, struct cmp_opts *o)
+/* What compare's rows fill. */
+struct compare_args {
+	struct cmp_opts o;
+	bool strict, all, help, man;
+};
+
+static int compare_threshold(void *opts, const char *v, char *err, size_t n)
 {
-	static const struct option lo[] = {
-		{ "threshold", required_argument, NULL, 't' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "ignore", required_argument, NULL, 'i' },
-		{ "strict", no_argument, NULL, 's' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	optind = 1;
-	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, "+o:h", lo, NULL)) != -1) {
-		switch (c) {
-		case 't': {
-			char *end;
-			o->thr = strtod(optarg, &end);
-			if (end != optarg && *end == '%')
-				end++;
-			if (end == optarg || *end || !(o->thr >= 0) || o->thr >= 100)
-				return cli_error("compare", "--threshold '%s': want a percentage in [0, 100), e.g. 5", optarg);
-			break;
-		}
-		case 'f':
-			if (!strcmp(optarg, "text"))
-				o->fmt = FMT_TEXT;
-			else if (!strcmp(optarg, "csv"))
-				o->fmt = FMT_CSV;
-			else if (!strcmp(optarg, "md") || !strcmp(optarg, "markdown"))
-				o->fmt = FMT_MD;
-			else
-				return cli_error("compare", "--format '%s': want text, csv or md", optarg);
-			break;
-		case 'o':
-			o->outdir = optarg;
-			break;
-		case 'i': {
-			char *dup = strdup(optarg), *save = NULL;
-			if (!dup)
-				return cli_error("compare", "out of memory");
-			for (char *t = strtok_r(dup, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-				unsigned bit = case_key_bit(t);
-				if (!bit) {
-					char names[256];
-					key_column_list(KEY_CASE, names, sizeof names);
-					int r = cli_error("compare", "--ignore '%s': not a case key column (%s)", t, names);
-					free(dup);
-					return r;
-				}
-				o->ignore |= bit;
-			}
-			free(dup);
-			break;
-		}
-		case 's':
-			o->strict = 1;
-			break;
-		case 'a':
-			o->all = 1;
-			break;
-		case 'h':
-			print_help();
-			return 0;
-		default:
-			return cli_error("compare", "unknown option '%s' (wcbench compare --help)", argv[optind - 1]);
-		}
+	char *end;
+	double t = strtod(v, &end);
+	if (end != v && *end == '%')
+		end++;
+	if (end == v || *end || !(t >= 0) || t >= 100) {
+		snprintf(err, n, "--threshold '%s': want a percentage in [0, 100), e.g. 5", v);
+		return -EINVAL;
 	}
+	((struct compare_args *)opts)->o.thr = t;
+	return 0;
+}
+
+static int compare_format(void *opts, const char *v, char *err, size_t n)
+{
+	struct cmp_opts *o = &((struct compare_args *)opts)->o;
+	if (!strcmp(v, "text"))
+		o->fmt = FMT_TEXT;
+	else if (!strcmp(v, "csv"))
+		o->fmt = FMT_CSV;
+	else if (!strcmp(v, "md") || !strcmp(v, "markdown"))
+		o->fmt = FMT_MD;
+	else {
+		snprintf(err, n, "--format '%s': want text, csv or md", v);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int compare_ignore(void *opts, const char *v, char *err, size_t n)
+{
+	unsigned bit = case_key_bit(v);
+	if (!bit) {
+		char names[256];
+		key_column_list(KEY_CASE, names, sizeof names);
+		snprintf(err, n, "--ignore '%s': not a case key column (%s)", v, names);
+		return -EINVAL;
+	}
+	((struct compare_args *)opts)->o.ignore |= bit;
+	return 0;
+}
+
+#define COMPARE_OPT(field) offsetof(struct compare_args, field)
+static const struct opt_row compare_option_rows[] = {
+	{ .name = "threshold", .type = OPT_DOUBLE, .metavar = "PCT", .def = "5", .parse = compare_threshold,
+	  .help = "smallest change that counts, in percent (default 5)" },
+	{ .name = "format", .type = OPT_ENUM, .metavar = "FMT", .parse = compare_format,
+	  .help = "text (aligned table, default), md (Markdown, for reports and CI\n"
+		  "summaries) or csv (every case, one line each, for scripts)" },
+	{ .name = "all", .type = OPT_FLAG, .off = COMPARE_OPT(all),
+	  .help = "list unchanged cases too in text and md (csv always lists all)" },
+	{ .name = "ignore", .type = OPT_LIST, .metavar = "FIELDS", .parse = compare_ignore,
+	  .help = "leave key fields out of the match, comma-separated (e.g. env, to\n"
+		  "compare a host run with a guest run)" },
+	{ .name = "strict", .type = OPT_FLAG, .off = COMPARE_OPT(strict),
+	  .help = "cases (and targets) only in BASE count as regressions (they vanished)" },
+	{ .name = "out", .short_name = 'o', .type = OPT_STRING, .off = COMPARE_OPT(o.outdir), .metavar = "DIR",
+	  .help = "also write DIR/compare.{txt,md,csv} (the chosen format), the full CSV\n"
+		  "DIR/compare.csv, and the plot DIR/compare.png and .svg (gnuplot): the\n"
+		  "change of GB/s per case with the range its two intervals allow" },
+	{ .name = "help", .short_name = 'h', .type = OPT_FLAG, .off = COMPARE_OPT(help), .final = true,
+	  .help = "this text" },
+	{ .name = "man", .type = OPT_FLAG, .off = COMPARE_OPT(man), .final = true,
+	  .help = "this text as a man page (roff)" },
+};
+static const struct opt_table compare_option_table = OPT_TABLE(compare_option_rows);
+
+const struct opt_command compare_cli = {
+	.name = "compare",
+	.summary = "what got slower or faster between two runs (exit 1 on regression)",
+	.usage = "compare [OPTIONS] BASE NEW",
+	.write_description = compare_write_description,
+	.tables = (const struct opt_table *const[]){ &compare_option_table },
+	.ntables = 1,
+	.operands = OPERANDS_STOP,
+	.exit_label = "exit status:",
+	.exit = compare_exit,
+	.examples_label = "examples:",
+	.examples = compare_examples,
+	.help_column = 20,
+};
+
+/* Options into o; returns -1 to go on, else the exit code (help: 0, bad usage: 2). */
+static int parse_options(int argc, char **argv, struct cmp_opts *o, int *first)
+{
+	struct compare_args a = { .o = { .fmt = FMT_TEXT } };
+	char err[512];
+	if (opt_parse(&compare_cli, (void *const[]){ &a }, argc, argv, first, err, sizeof err))
+		return cli_error("compare", "%s", err);
+	if (a.help || a.man) {
+		(a.help ? opt_write_help : opt_write_man)(&compare_cli, stdout);
+		return 0;
+	}
+	*o = a.o;
+	o->strict = a.strict;
+	o->all = a.all;
+	if (argc - *first != 2)
+		return cli_error("compare", "want two runs, BASE and NEW, got %d (wcbench compare --help)",
+				 argc - *first);
 	return -1;
+}
+
+/* The output directory, once the inputs are good, before anything is printed. 0 or exit 2. */
+static int prepare_outdir(const char *outdir)
+{
+	int rc = make_dirs(outdir);
+	if (rc)
+		return cli_error("compare", "-o %s: cannot create the directory: %s", outdir, strerror(-rc));
+	/* its files were checked with the options (run_dir_check_output); each is written
+	 * through safe_file, which refuses a link planted since */
+	safe_sweep_leftovers(outdir, false); /* no lock here: only dead writers' leftovers */
+	gp_stop_on_signals();
+	return 0;
+}
+
+/* The machine references of both runs, and the drift of each kind. 0, or -ENOMEM. */
+static int load_drift(const struct result_set *base, const struct result_set *nw,
+		      struct machine_drift drift[REF_KINDS])
+{
+	struct machine_refs *refs = malloc(2 * sizeof *refs);
+	if (!refs)
+		return -ENOMEM;
+	load_machine_refs(base, &refs[0]);
+	load_machine_refs(nw, &refs[1]);
+	for (int k = 0; k < REF_KINDS; k++)
+		machine_drift_of(&refs[0], &refs[1], (enum ref_kind)k, &drift[k]);
+	free(refs);
+	return 0;
 }
 
 int cmd_compare(int argc, char **argv)
 {
-	struct cmp_opts o = { .thr = 5.0, .fmt = FMT_TEXT };
-	int done = parse_options(argc, argv, &o);
+	struct cmp_opts o;
+	int first = 1; /* BASE */
+	int done = parse_options(argc, argv, &o, &first);
 	if (done >= 0)
 		return done;
-	if (argc - optind != 2)
-		return cli_error("compare", "want two runs, BASE and NEW, got %d (wcbench compare --help)",
-				 argc - optind);
 
 	char err[1024];
 	static const char *const compare_outputs[] = {
@@ -367,9 +415,9 @@ int cmd_compare(int argc, char **argv)
 	if (o.outdir && run_dir_check_output("-o", o.outdir, compare_outputs, err, sizeof err))
 		return cli_error("compare", "%s", err);
 	struct result_set base, nw;
-	if (rs_load(argv[optind], NULL, &base, err, sizeof err))
+	if (rs_load(argv[first], NULL, &base, err, sizeof err))
 		return cli_error("compare", "BASE %s", err);
-	if (rs_load(argv[optind + 1], NULL, &nw, err, sizeof err)) {
+	if (rs_load(argv[first + 1], NULL, &nw, err, sizeof err)) {
 		rs_free(&base);
 		return cli_error("compare", "NEW %s", err);
 	}
@@ -391,17 +439,7 @@ int cmd_compare(int argc, char **argv)
 	}
 	if (load_verdicts(&base, &nw, o.ignore, &vd))
 		goto done;
-	struct machine_refs *refs = malloc(2 * sizeof *refs);
-	if (!refs) {
-		cli_error("compare", "out of memory");
-		goto done;
-	}
-	load_machine_refs(&base, &refs[0]);
-	load_machine_refs(&nw, &refs[1]);
-	for (int k = 0; k < REF_KINDS; k++)
-		machine_drift_of(&refs[0], &refs[1], (enum ref_kind)k, &drift[k]);
-	free(refs);
-	if (compare_runs(&base, &nw, o.ignore, o.thr, &e, &ne, &cnt)) {
+	if (load_drift(&base, &nw, drift) || compare_runs(&base, &nw, o.ignore, o.thr, &e, &ne, &cnt)) {
 		cli_error("compare", "out of memory");
 		goto done;
 	}
@@ -416,17 +454,8 @@ int cmd_compare(int argc, char **argv)
 		goto done;
 	}
 	/* inputs are good: now the output directory, before anything is printed */
-	if (o.outdir) {
-		int rc = make_dirs(o.outdir);
-		if (rc) {
-			cli_error("compare", "-o %s: cannot create the directory: %s", o.outdir, strerror(-rc));
-			goto done;
-		}
-		/* its files were checked with the options (run_dir_check_output); each is written
-		 * through safe_file, which refuses a link planted since */
-		safe_sweep_leftovers(o.outdir, false); /* no lock here: only dead writers' leftovers */
-		gp_stop_on_signals();
-	}
+	if (o.outdir && prepare_outdir(o.outdir))
+		goto done;
 	if (o.fmt == FMT_CSV) {
 		compare_write_csv(&out, e, ne, &o, drift);
 	} else {

@@ -18,9 +18,38 @@
 #include "common/data_dir.h"
 #include "results/guest_import.h"
 
+/* guest's options are its launcher's (guest/run, in shell): --help is the launcher's; these rows
+ * say only what the binary itself answers. */
+static const struct opt_row guest_option_rows[] = {
+	{ .name = "help", .short_name = 'h', .type = OPT_FLAG, .help = "the launcher's options (guest/run)" },
+	{ .name = "man", .type = OPT_FLAG, .help = "this page (roff)" },
+};
+static const struct opt_table guest_option_table = OPT_TABLE(guest_option_rows);
+
+const struct opt_command guest_cli = {
+	.name = "guest",
+	.summary = "boot a Linux guest with QEMU and run wcbench inside it",
+	.usage = "guest [launcher options] [-- run|vm|check ARGS...]",
+	.description =
+		"Hands over to the guest launcher (guest/run, found in $WCBENCH_GUEST_DIR, beside this\n"
+		"binary, or in <prefix>/share/wcbench/guest): it boots a Linux guest with QEMU, passes\n"
+		"the devices through, runs wcbench inside and takes its results back into --out DIR.\n"
+		"The launcher's options are listed by `wcbench guest --help`.",
+	.tables = (const struct opt_table *const[]){ &guest_option_table },
+	.ntables = 1,
+	.operands = OPERANDS_AFTER,
+	.exit_label = "Exit:",
+	.exit = "the launcher's (wcbench guest --help); 1 when the launcher is not installed.",
+	.help_column = 20,
+};
+
 int cmd_guest(int argc, char **argv)
 {
 	char run[PATH_MAX], exe[PATH_MAX];
+	if (argc == 2 && !strcmp(argv[1], "--man")) {
+		opt_write_man(&guest_cli, stdout);
+		return 0;
+	}
 	const char *dir = getenv("WCBENCH_GUEST_DIR");
 	if (!dir || !*dir)
 		dir = wc_data_dir("guest");

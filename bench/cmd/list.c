@@ -1,4 +1,5 @@
 /* wcbench list [kernels|barriers|targets] */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -43,17 +44,50 @@ static void list_targets(void)
 		       target_kinds[i]->summary);
 }
 
+/* What list's rows fill. */
+struct list_args {
+	bool help, man;
+};
+
+static const struct opt_row list_option_rows[] = {
+	{ .name = "help", .short_name = 'h', .type = OPT_FLAG, .off = offsetof(struct list_args, help),
+	  .final = true, .help = "this text" },
+	{ .name = "man", .type = OPT_FLAG, .off = offsetof(struct list_args, man), .final = true,
+	  .help = "this text as a man page (roff)" },
+};
+static const struct opt_table list_option_table = OPT_TABLE(list_option_rows);
+
+const struct opt_command list_cli = {
+	.name = "list",
+	.summary = "kernels, barriers and target kinds, and whether each can run here",
+	.usage = "list [kernels|barriers|targets]",
+	.description =
+		"Shows each store kernel, barrier or target kind this binary knows: its name\n"
+		"(as --kernel/--barrier/--target take it), arch, what it executes, and whether\n"
+		"it can run here or why not (not this arch, CPU lacks the feature).",
+	.tables = (const struct opt_table *const[]){ &list_option_table },
+	.ntables = 1,
+	.operands = OPERANDS_AFTER,
+	.exit_label = "Exit:",
+	.exit = "0 listed, 2 bad usage.",
+	.help_column = 20,
+};
+
 int cmd_list(int argc, char **argv)
 {
-	const char *what = argc > 1 ? argv[1] : "all";
-	if (argc > 2 || !strcmp(what, "-h") || !strcmp(what, "--help")) {
-		FILE *f = argc > 2 ? stderr : stdout;
-		fprintf(f, "usage: wcbench list [kernels|barriers|targets]\n"
-			   "Shows each store kernel, barrier or target kind this binary knows: its name\n"
-			   "(as --kernel/--barrier/--target take it), arch, what it executes, and whether\n"
-			   "it can run here or why not (not this arch, CPU lacks the feature).\n");
-		return argc > 2 ? EXIT_USAGE : 0;
+	struct list_args a = { 0 };
+	char err[256];
+	int first;
+	if (opt_parse(&list_cli, (void *const[]){ &a }, argc, argv, &first, err, sizeof err)) {
+		fprintf(stderr, "wcbench list: %s\n", err);
+		return EXIT_USAGE;
 	}
+	if (a.help || a.man || argc - first > 1) {
+		FILE *f = a.help || a.man ? stdout : stderr;
+		(a.man ? opt_write_man : opt_write_help)(&list_cli, f);
+		return f == stderr ? EXIT_USAGE : 0;
+	}
+	const char *what = argc > first ? argv[first] : "all";
 	bool all = !strcmp(what, "all");
 	if (!all && strcmp(what, "kernels") && strcmp(what, "barriers") && strcmp(what, "targets")) {
 		fprintf(stderr, "wcbench list: unknown list '%s' (kernels, barriers or targets)\n", what);

@@ -1,6 +1,7 @@
 /* wcbench plot RUN [-o DIR]: draw (again) the plots of a results directory or CSV. */
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,41 +15,63 @@
 #include "results/resultset.h"
 #include "results/run_dir.h"
 
+/* What plot's rows fill. */
+struct plot_args {
+	const char *out;
+	bool help, man;
+};
+
+#define PLOT_OPT(field) offsetof(struct plot_args, field)
+static const struct opt_row plot_option_rows[] = {
+	{ .name = "out", .short_name = 'o', .type = OPT_STRING, .off = PLOT_OPT(out), .metavar = "DIR",
+	  .help = "where the plots go (default: the run's directory)" },
+	{ .name = "help", .short_name = 'h', .type = OPT_FLAG, .off = PLOT_OPT(help), .final = true,
+	  .help = "this text" },
+	{ .name = "man", .type = OPT_FLAG, .off = PLOT_OPT(man), .final = true,
+	  .help = "this text as a man page (roff)" },
+};
+static const struct opt_table plot_option_table = OPT_TABLE(plot_option_rows);
+
+const struct opt_command plot_cli = {
+	.name = "plot",
+	.summary = "draw the plots of a results directory (again) from its CSV",
+	.usage = "plot RUN [-o DIR]",
+	.description =
+		"Draws the plots of a run from its CSV alone: RUN is a results directory or a\n"
+		"results.csv. Writes gbps_vs_size.png/.svg and barrier_cost.png/.svg/.csv (from\n"
+		"throughput rows) and latency_cdf.png/.svg (from latency rows) into DIR\n"
+		"(default: the run's directory). For runs made with --no-plot, resumed runs, or\n"
+		"results brought back from a guest.\n"
+		"A figure shows at most 12 panels, 16 series a panel and 6000 points; what is\n"
+		"left out is said on a line of its own and in the figure's title. gnuplot is\n"
+		"killed after 120 s (WCBENCH_GNUPLOT_TIMEOUT). No file is written through a\n"
+		"symbolic link or into a file with other hard links; each figure is whole.",
+	.tables = (const struct opt_table *const[]){ &plot_option_table },
+	.ntables = 1,
+	.operands = OPERANDS_AFTER,
+	.exit_label = "exit status:",
+	.exit = "0 drawn; 1 gnuplot missing, failed or too slow, no ok row, a link\n"
+		"planted in DIR, or DIR in use by a run; 2 bad input\n"
+		"(a damaged or foreign CSV, DIR cannot be made), nothing written.",
+	.help_column = 20,
+};
+
 int cmd_plot(int argc, char **argv)
 {
-	const char *in = NULL, *out = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf("usage: wcbench plot RUN [-o DIR]\n"
-			       "Draws the plots of a run from its CSV alone: RUN is a results directory or a\n"
-			       "results.csv. Writes gbps_vs_size.png/.svg and barrier_cost.png/.svg/.csv (from\n"
-			       "throughput rows) and latency_cdf.png/.svg (from latency rows) into DIR\n"
-			       "(default: the run's directory). For runs made with --no-plot, resumed runs, or\n"
-			       "results brought back from a guest.\n"
-			       "A figure shows at most 12 panels, 16 series a panel and 6000 points; what is\n"
-			       "left out is said on a line of its own and in the figure's title. gnuplot is\n"
-			       "killed after 120 s (WCBENCH_GNUPLOT_TIMEOUT). No file is written through a\n"
-			       "symbolic link or into a file with other hard links; each figure is whole.\n"
-			       "exit status: 0 drawn; 1 gnuplot missing, failed or too slow, no ok row, a link\n"
-			       "planted in DIR, or DIR in use by a run; 2 bad input\n"
-			       "(a damaged or foreign CSV, DIR cannot be made), nothing written.\n");
-			return 0;
-		}
-		if (!strcmp(argv[i], "-o") || !strcmp(argv[i], "--out")) {
-			if (++i == argc)
-				return cli_error("plot", "%s needs a directory", argv[i - 1]);
-			out = argv[i];
-		} else if (argv[i][0] == '-') {
-			return cli_error("plot", "unknown option '%s' (see: wcbench plot --help)", argv[i]);
-		} else if (in) {
-			return cli_error("plot", "one run at a time: unexpected '%s'", argv[i]);
-		} else {
-			in = argv[i];
-		}
+	struct plot_args a = { 0 };
+	char err[1024] = "";
+	int first;
+	if (opt_parse(&plot_cli, (void *const[]){ &a }, argc, argv, &first, err, sizeof err))
+		return cli_error("plot", "%s", err);
+	if (a.help || a.man) {
+		(a.help ? opt_write_help : opt_write_man)(&plot_cli, stdout);
+		return 0;
 	}
+	if (argc - first > 1)
+		return cli_error("plot", "one run at a time: unexpected '%s'", argv[first + 1]);
+	const char *in = argc > first ? argv[first] : NULL, *out = a.out;
 	if (!in)
 		return cli_error("plot", "name a results directory or results.csv (see: wcbench plot --help)");
-	char err[1024] = "";
 	struct result_set rs;
 	if (rs_load(in, NULL, &rs, err, sizeof err))
 		return cli_error("plot", "%s", err);

@@ -7,9 +7,9 @@
  * read that map does to check memory decoding.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +17,8 @@
 #include <linux/vfio.h>
 
 #include "cmd/commands.h"
-#include "cmd/run_options.h"
 #include "common/cli.h"
+#include "common/parse.h"
 #include "common/util.h"
 #include "common/json.h"
 #include "pcisys.h"
@@ -29,9 +29,7 @@
 
 #define PROBE_DMA_LEN (2UL << 20)
 
-static const char probe_help[] =
-	"usage: wcbench probe [--json] [--force] [-w|--window OFF:LEN] SPEC...\n"
-	"\n"
+static const char probe_description[] =
 	"Shows what each target maps to, without storing anything: it runs the same checks and the\n"
 	"same mapping as `wcbench run --target SPEC`, prints what it found, and unmaps again.\n"
 	"SPEC is a target as `wcbench list targets` shows it: vfio:BDF:barN, sysfs:BDF:barN,\n"
@@ -56,15 +54,54 @@ static const char probe_help[] =
 	"(only config space is read, to check that memory decoding is on), and the DMA buffer's\n"
 	"address is never given to the device. Opening a vfio device is what run does too: vfio-pci\n"
 	"may reset the function on open and close. sysfs targets of a device bound to a host driver\n"
-	"still need --force, as for run.\n"
-	"\n"
-	"options:\n"
-	"  --json            one JSON array of objects instead of key: value lines\n"
-	"  --force           accept sysfs targets of a device bound to a host driver\n"
-	"  -w, --window OFF:LEN  the window to check against the target, as `wcbench run --window`\n"
-	"\n"
-	"Exit: 0 every target mapped (and DMA-mapped); 1 a mapping or the DMA check failed;\n"
-	"2 bad usage or a target that run would refuse (no such device, BAR, window; not bound).\n";
+	"still need --force, as for run.";
+
+static const char probe_exit[] =
+	"0 every target mapped (and DMA-mapped); 1 a mapping or the DMA check failed;\n"
+	"2 bad usage or a target that run would refuse (no such device, BAR, window; not bound).";
+
+/* What probe's rows fill. */
+struct probe_args {
+	bool json, help, man;
+	struct target_opts topts;
+};
+
+static int probe_window(void *opts, const char *v, char *err, size_t n)
+{
+	struct target_opts *t = &((struct probe_args *)opts)->topts;
+	if (parse_window(v, &t->window_off, &t->window_len, err, n))
+		return -EINVAL;
+	t->window_set = true;
+	return 0;
+}
+
+#define PROBE_OPT(field) offsetof(struct probe_args, field)
+static const struct opt_row probe_option_rows[] = {
+	{ .name = "json", .type = OPT_FLAG, .off = PROBE_OPT(json),
+	  .help = "one JSON array of objects instead of key: value lines" },
+	{ .name = "force", .type = OPT_FLAG, .off = PROBE_OPT(topts.force),
+	  .help = "accept sysfs targets of a device bound to a host driver" },
+	{ .name = "window", .short_name = 'w', .type = OPT_STRING, .metavar = "OFF:LEN", .parse = probe_window,
+	  .help = "the window to check against the target, as `wcbench run --window`" },
+	{ .name = "help", .short_name = 'h', .type = OPT_FLAG, .off = PROBE_OPT(help), .final = true,
+	  .help = "this text" },
+	{ .name = "man", .type = OPT_FLAG, .off = PROBE_OPT(man), .final = true,
+	  .help = "this text as a man page (roff)" },
+};
+static const struct opt_table probe_option_table = OPT_TABLE(probe_option_rows);
+
+const struct opt_command probe_cli = {
+	.name = "probe",
+	.summary = "what a target maps to (memtype, regions, IOMMU, DMA) without storing",
+	.usage = "probe [--json] [--force] [-w|--window OFF:LEN] SPEC...",
+	.description = probe_description,
+	.tables = (const struct opt_table *const[]){ &probe_option_table },
+	.ntables = 1,
+	.operands = OPERANDS_STOP,
+	.exit_label = "Exit:",
+	.exit = probe_exit,
+	.help_column = 20,
+};
 
 /* Output as key: value lines or JSON, one object per target. */
 struct out {
@@ -175,8 +212,9 @@ static int probe_vfio(struct out *o, struct vfio_dev *d, const char *spec)
 			/* vfio-pci answers EINVAL for a region this device lacks (vga on a non-VGA device) */
 			const char *why = i == VFIO_PCI_VGA_REGION_INDEX ? "absent (not a VGA device)" : "absent";
 			if (o->json) {
-				printf("%s{\"index\": %u, \"name\": \"%s\", \"absent\": true}", shown++ ? ", " : "", i,
-				       name);
+				printf("%s{\"index\": %u, \"name\": ", shown++ ? ", " : "", i);
+				json_str(stdout, name);
+				fputs(", \"absent\": true}", stdout);
 			} else {
 				char k[24];
 				snprintf(k, sizeof k, "region%u", i);
@@ -192,9 +230,12 @@ static int probe_vfio(struct out *o, struct vfio_dev *d, const char *spec)
 		}
 		region_flags(r.flags, flags, sizeof flags);
 		if (o->json) {
-			printf("%s{\"index\": %u, \"name\": \"%s\", \"size\": %" PRIu64 ", \"offset\": \"0x%" PRIx64
-			       "\", \"flags\": \"0x%" PRIx32 "\", \"flag_names\": \"%s\", \"mmap\": %s}",
-			       shown++ ? ", " : "", i, name, r.size, r.offset, r.flags, flags, r.mmap ? "true" : "false");
+			printf("%s{\"index\": %u, \"name\": ", shown++ ? ", " : "", i);
+			json_str(stdout, name);
+			printf(", \"size\": %" PRIu64 ", \"offset\": \"0x%" PRIx64 "\", \"flags\": \"0x%" PRIx32
+			       "\", \"flag_names\": ", r.size, r.offset, r.flags);
+			json_str(stdout, flags);
+			printf(", \"mmap\": %s}", r.mmap ? "true" : "false");
 		} else {
 			char k[24];
 			snprintf(k, sizeof k, "region%u", i);
@@ -266,52 +307,22 @@ static int probe_one(struct out *o, struct target *t)
 	return rc;
 }
 
-enum { OPT_JSON = 256, OPT_FORCE };
-
 int cmd_probe(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "force", no_argument, NULL, OPT_FORCE },
-		{ "window", required_argument, NULL, 'w' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct target_opts topts = { 0 };
+	struct probe_args a = { 0 };
 	struct out o = { 0 };
-	int c;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+hw:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			fputs(probe_help, stdout);
-			return 0;
-		case OPT_JSON:
-			o.json = true;
-			break;
-		case OPT_FORCE:
-			topts.force = true;
-			break;
-		case 'w': {
-			size_t off, len;
-			char werr[256];
-			if (parse_window(optarg, &off, &len, werr, sizeof werr)) {
-				cli_line(stderr, "wcbench probe: %s", werr);
-				return EXIT_USAGE;
-			}
-			topts.window_set = true;
-			topts.window_off = off;
-			topts.window_len = len;
-			break;
-		}
-		default:
-			fprintf(stderr, "wcbench probe: unknown option '%s' (see: wcbench probe --help)\n",
-				argv[optind - 1]);
-			return EXIT_USAGE;
-		}
+	char err[TARGET_ERR_LEN];
+	int first;
+	if (opt_parse(&probe_cli, (void *const[]){ &a }, argc, argv, &first, err, sizeof err)) {
+		cli_line(stderr, "wcbench probe: %s", err);
+		return EXIT_USAGE;
 	}
-	int n = argc - optind;
+	if (a.help || a.man) {
+		(a.help ? opt_write_help : opt_write_man)(&probe_cli, stdout);
+		return 0;
+	}
+	o.json = a.json;
+	int n = argc - first;
 	if (n < 1) {
 		fprintf(stderr, "wcbench probe: no target: give one or more SPECs, e.g. wcbench probe "
 			"vfio:0000:01:00.0:bar2 (see: wcbench probe --help)\n");
@@ -323,9 +334,8 @@ int cmd_probe(int argc, char **argv)
 		return 1;
 	}
 	/* Probe every target first: a bad spec stops everything before anything is mapped. */
-	char err[TARGET_ERR_LEN];
 	for (int i = 0; i < n; i++) {
-		if (target_probe(&targets[i], argv[optind + i], &topts, err)) {
+		if (target_probe(&targets[i], argv[first + i], &a.topts, err)) {
 			cli_line(stderr, "wcbench probe: %s", err);
 			for (int j = 0; j <= i; j++)
 				if (targets[j].ops)

@@ -5,9 +5,9 @@
  * render/report_page.c.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,9 +27,7 @@
 #include "results/machines.h"
 #include "results/resultset.h"
 
-static const char report_help[] =
-"usage: wcbench report -o DIR [OPTIONS] RUN...\n"
-"\n"
+static const char report_description[] =
 "Make a report comparing runs of `wcbench run` from different machines, or the host and a\n"
 "guest of one machine. Each RUN is a result directory (holding results.csv, and optionally\n"
 "metadata.json) or a results CSV file. Only the CSV is needed: the report can be made\n"
@@ -51,22 +49,53 @@ static const char report_help[] =
 "requested and probed, verdict, rule, first advice); the memory types each one saw\n"
 "(requested, as the OS reports it, how many cases ran or faulted), the best kernel+barrier\n"
 "per memory type and machine, and the figures. Every figure's caption says the drain mode,\n"
-"the timer, the statistic (median of N samples, p10-p90 bars) and that GB/s = 10^9 bytes/s.\n"
-"\n"
-"options:\n"
-"  -o, --out DIR     where to write (created; files in it are overwritten)\n"
-"  --title TEXT      the report's title (default: \"wcbench report\")\n"
-"  -h, --help        this text\n"
-"\n"
-"exit status: 0 written; 1 written, but a figure could not be made (gnuplot missing or\n"
+"the timer, the statistic (median of N samples, p10-p90 bars) and that GB/s = 10^9 bytes/s.";
+
+static const char report_exit[] =
+"0 written; 1 written, but a figure could not be made (gnuplot missing or\n"
 "failed: the page says which); 2 bad input (no RUN, no results.csv, another schema\n"
 "version, a damaged row, a verdict.json that cannot be read, DIR cannot be created),\n"
-"nothing written.\n"
-"\n"
-"examples:\n"
-"  wcbench report -o report results/hostA results/hostB\n"
-"  wcbench report -o kvm-cost --title 'host vs guest' results/host results/guest\n";
+"nothing written.";
 
+static const char *const report_examples[] = {
+	"wcbench report -o report results/hostA results/hostB",
+	"wcbench report -o kvm-cost --title 'host vs guest' results/host results/guest",
+	NULL,
+};
+
+/* What report's rows fill. */
+struct report_args {
+	const char *outdir, *title;
+	bool help, man;
+};
+
+#define REPORT_OPT(field) offsetof(struct report_args, field)
+static const struct opt_row report_option_rows[] = {
+	{ .name = "out", .short_name = 'o', .type = OPT_STRING, .off = REPORT_OPT(outdir), .metavar = "DIR",
+	  .help = "where to write (created; files in it are overwritten)" },
+	{ .name = "title", .type = OPT_STRING, .off = REPORT_OPT(title), .metavar = "TEXT", .def = "wcbench report",
+	  .help = "the report's title (default: \"wcbench report\")" },
+	{ .name = "help", .short_name = 'h', .type = OPT_FLAG, .off = REPORT_OPT(help), .final = true,
+	  .help = "this text" },
+	{ .name = "man", .type = OPT_FLAG, .off = REPORT_OPT(man), .final = true,
+	  .help = "this text as a man page (roff)" },
+};
+static const struct opt_table report_option_table = OPT_TABLE(report_option_rows);
+
+const struct opt_command report_cli = {
+	.name = "report",
+	.summary = "an HTML/Markdown report comparing machines",
+	.usage = "report -o DIR [OPTIONS] RUN...",
+	.description = report_description,
+	.tables = (const struct opt_table *const[]){ &report_option_table },
+	.ntables = 1,
+	.operands = OPERANDS_STOP,
+	.exit_label = "exit status:",
+	.exit = report_exit,
+	.examples_label = "examples:",
+	.examples = report_examples,
+	.help_column = 20,
+};
 
 static const char *const report_required[] = {
 	"run_id", "env", "arch", "cpu_model", "os_release", "target", "target_kind", "memtype",
@@ -148,37 +177,29 @@ static int print_result(const char *outdir, const struct machine *ms, size_t nm,
 	return missing;
 }
 
+/* The options into a; -1 to go on, else the exit code (help: 0, bad usage: 2). */
+static int parse_options(int argc, char **argv, struct report_args *a, int *first)
+{
+	char err[512];
+	if (opt_parse(&report_cli, (void *const[]){ a }, argc, argv, first, err, sizeof err))
+		return cli_error("report", "%s", err);
+	if (a->help || a->man) {
+		(a->help ? opt_write_help : opt_write_man)(&report_cli, stdout);
+		return 0;
+	}
+	if (!a->outdir)
+		return cli_error("report", "no output directory: give -o DIR (wcbench report --help)");
+	return -1;
+}
+
 int cmd_report(int argc, char **argv)
 {
-	const char *outdir = NULL, *title = "wcbench report";
-	static const struct option lo[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "title", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
-	};
-	optind = 1;
-	opterr = 0;
-	int c;
-	while ((c = getopt_long(argc, argv, "+o:h", lo, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			outdir = optarg;
-			break;
-		case 't':
-			title = optarg;
-			break;
-		case 'h':
-			fputs(report_help, stdout);
-			return 0;
-		default:
-			if (optopt == 'o')
-				return cli_error("report", "-o needs a directory (wcbench report --help)");
-			return cli_error("report", "unknown option '%s' (wcbench report --help)", argv[optind - 1]);
-		}
-	}
-	if (!outdir)
-		return cli_error("report", "no output directory: give -o DIR (wcbench report --help)");
+	struct report_args a = { 0 };
+	int first = 1; /* the first RUN */
+	int done = parse_options(argc, argv, &a, &first);
+	if (done >= 0)
+		return done;
+	const char *outdir = a.outdir, *title = a.title;
 	static const char *const report_outputs[] = {
 		"index.html", "report.md", "best_vs_size.png", "best_vs_size.svg", "best_vs_size.csv",
 		"best_vs_size-gnuplot.log", "barrier_cost_all.png", "barrier_cost_all.svg",
@@ -187,7 +208,7 @@ int cmd_report(int argc, char **argv)
 	char oerr[PATH_MAX + 300];
 	if (run_dir_check_output("-o", outdir, report_outputs, oerr, sizeof oerr))
 		return cli_error("report", "%s", oerr);
-	size_t nruns = (size_t)(argc - optind);
+	size_t nruns = (size_t)(argc - first);
 	if (!nruns)
 		return cli_error("report", "no RUN given: name one or more result directories or results CSV files (wcbench report --help)");
 
@@ -204,7 +225,7 @@ int cmd_report(int argc, char **argv)
 		return cli_error("report", "out of memory");
 	}
 	for (size_t k = 0; k < nruns; k++) {
-		if (rs_load(argv[optind + (int)k], report_required, &rs[k], err, sizeof err)) {
+		if (rs_load(argv[first + (int)k], report_required, &rs[k], err, sizeof err)) {
 			cli_error("report", "%s", err);
 			goto done;
 		}

@@ -21,7 +21,7 @@ int sweep_exit_status(int end)
 	return 1;
 }
 
-int run_options_sweep(int argc, char **argv, const struct sweep_hooks *h, void (*write_help)(FILE *f))
+int run_options_sweep(int argc, char **argv, const struct sweep_hooks *h)
 {
 	struct run_options *o = calloc(1, sizeof *o);
 	char err[PATH_MAX + TARGET_ERR_LEN];
@@ -32,9 +32,7 @@ int run_options_sweep(int argc, char **argv, const struct sweep_hooks *h, void (
 		fprintf(stderr, "wcbench %s: %s\n", h->cmd, err);
 		rc = EXIT_USAGE;
 	} else if (o->help || o->man) {
-		if (write_help && o->help)
-			write_help(stdout);
-		(o->help ? options_write_help : options_write_man)(stdout);
+		(o->help ? opt_write_help : opt_write_man)(&run_cli, stdout);
 	} else {
 		rc = sweep_exit_status(sweep_run(o, argc, argv, h));
 	}
@@ -88,5 +86,5 @@ int cmd_run(int argc, char **argv)
 	struct sweep_hooks h = {
 		.cmd = "run", .ctx = &rp, .begin_view = run_begin_view, .measure = run_measure,
 	};
-	return run_options_sweep(argc, argv, &h, NULL);
+	return run_options_sweep(argc, argv, &h);
 }

@@ -1,11 +1,12 @@
 /* `wcbench run` options and the sweep they describe. */
-#ifndef WCBENCH_OPTIONS_H
-#define WCBENCH_OPTIONS_H
+#ifndef WCBENCH_RUN_OPTIONS_H
+#define WCBENCH_RUN_OPTIONS_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
+#include "common/options.h"
 #include "common/parse.h"
 #include "kernels.h"
 #include "measure/measure.h"
@@ -54,23 +55,17 @@ struct run_options {
 enum option_group { GROUP_TARGET, GROUP_SWEEP, GROUP_SAMPLING, GROUP_OUTPUT, GROUP_OTHER, OPTION_GROUPS };
 extern const char *const option_group_titles[OPTION_GROUPS];
 
-struct option_state; /* what the parsers fill (run_options.c) */
-
-/* One option of `wcbench run`: getopt's tables, --help and the man page are made from these. */
-struct run_option {
-	const char *name;           /* long name, without the dashes */
-	char letter;                /* short option, or 0 */
-	const char *arg;            /* argument name in --help; NULL: takes no value */
-	enum option_group group;
-	const char *help;           /* lines separated by \n */
-	/* arg is NULL for an option without value. 0, or -EINVAL with one line in err. */
-	int (*parse)(struct option_state *st, const char *arg, char *err, size_t errlen);
-};
-extern const struct run_option run_option_table[];
+/* Every option of `wcbench run`: the parser, --help and the man page are made from these. */
+extern const struct opt_row run_option_table[];
 extern const size_t run_option_count;
-const struct run_option *option_find(const char *name);
+extern const struct opt_table run_option_rows; /* the same, for another command's tables (vm) */
+extern const struct opt_command run_cli;
+const struct opt_row *option_find(const char *name);
+/* --target's row: SPEC into the options (opts: what run's rows fill), for a command whose
+ * operands are targets (vm). */
+int run_option_target(void *opts, const char *spec, char *err, size_t errlen);
 
-/* `wcbench run --help`, and the same as a man page in roff (docs/wcbench.1). */
+/* `wcbench run --help`, and the same as a man page in roff (docs/wcbench-run.1). */
 void options_write_help(FILE *f);
 void options_write_man(FILE *f);
 
@@ -79,7 +74,10 @@ void options_write_man(FILE *f);
  * message naming the bad option or value in err. Nothing outside *o is touched.
  */
 int options_parse(int argc, char **argv, struct run_options *o, char *err, size_t errlen);
-
+/* The same for a command whose rows come before run's (cmd->tables[0], filling cmd_opts) with
+ * run's as cmd->tables[1]: vm. cmd NULL: run's alone. */
+int options_parse_with(const struct opt_command *cmd, void *cmd_opts, int argc, char **argv,
+		       struct run_options *o, char *err, size_t errlen);
 
 /* One point of the sweep. */
 struct sweep_point {

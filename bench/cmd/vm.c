@@ -1,5 +1,7 @@
 /* wcbench vm: run's sweep inside wcbench's own microVM (bench/vm/), once per stage-1 type. */
 #include <errno.h>
+#include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,32 +20,80 @@ struct vm_cmd_ctx {
 	struct microvm mv;
 };
 
-static void vm_write_help(FILE *f)
+/* What vm's own rows fill; run's rows fill run's options. */
+struct vm_args {
+	const char *stage1;
+	bool latency;
+};
+
+static void vm_write_description(FILE *f)
 {
-	fprintf(f,
-		"usage: wcbench vm [run options] [--stage1 LIST] TARGET...\n"
-		"\n"
-		"Runs run's sweep inside wcbench's own KVM microVM: the target's window (and nothing else\n"
-		"of it) becomes a memory slot of a one-vCPU VM whose payload maps it with the stage-1\n"
-		"memory type asked for; the host kernel's stage 2 decides what the stores really get. For\n"
-		"each target and stage-1 type: a fresh VM, the effective-type probe (an unaligned 8-byte\n"
-		"store: an alignment fault in the VM means stage 1 made it Device, KVM_RUN failing with\n"
-		"EFAULT means stage 2 did), then the cases, timed inside the VM with the arch counter\n"
-		"(CNTVCT_EL0 / TSC), drained and verified as on the host. Rows have env microvm, memtype\n"
-		"the stage-1 type, memtype_effective the probe's class and memtype_stage2 the stage-2 class\n"
-		"inferred. A payload exception or a KVM failure is a row with status fault and the decoded\n"
-		"reason (ESR/FAR, exit); the next case gets a fresh VM. Needs a usable /dev/kvm (exit 2\n"
-		"otherwise) and a page-aligned window of at most 1 GiB; one thread.\n"
-		"\n"
-		"  --stage1 LIST   stage-1 types, comma-separated (default: all of this arch's):\n");
+	fputs("Runs run's sweep inside wcbench's own KVM microVM: the target's window (and nothing else\n"
+	      "of it) becomes a memory slot of a one-vCPU VM whose payload maps it with the stage-1\n"
+	      "memory type asked for; the host kernel's stage 2 decides what the stores really get. For\n"
+	      "each target and stage-1 type: a fresh VM, the effective-type probe (an unaligned 8-byte\n"
+	      "store: an alignment fault in the VM means stage 1 made it Device, KVM_RUN failing with\n"
+	      "EFAULT means stage 2 did), then the cases, timed inside the VM with the arch counter\n"
+	      "(CNTVCT_EL0 / TSC), drained and verified as on the host. Rows have env microvm, memtype\n"
+	      "the stage-1 type, memtype_effective the probe's class and memtype_stage2 the stage-2 class\n"
+	      "inferred. A payload exception or a KVM failure is a row with status fault and the decoded\n"
+	      "reason (ESR/FAR, exit); the next case gets a fresh VM. Needs a usable /dev/kvm (exit 2\n"
+	      "otherwise) and a page-aligned window of at most 1 GiB; one thread. TARGET is a target as\n"
+	      "for --target; every run option below applies.\n"
+	      "\n"
+	      "Stage-1 types (--stage1):", f);
 	for (size_t i = 0; i < stage1_type_count; i++)
-		fprintf(f, "      %-14s %s: %s\n", stage1_types[i].name, stage1_types[i].memtype,
-			stage1_types[i].desc);
+		fprintf(f, "\n  %-14s %s: %s", stage1_types[i].name, stage1_types[i].memtype, stage1_types[i].desc);
 	if (!stage1_type_count)
-		fprintf(f, "      (none: this build has no microVM payload for its arch)\n");
-	fprintf(f, "\nExample: wcbench vm --stage1 normal-nc,device-ngnre --verify vfio:0000:01:00.0:bar2\n\n"
-		   "The run options:\n\n");
+		fprintf(f, "\n  (none: this build has no microVM payload for its arch)");
 }
+
+static int vm_no_latency(void *opts, const char *arg, char *err, size_t n)
+{
+	(void)opts, (void)arg;
+	snprintf(err, n, "--latency: the microVM has no latency mode (wcbench run --latency times bursts on the host)");
+	return -EINVAL;
+}
+
+/* Before run's rows: a row of the same name replaces run's. */
+static const struct opt_row vm_option_rows[] = {
+	{ .name = "stage1", .type = OPT_STRING, .off = offsetof(struct vm_args, stage1), .metavar = "LIST",
+	  .group = GROUP_TARGET, .help = "stage-1 types, comma-separated (default: all of this arch's)" },
+	{ .name = "latency", .type = OPT_FLAG, .off = offsetof(struct vm_args, latency), .group = GROUP_SAMPLING,
+	  .parse = vm_no_latency,
+	  .help = "refused: the microVM has no latency mode (wcbench run --latency\n"
+		  "times bursts on the host)" },
+};
+
+static int vm_operand(void *const *opts, const char *arg, char *err, size_t n)
+{
+	return run_option_target(opts[1], arg, err, n); /* TARGET: run's --target TARGET */
+}
+
+static const struct opt_table vm_option_table = OPT_TABLE(vm_option_rows);
+static const char *const vm_examples[] = {
+	"wcbench vm --stage1 normal-nc,device-ngnre --verify vfio:0000:01:00.0:bar2",
+	NULL,
+};
+
+const struct opt_command vm_cli = {
+	.name = "vm",
+	.summary = "run's sweep inside wcbench's own KVM microVM, per stage-1 memory type",
+	.usage = "vm [run options] [--stage1 LIST] TARGET...",
+	.write_description = vm_write_description,
+	.groups = option_group_titles,
+	.ngroups = OPTION_GROUPS,
+	.tables = (const struct opt_table *const[]){ &vm_option_table, &run_option_rows },
+	.ntables = 2,
+	.operands = OPERANDS_IN_ORDER,
+	.operand = vm_operand,
+	.exit_label = "Exit:",
+	.exit = "as for run (wcbench run --help); 2 also without a usable /dev/kvm.",
+	.examples_label = "Examples:",
+	.examples = vm_examples,
+	.help_column = 25,
+	.pad_short = true,
+};
 
 static int vm_target_ok(void *ctx, const struct target *t, char *err, size_t n)
 {
@@ -129,63 +179,30 @@ static int parse_stage1(struct vm_cmd_ctx *c, const char *list, char *err, size_
 	return 0;
 }
 
-/* Whether a run option (--name or -x, without "=value") takes its value from the next argument. */
-static bool takes_value(const char *a)
-{
-	const struct run_option *ro = NULL;
-	if (a[0] == '-' && a[1] == '-' && !strchr(a, '='))
-		ro = option_find(a + 2);
-	else if (a[0] == '-' && a[1] && !a[2])
-		for (size_t i = 0; i < run_option_count; i++)
-			if (run_option_table[i].letter == a[1])
-				ro = &run_option_table[i];
-	return ro && ro->arg;
-}
-
 int cmd_vm(int argc, char **argv)
 {
 	struct vm_cmd_ctx *c = calloc(1, sizeof *c);
-	char **args = calloc(2 * (size_t)argc + 1, sizeof *args);
-	if (!c || !args) {
-		free(c);
-		free(args);
-		return 1;
+	struct run_options *ro = calloc(1, sizeof *ro);
+	const struct opt_command *cmd = &vm_cli;
+	struct vm_args args = { 0 };
+	char err[PATH_MAX + TARGET_ERR_LEN];
+	int rc = EXIT_USAGE;
+	if (!c || !ro) {
+		rc = 1;
+		goto out;
 	}
-	char err[512];
-	const char *list = NULL;
-	bool help = false;
-	int n = 0, rc = EXIT_USAGE;
-	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "--stage1")) {
-			if (i + 1 >= argc) {
-				fprintf(stderr, "wcbench vm: --stage1 needs a list (see wcbench vm --help)\n");
-				goto out;
-			}
-			list = argv[++i];
-			continue;
-		}
-		if (!strncmp(argv[i], "--stage1=", 9)) {
-			list = argv[i] + 9;
-			continue;
-		}
-		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
-			help = true;
-		if (!strcmp(argv[i], "--latency")) {
-			fprintf(stderr, "wcbench vm: --latency: the microVM has no latency mode (wcbench run "
-					"--latency times bursts on the host)\n");
-			goto out;
-		}
-		if (i > 0 && argv[i][0] != '-') { /* TARGET: run's --target TARGET */
-			args[n++] = "--target";
-			args[n++] = argv[i];
-			continue;
-		}
-		args[n++] = argv[i];
-		if (i > 0 && takes_value(argv[i]) && i + 1 < argc)
-			args[n++] = argv[++i];
+	/* the whole command line now, to know the views; run_sweep reads it again into its own */
+	if (options_parse_with(cmd, &args, argc, argv, ro, err, sizeof err)) {
+		fprintf(stderr, "wcbench vm: %s\n", err);
+		goto out;
 	}
-	if (list) {
-		if (parse_stage1(c, list, err, sizeof err)) {
+	if (ro->help || ro->man) {
+		(ro->help ? opt_write_help : opt_write_man)(cmd, stdout);
+		rc = 0;
+		goto out;
+	}
+	if (args.stage1) {
+		if (parse_stage1(c, args.stage1, err, sizeof err)) {
 			fprintf(stderr, "wcbench vm: %s\n", err);
 			goto out;
 		}
@@ -196,7 +213,7 @@ int cmd_vm(int argc, char **argv)
 	size_t l = 0;
 	for (unsigned i = 0; i < c->n && l < sizeof c->list; i++)
 		l += (size_t)snprintf(c->list + l, sizeof c->list - l, "%s%s", i ? "," : "", c->s1[i]->name);
-	if (!help && vm_kvm_usable(err)) {
+	if (vm_kvm_usable(err)) {
 		fprintf(stderr, "wcbench vm: %s\n", err);
 		goto out;
 	}
@@ -213,10 +230,11 @@ int cmd_vm(int argc, char **argv)
 		.measure = vm_measure,
 		.end_view = vm_end_view,
 	};
-	rc = run_options_sweep(n, args, &h, vm_write_help);
+	rc = sweep_exit_status(sweep_run(ro, argc, argv, &h)); /* ro: parsed above, with vm's rows */
 out:
-	microvm_fini(&c->mv);
-	free(args);
+	if (c)
+		microvm_fini(&c->mv);
+	free(ro);
 	free(c);
 	return rc;
 }

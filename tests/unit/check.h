@@ -20,6 +20,7 @@ extern int check_passed, check_failed;
 void test_stats(void);
 void test_stop_rule(void); /* bench/core/stop_rule.c on synthetic streams */
 void test_options(void);
+void test_opt_engine(void);
 void test_sweep(void);
 void test_schema(void);
 void test_parse(void);    /* bench/common/parse.c */

@@ -8,6 +8,7 @@ int main(void)
 	test_stats();
 	test_stop_rule();
 	test_options();
+	test_opt_engine();
 	test_sweep();
 	test_schema();
 	test_parse();

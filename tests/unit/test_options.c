@@ -95,50 +95,51 @@ static void test_option_table(void)
 	char first_cpu[16];
 	snprintf(first_cpu, sizeof first_cpu, "%d", place_allowed(allowed, PLACE_MAX_CPUS) > 0 ? allowed[0] : 0);
 	for (size_t i = 0; i < run_option_count; i++) {
-		const struct run_option *opt = &run_option_table[i];
+		const struct opt_row *opt = &run_option_table[i];
 		char longname[64], roffname[96], shortname[8] = "", roffshort[16] = "";
 		snprintf(longname, sizeof longname, "--%s", opt->name);
 		size_t r = (size_t)snprintf(roffname, sizeof roffname, "\\-\\-");
 		for (const char *c = opt->name; *c && r + 3 < sizeof roffname; c++)
 			r += (size_t)snprintf(roffname + r, sizeof roffname - r, *c == '-' ? "\\-" : "%c", *c);
-		if (opt->letter) {
-			snprintf(shortname, sizeof shortname, "-%c,", opt->letter);
-			snprintf(roffshort, sizeof roffshort, "\\-%c", opt->letter);
+		if (opt->short_name) {
+			snprintf(shortname, sizeof shortname, "-%c,", opt->short_name);
+			snprintf(roffshort, sizeof roffshort, "\\-%c", opt->short_name);
 		}
-		CHECK(help && strstr(help, longname) && strstr(help, shortname) && (!opt->arg || strstr(help, opt->arg)),
-		      "options table: --help shows %s%s%s", shortname, longname, opt->arg ? " and its argument" : "");
+		CHECK(help && strstr(help, longname) && strstr(help, shortname) && (!opt->metavar || strstr(help, opt->metavar)),
+		      "options table: --help shows %s%s%s", shortname, longname, opt->metavar ? " and its argument" : "");
 		CHECK(man && strstr(man, roffname) && strstr(man, roffshort), "options table: the man page shows %s", longname);
-		CHECK(opt->help && *opt->help && opt->parse && option_find(opt->name) == opt,
-		      "options table: %s has help text and a parser", longname);
+		CHECK(opt->help && *opt->help && option_find(opt->name) == opt &&
+		      (opt->type != OPT_LIST || opt->parse) && !opt->metavar == (opt->type == OPT_FLAG),
+		      "options table: %s has help text, a value name when it takes a value, and a parser for its list", longname);
 
 		const struct option_example *ex = example_of(opt->name);
-		CHECK(ex && !ex->good == !opt->arg, "options table: %s has an example %s", longname,
-		      opt->arg ? "value" : "(no value)");
-		if (!ex || !ex->good != !opt->arg)
+		CHECK(ex && !ex->good == !opt->metavar, "options table: %s has an example %s", longname,
+		      opt->metavar ? "value" : "(no value)");
+		if (!ex || !ex->good != !opt->metavar)
 			continue;
 		const char *good = strcmp(opt->name, "cpu") ? ex->good : first_cpu;
 		char *argv_good[] = { "run", longname, (char *)good, "--out", "x", NULL };
-		if (!opt->arg) {
+		if (!opt->metavar) {
 			argv_good[2] = "--out";
 			argv_good[3] = "x";
 			argv_good[4] = NULL;
 		}
-		CHECK(parse(opt->arg ? 5 : 4, argv_good) == 0, "options table: %s %s accepted (%s)", longname,
+		CHECK(parse(opt->metavar ? 5 : 4, argv_good) == 0, "options table: %s %s accepted (%s)", longname,
 		      good ? good : "", err);
-		if (opt->letter) {
-			char letter[4] = { '-', opt->letter, 0, 0 };
+		if (opt->short_name) {
+			char letter[4] = { '-', opt->short_name, 0, 0 };
 			argv_good[1] = letter;
-			CHECK(parse(opt->arg ? 5 : 4, argv_good) == 0, "options table: -%c %s accepted (%s)",
-			      opt->letter, good ? good : "", err);
+			CHECK(parse(opt->metavar ? 5 : 4, argv_good) == 0, "options table: -%c %s accepted (%s)",
+			      opt->short_name, good ? good : "", err);
 		}
 		char with_value[80];
 		snprintf(with_value, sizeof with_value, "%s=x", longname);
-		char *argv_bad[] = { "run", opt->arg ? longname : with_value, (char *)ex->bad, NULL };
-		const char *needle = opt->arg ? ex->needle : "takes no value";
-		int rc = parse(opt->arg ? 3 : 2, argv_bad);
+		char *argv_bad[] = { "run", opt->metavar ? longname : with_value, (char *)ex->bad, NULL };
+		const char *needle = opt->metavar ? ex->needle : "takes no value";
+		int rc = parse(opt->metavar ? 3 : 2, argv_bad);
 		CHECK(rc == -EINVAL && strstr(err, needle) && !strchr(err, '\n'),
 		      "options table: %s %s refused in one line naming '%s' (got '%s')", argv_bad[1],
-		      opt->arg ? ex->bad : "", needle, err);
+		      opt->metavar ? ex->bad : "", needle, err);
 	}
 	free(help);
 	free(man);
