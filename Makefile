@@ -17,7 +17,7 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 WARN += $(shell $(CC) -Werror -Wno-format-truncation -x c -c -o /dev/null /dev/null 2>/dev/null && echo -Wno-format-truncation)
 CFLAGS ?= -O2 -g
 ALL_CFLAGS = $(CFLAGS) $(WARN) -std=gnu11 -pthread -Ikernels -Ibench -Ivfio -D_GNU_SOURCE \
-	-DWCBENCH_VERSION='"$(VERSION)"' $(EXTRA_CFLAGS)
+	$(EXTRA_CFLAGS)
 LDLIBS = -pthread -lm
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
@@ -59,11 +59,19 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 KTEST_OBJ := $(BUILD)/tests/kernel_check.o
 
-.PHONY: all static cross-aarch64 test test-programs test-programs-only run install clean bench-peers san-cli
+.PHONY: FORCE all static cross-aarch64 test test-programs test-programs-only run install clean bench-peers san-cli
 all: $(BIN)
 
 $(BIN): $(LIB_OBJ) $(MAIN_OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# The version lives in one object, rebuilt when `git describe` changes (a stamp holds the last).
+$(BUILD)/version.stamp: FORCE
+	@mkdir -p $(dir $@)
+	@[ "$$(cat $@ 2>/dev/null)" = '$(VERSION)' ] || echo '$(VERSION)' >$@
+$(BUILD)/bench/common/version.o: $(BUILD)/version.stamp
+$(BUILD)/bench/common/version.o: ALL_CFLAGS += -DWCBENCH_VERSION='"$(VERSION)"'
+FORCE:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)

@@ -22,6 +22,7 @@
 #include "common/escape.h"
 #include "common/util.h"
 #include "common/json.h"
+#include "common/version.h"
 
 /* The reader's bounds: a verdict.json is a few KiB per target. */
 #define VERDICT_JSON_MAX (4u << 20)
@@ -228,7 +229,7 @@ int verdict_json_write(const char *dir, const struct check_run *run, const struc
 		return -ENOMEM;
 	}
 	fprintf(f, "{\n  \"schema_version\": %d,\n  \"wcbench_version\": ", VERDICT_SCHEMA_VERSION);
-	json_str(f, WCBENCH_VERSION);
+	json_str(f, wcbench_version);
 	for (size_t i = 0; i < NRUN_FIELDS; i++) {
 		fprintf(f, ",\n  \"%s\": ", run_fields[i].name);
 		/* what the reader keeps, it reads back whole */

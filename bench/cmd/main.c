@@ -5,6 +5,7 @@
 
 #include "cmd/commands.h"
 #include "results/schema.h"
+#include "common/version.h"
 
 static int cmd_schema(int argc, char **argv)
 {
@@ -115,7 +116,7 @@ static void write_man(FILE *f)
 
 static void write_version(void)
 {
-	printf("wcbench %s (results schema %d)\n", WCBENCH_VERSION, SCHEMA_VERSION);
+	printf("wcbench %s (results schema %d)\n", wcbench_version, SCHEMA_VERSION);
 }
 
 static const struct command *find_command(const char *name)

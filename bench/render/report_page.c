@@ -7,6 +7,7 @@
 
 #include "common/escape.h"
 #include "common/util.h"
+#include "common/version.h"
 #include "render/report_figures.h"
 #include "render/report_page.h"
 
@@ -194,7 +195,7 @@ static void page_intro(struct page *p, const char *title, size_t nm, size_t nrun
 		 "second, all threads together. Every number is the median of the samples a case took, "
 		 "with p10-p90 as its spread; each caption says the drain mode (what the timed region "
 		 "waited for), the timer and the sample counts behind a figure.",
-		 nm, nm == 1 ? "" : "s", nruns, nruns == 1 ? "" : "s", WCBENCH_VERSION, ts);
+		 nm, nm == 1 ? "" : "s", nruns, nruns == 1 ? "" : "s", wcbench_version, ts);
 	para(p, "note", intro);
 
 }

@@ -17,6 +17,7 @@
 #include "core/timer.h"
 #include "kernels.h"
 #include "common/json.h"
+#include "common/version.h"
 #include "results/metadata.h"
 #include "results/schema.h"
 
@@ -104,7 +105,7 @@ int metadata_write(const char *dir, const struct run_metadata *md, char *err, si
 	const struct machine *m = md->machine;
 	const struct timer_info *ti = timer_init();
 	fprintf(f, "{\n  \"schema_version\": %d,\n  \"wcbench_version\": ", SCHEMA_VERSION);
-	json_str(f, WCBENCH_VERSION);
+	json_str(f, wcbench_version);
 	fprintf(f, ",\n  \"run_id\": ");
 	json_str(f, md->run_id);
 	fprintf(f, ",\n  \"env\": ");
@@ -489,7 +490,7 @@ int metadata_add_resume(const char *dir, const struct run_metadata *md, char *er
 	if (!f)
 		return -ENOMEM;
 	fprintf(f, "{\"utc\": \"%s\", \"wcbench_version\": ", ts);
-	json_str(f, WCBENCH_VERSION);
+	json_str(f, wcbench_version);
 	/* the rows from here on are of this version (the file's schema_version says so too) */
 	if (md->upgraded_from)
 		fprintf(f, ", \"upgraded_from_schema\": %ld", md->upgraded_from);

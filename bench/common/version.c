@@ -1,0 +1,3 @@
+#include "common/version.h"
+
+const char wcbench_version[] = WCBENCH_VERSION;
