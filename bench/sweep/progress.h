@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "cmd/run_options.h"
+#include "sweep/plan.h"
 #include "core/timer.h"
 #include "results/schema.h"
 

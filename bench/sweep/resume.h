@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "cmd/run_options.h"
+#include "sweep/plan.h"
 #include "results/metadata.h"
 
 /*

@@ -13,7 +13,7 @@
 
 #include "targets/memtype.h"
 #include "check/platform.h"
-#include "cmd/run_options.h" /* struct run_options: the sweep's description, parsed by cmd */
+#include "sweep/plan.h"
 #include "core/machine.h"
 #include "results/metadata.h"
 #include "results/schema.h"
