@@ -42,50 +42,6 @@ void check_facts_init(struct check_facts *f)
 	f->model.may_combine = TRI_UNKNOWN;
 }
 
-/* The rules, in the order they are tried: the first that applies decides. */
-enum rule_id {
-	R_CONFLICT, R_PROBE_DEVICE, R_PAT_UC, R_PAT_UC_MINUS, R_MODEL_UNCACHED, R_CACHED_RAM,
-	R_EMULATED, R_LINK_PROOF, R_WC_UC_RATIO, R_FINGERPRINT_WC, R_FINGERPRINT_UC, R_NOT_ENOUGH,
-	R_COUNT
-};
-
-const struct verdict_rule_doc verdict_rule_docs[] = {
-	[R_CONFLICT] = { "conflict", VERDICT_UNKNOWN,
-		"two pieces of evidence disagree (probe vs model, PAT vs timing, a type that cannot combine vs "
-		"a rate only combining reaches): reported as a conflict, not resolved" },
-	[R_PROBE_DEVICE] = { "probe-device", VERDICT_BROKEN,
-		"the probe took an alignment fault: the effective type is Device; the Device types Linux and "
-		"KVM map (nGnRE, nGnRnE) never gather stores (Arm ARM B2.10.2: only G, Device-GRE, would)" },
-	[R_PAT_UC] = { "pat-uc", VERDICT_BROKEN,
-		"on a host, PAT gave UC: uncached whatever the MTRRs say, stores never combine" },
-	[R_PAT_UC_MINUS] = { "pat-uc-minus", VERDICT_DEGRADED,
-		"WC was asked but PAT gave UC-: stores combine only where an MTRR marks the range WC" },
-	[R_MODEL_UNCACHED] = { "model-uncached", VERDICT_BROKEN,
-		"the stage 1 x stage 2 model gives a type that cannot combine (Device, UC) for every possible "
-		"input, and nothing contradicts it" },
-	[R_CACHED_RAM] = { "cached-memory", VERDICT_UNKNOWN,
-		"cached memory (WB): stores merge in the cache; combining of uncached stores does not apply "
-		"and no link bounds it" },
-	[R_EMULATED] = { "emulated", VERDICT_UNKNOWN,
-		"a full-system emulator: timing means nothing, so only a type that cannot combine could be "
-		"decided, and it was not seen" },
-	[R_LINK_PROOF] = { "link-ceiling", VERDICT_WORKS,
-		"even the p10 of readback-drained 8-byte stores exceeds what the link carries in 8-byte "
-		"TLPs: stores were combined (degraded when a 64-byte store is 1.25x faster still)" },
-	[R_WC_UC_RATIO] = { "wc-uc-ratio", VERDICT_WORKS,
-		"timing evidence: 8-byte stores on this path are at least 4x faster than on the same BAR's "
-		"uncached path (degraded when a 64-byte store is 1.25x faster still)" },
-	[R_FINGERPRINT_WC] = { "fingerprint-wc", VERDICT_WORKS,
-		"timing evidence: PAT gave WC and streamed 8-byte stores are at least 4x faster than each "
-		"fenced (degraded when a 64-byte store is 1.25x faster still)" },
-	[R_FINGERPRINT_UC] = { "fingerprint-uc", VERDICT_BROKEN,
-		"timing evidence on a host: streamed 8-byte stores are at most 1.5x faster than each fenced: "
-		"every store is its own transaction, as on UC" },
-	[R_NOT_ENOUGH] = { "not-enough-evidence", VERDICT_UNKNOWN,
-		"nothing above applied: the evidence neither proves nor excludes combining" },
-};
-const size_t verdict_rule_count = R_COUNT;
-
 static void add_evidence(struct target_verdict *v, const char *kind, enum verdict points_to,
 			 const char *source, const char *expected, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
@@ -114,13 +70,6 @@ static void add_advice(struct target_verdict *v, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(v->advice[v->nadvice++], sizeof v->advice[0], fmt, ap);
 	va_end(ap);
-}
-
-static void decide(struct target_verdict *v, enum rule_id r)
-{
-	v->verdict = verdict_rule_docs[r].verdict;
-	snprintf(v->rule, sizeof v->rule, "%s", verdict_rule_docs[r].id);
-	snprintf(v->rule_text, sizeof v->rule_text, "%s", verdict_rule_docs[r].text);
 }
 
 static bool is(const char *a, const char *b)
@@ -159,9 +108,180 @@ static void advise_device(const struct check_facts *f, struct target_verdict *v)
 	}
 }
 
-void verdict_decide(const struct check_facts *f, struct target_verdict *v)
+/* What the rules read: the facts and what follows from them. */
+struct verdict_reading {
+	const struct check_facts *f;
+	bool host;              /* no stage 2 below this OS */
+	bool timing;            /* not emulated: rates mean something */
+	enum memclass probe;    /* UNKNOWN unless probed */
+	enum memclass predicted; /* the model's class, UNKNOWN unless definite */
+	double ratio_fp;        /* streamed over fenced 8-byte rate; 0 when either is missing */
+	bool over_ceiling;      /* the p10 of 8-byte stores beats the link's 8 B-TLP ceiling */
+	char conflict[300];     /* what disagrees, or "" */
+};
+
+static bool any_conflict(const struct verdict_reading *r)
 {
-	memset(v, 0, sizeof *v);
+	return r->conflict[0] != '\0';
+}
+
+static void advise_conflict(const struct verdict_reading *r, struct target_verdict *v)
+{
+	v->conflict = true;
+	add_evidence(v, "conflict", VERDICT_UNKNOWN, "", "", "%s", r->conflict);
+	add_advice(v, "repeat on an idle machine; check the mapping (wcbench probe %s) and the "
+		   "stated host kernel and link", r->f->target);
+}
+
+static bool probe_device(const struct verdict_reading *r)
+{
+	return r->probe == MEMCLASS_DEVICE;
+}
+
+static void advise_type_device(const struct verdict_reading *r, struct target_verdict *v)
+{
+	advise_device(r->f, v);
+}
+
+static bool pat_uc(const struct verdict_reading *r)
+{
+	return r->host && is(r->f->memtype_os, "UC");
+}
+
+static void advise_pat_uc(const struct verdict_reading *r, struct target_verdict *v)
+{
+	(void)r;
+	add_advice(v, "PAT gave UC: a WC mapping needs ioremap_wc / resourceN_wc / pgprot_writecombine");
+}
+
+static bool pat_uc_minus(const struct verdict_reading *r)
+{
+	return is(r->f->memtype_requested, "WC") && is(r->f->memtype_os, "UC-");
+}
+
+static void advise_pat_uc_minus(const struct verdict_reading *r, struct target_verdict *v)
+{
+	(void)r;
+	add_advice(v, "PAT gave UC- where WC was asked: is PAT off (nopat)? Or another mapping of "
+		   "the range is UC- (cat /sys/kernel/debug/x86/pat_memtype_list)");
+}
+
+static bool model_uncached(const struct verdict_reading *r)
+{
+	return r->f->model.may_combine == 0 && r->probe != MEMCLASS_NORMAL;
+}
+
+static bool cached_memory(const struct verdict_reading *r)
+{
+	const struct check_facts *f = r->f;
+	return (is(f->memtype_requested, "WB") || is(f->memtype_requested, "Normal-WB")) &&
+	       f->model.may_combine != 0;
+}
+
+static void advise_cached_memory(const struct verdict_reading *r, struct target_verdict *v)
+{
+	(void)r;
+	add_advice(v, "check a device BAR (wcbench check BDF:barN): combining is a question for "
+		   "uncached mappings");
+}
+
+static bool emulated(const struct verdict_reading *r)
+{
+	return !r->timing;
+}
+
+static void advise_emulated(const struct verdict_reading *r, struct target_verdict *v)
+{
+	(void)r;
+	add_advice(v, "decide on real hardware, or in a guest under KVM (wcbench guest --accel kvm): "
+		   "under emulation stores never reach a link");
+}
+
+static bool link_proof(const struct verdict_reading *r)
+{
+	return r->over_ceiling;
+}
+
+static bool wc_uc_ratio(const struct verdict_reading *r)
+{
+	return r->f->wc_uc_ratio >= RATIO_COMBINES;
+}
+
+static bool fingerprint_wc(const struct verdict_reading *r)
+{
+	return r->host && is(r->f->memtype_os, "WC") && r->ratio_fp >= RATIO_COMBINES;
+}
+
+static bool fingerprint_uc(const struct verdict_reading *r)
+{
+	return r->host && r->ratio_fp > 0 && r->ratio_fp <= RATIO_UC_LIKE;
+}
+
+static bool always(const struct verdict_reading *r)
+{
+	(void)r;
+	return true;
+}
+
+static void advise_not_enough(const struct verdict_reading *r, struct target_verdict *v)
+{
+	const struct check_facts *f = r->f;
+	if (!f->link.known && f->device[0])
+		add_advice(v, "state the link with --link genGxW (sysfs shows none): then an 8-byte "
+			   "rate above its 8 B-TLP ceiling proves combining");
+	if (!f->uc_path[0] && f->device[0])
+		add_advice(v, "check every path of the BAR at once (wcbench check BDF:barN) for the "
+			   "WC/UC ratio");
+}
+
+/* The rules, in the order they are tried: the first that applies decides. The last always does. */
+const struct verdict_rule verdict_rule_docs[] = {
+	{ .id = "conflict", .verdict = VERDICT_UNKNOWN, .applies = any_conflict, .advise = advise_conflict,
+	  .text = "two pieces of evidence disagree (probe vs model, PAT vs timing, a type that cannot "
+		  "combine vs a rate only combining reaches): reported as a conflict, not resolved" },
+	{ .id = "probe-device", .verdict = VERDICT_BROKEN, .applies = probe_device,
+	  .advise = advise_type_device,
+	  .text = "the probe took an alignment fault: the effective type is Device; the Device types "
+		  "Linux and KVM map (nGnRE, nGnRnE) never gather stores (Arm ARM B2.10.2: only G, "
+		  "Device-GRE, would)" },
+	{ .id = "pat-uc", .verdict = VERDICT_BROKEN, .applies = pat_uc, .advise = advise_pat_uc,
+	  .text = "on a host, PAT gave UC: uncached whatever the MTRRs say, stores never combine" },
+	{ .id = "pat-uc-minus", .verdict = VERDICT_DEGRADED, .applies = pat_uc_minus,
+	  .advise = advise_pat_uc_minus,
+	  .text = "WC was asked but PAT gave UC-: stores combine only where an MTRR marks the range WC" },
+	{ .id = "model-uncached", .verdict = VERDICT_BROKEN, .applies = model_uncached,
+	  .advise = advise_type_device,
+	  .text = "the stage 1 x stage 2 model gives a type that cannot combine (Device, UC) for every "
+		  "possible input, and nothing contradicts it" },
+	{ .id = "cached-memory", .verdict = VERDICT_UNKNOWN, .applies = cached_memory,
+	  .advise = advise_cached_memory,
+	  .text = "cached memory (WB): stores merge in the cache; combining of uncached stores does not "
+		  "apply and no link bounds it" },
+	{ .id = "emulated", .verdict = VERDICT_UNKNOWN, .applies = emulated, .advise = advise_emulated,
+	  .text = "a full-system emulator: timing means nothing, so only a type that cannot combine "
+		  "could be decided, and it was not seen" },
+	{ .id = "link-ceiling", .verdict = VERDICT_WORKS, .applies = link_proof,
+	  .text = "even the p10 of readback-drained 8-byte stores exceeds what the link carries in "
+		  "8-byte TLPs: stores were combined (degraded when a 64-byte store is 1.25x faster "
+		  "still)" },
+	{ .id = "wc-uc-ratio", .verdict = VERDICT_WORKS, .applies = wc_uc_ratio,
+	  .text = "timing evidence: 8-byte stores on this path are at least 4x faster than on the same "
+		  "BAR's uncached path (degraded when a 64-byte store is 1.25x faster still)" },
+	{ .id = "fingerprint-wc", .verdict = VERDICT_WORKS, .applies = fingerprint_wc,
+	  .text = "timing evidence: PAT gave WC and streamed 8-byte stores are at least 4x faster than "
+		  "each fenced (degraded when a 64-byte store is 1.25x faster still)" },
+	{ .id = "fingerprint-uc", .verdict = VERDICT_BROKEN, .applies = fingerprint_uc,
+	  .text = "timing evidence on a host: streamed 8-byte stores are at most 1.5x faster than each "
+		  "fenced: every store is its own transaction, as on UC" },
+	{ .id = "not-enough-evidence", .verdict = VERDICT_UNKNOWN, .applies = always,
+	  .advise = advise_not_enough,
+	  .text = "nothing above applied: the evidence neither proves nor excludes combining" },
+};
+const size_t verdict_rule_count = sizeof verdict_rule_docs / sizeof verdict_rule_docs[0];
+
+/* The target, its types and its figures, copied for the output. */
+static void describe_target(const struct check_facts *f, struct target_verdict *v)
+{
 	snprintf(v->target, sizeof v->target, "%s", f->target);
 	snprintf(v->map, sizeof v->map, "%s", f->map);
 	snprintf(v->device, sizeof v->device, "%s", f->device);
@@ -185,27 +305,40 @@ void verdict_decide(const struct check_facts *f, struct target_verdict *v)
 	v->wc_uc_ratio = f->wc_uc_ratio > 0 ? f->wc_uc_ratio : NAN;
 	if (f->link.known)
 		snprintf(v->link, sizeof v->link, "gen%ux%u", f->link.gen, f->link.width);
+}
 
-	bool host = f->platform.env == MODEL_HOST;
-	bool timing = !f->platform.emulated;
-	enum memclass probe = f->probe.probed ? f->probe.effective : MEMCLASS_UNKNOWN;
-	enum memclass predicted = f->model.cls; /* UNKNOWN unless definite */
+static void read_facts(const struct check_facts *f, struct verdict_reading *r)
+{
+	*r = (struct verdict_reading){
+		.f = f,
+		.host = f->platform.env == MODEL_HOST,
+		.timing = !f->platform.emulated,
+		.probe = f->probe.probed ? f->probe.effective : MEMCLASS_UNKNOWN,
+		.predicted = f->model.cls,
+		.ratio_fp = f->st8.measured && f->st8_fenced.measured && f->st8_fenced.gbps > 0
+				    ? f->st8.gbps / f->st8_fenced.gbps : 0,
+	};
+	r->over_ceiling = r->timing && f->st8.measured && f->link.known && f->st8.p10 > f->ceil.tlp8_gbps;
+}
+
+/* The evidence on the mapping's type: platform, probe, the OS's report, the model, the link. */
+static void add_type_evidence(const struct verdict_reading *r, struct target_verdict *v)
+{
+	const struct check_facts *f = r->f;
 	/* what the OS reports it gave: x86 PAT; arm64 has no such report */
 	bool pat_known = f->arch == MODEL_X86_64 && f->memtype_os[0] && !is(f->memtype_os, "unknown");
-
-	/* --- evidence, all of it, whatever decides --- */
-	add_evidence(v, "platform", f->platform.emulated ? VERDICT_UNKNOWN : VERDICT_UNKNOWN, "check/platform.c", NULL,
+	add_evidence(v, "platform", VERDICT_UNKNOWN, "check/platform.c", NULL,
 		     "%s: %s%s%s", platform_env_name(&f->platform), f->platform.how,
 		     f->platform.host_kernel[0] ? "; host kernel " : "", f->platform.host_kernel);
 	if (f->probe.probed || f->probe.how[0])
-		add_evidence(v, "memtype-probe", probe == MEMCLASS_DEVICE ? VERDICT_BROKEN : VERDICT_UNKNOWN,
+		add_evidence(v, "memtype-probe", r->probe == MEMCLASS_DEVICE ? VERDICT_BROKEN : VERDICT_UNKNOWN,
 			     "Arm ARM B2.8: an unaligned access to any Device type takes an alignment fault; "
 			     "Normal memory does not",
-			     predicted != MEMCLASS_UNKNOWN ? (predicted == MEMCLASS_DEVICE ? "Device (the model)" : "Normal (the model)") : "",
+			     r->predicted != MEMCLASS_UNKNOWN ? (r->predicted == MEMCLASS_DEVICE ? "Device (the model)" : "Normal (the model)") : "",
 			     "%s", f->probe.how);
 	if (pat_known)
 		add_evidence(v, "memtype-os",
-			     is(f->memtype_os, "UC") && host ? VERDICT_BROKEN
+			     is(f->memtype_os, "UC") && r->host ? VERDICT_BROKEN
 			     : is(f->memtype_os, "UC-") && is(f->memtype_requested, "WC") ? VERDICT_DEGRADED
 			     : VERDICT_UNKNOWN,
 			     "/sys/kernel/debug/x86/pat_memtype_list", f->memtype_requested,
@@ -215,9 +348,12 @@ void verdict_decide(const struct check_facts *f, struct target_verdict *v)
 		     f->model.rule);
 	add_evidence(v, "link", VERDICT_UNKNOWN, "PCIe: 22-26 B of overhead per TLP", NULL, "%s%s%s",
 		     f->link.source, f->link.known ? "; " : "", f->link.known ? f->ceil.assumptions : "");
-	double ratio_fp = f->st8.measured && f->st8_fenced.measured && f->st8_fenced.gbps > 0
-				  ? f->st8.gbps / f->st8_fenced.gbps : 0;
-	bool over_ceiling = timing && f->st8.measured && f->link.known && f->st8.p10 > f->ceil.tlp8_gbps;
+}
+
+/* The evidence of the timed cases: 8-byte rate, streamed vs fenced, 64-byte rate, WC/UC ratio. */
+static void add_timing_evidence(const struct verdict_reading *r, struct target_verdict *v)
+{
+	const struct check_facts *f = r->f;
 	char ceiling8[80] = "", frac64[80] = "";
 	if (f->link.known) {
 		snprintf(ceiling8, sizeof ceiling8, "; the link carries at most %.3f GB/s in 8 B TLPs",
@@ -227,21 +363,21 @@ void verdict_decide(const struct check_facts *f, struct target_verdict *v)
 				 100 * f->best64.gbps / f->ceil.tlp64_gbps, f->ceil.tlp64_gbps);
 	}
 	if (f->st8.measured)
-		add_evidence(v, "throughput-8B", over_ceiling ? VERDICT_WORKS : VERDICT_UNKNOWN,
+		add_evidence(v, "throughput-8B", r->over_ceiling ? VERDICT_WORKS : VERDICT_UNKNOWN,
 			     "PCIe TLP overheads: a rate above the 8 B-TLP ceiling needs combining",
 			     f->link.known ? "p10 above the 8 B-TLP ceiling if stores combine" : "",
 			     "8-byte stores, readback-drained: %.3f GB/s (p10-p90 %.3f-%.3f)%s; %s",
 			     f->st8.gbps, f->st8.p10, f->st8.p90, ceiling8, f->st8.how);
 	else if (f->st8.how[0])
 		add_evidence(v, "throughput-8B", VERDICT_UNKNOWN, "", "", "not measured: %s", f->st8.how);
-	if (ratio_fp > 0)
+	if (r->ratio_fp > 0)
 		add_evidence(v, "fingerprint",
-			     !timing || !f->device[0] ? VERDICT_UNKNOWN : ratio_fp >= RATIO_COMBINES ? VERDICT_WORKS
-			     : ratio_fp <= RATIO_UC_LIKE ? VERDICT_BROKEN : VERDICT_UNKNOWN,
+			     !r->timing || !f->device[0] ? VERDICT_UNKNOWN : r->ratio_fp >= RATIO_COMBINES ? VERDICT_WORKS
+			     : r->ratio_fp <= RATIO_UC_LIKE ? VERDICT_BROKEN : VERDICT_UNKNOWN,
 			     "timing evidence: UC makes every store its own transaction, streamed or fenced",
 			     "UC: ratio <= 1.5; WC: >= 4",
 			     "streamed 8-byte stores %.3f GB/s vs each fenced %.3f GB/s: ratio %.2f%s",
-			     f->st8.gbps, f->st8_fenced.gbps, ratio_fp, timing ? "" : " (emulated: not used)");
+			     f->st8.gbps, f->st8_fenced.gbps, r->ratio_fp, r->timing ? "" : " (emulated: not used)");
 	if (f->best64.measured)
 		add_evidence(v, "throughput-64B", VERDICT_UNKNOWN, "PCIe TLP overheads: 64 B TLPs are the most CPU "
 			     "combining produces", "",
@@ -249,104 +385,99 @@ void verdict_decide(const struct check_facts *f, struct target_verdict *v)
 			     f->best64.gbps, f->best64.p10, f->best64.p90, frac64, f->best64.how);
 	if (f->wc_uc_ratio > 0)
 		add_evidence(v, "wc-uc-ratio",
-			     timing && f->wc_uc_ratio >= RATIO_COMBINES ? VERDICT_WORKS : VERDICT_UNKNOWN,
+			     r->timing && f->wc_uc_ratio >= RATIO_COMBINES ? VERDICT_WORKS : VERDICT_UNKNOWN,
 			     "timing evidence; published WC/UC ratios on one BAR: x49 to x271 (AWS F1 wc_perf)",
 			     ">= 4 when stores combine",
 			     "8-byte stores here vs on %s: ratio %.2f%s", f->uc_path, f->wc_uc_ratio,
-			     timing ? "" : " (emulated: not used)");
+			     r->timing ? "" : " (emulated: not used)");
+}
 
-	if (f->microvm.ran || f->microvm.how[0]) {
-		const struct model_prediction *m = &f->microvm.model;
-		add_evidence(v, "microvm", VERDICT_UNKNOWN,
-			     "wcbench vm: an unaligned store from a VM; EFAULT from KVM_RUN means stage 2 Device",
-			     m->stage2 != MT_UNKNOWN ? mt_name(m->stage2) : "",
-			     "in a VM on this host (kernel %s): %s",
-			     f->microvm.kernel[0] ? f->microvm.kernel : "unknown", f->microvm.how);
-		add_evidence(v, "microvm-model", VERDICT_UNKNOWN, "check/model.c rule table", NULL,
-			     "what this kernel's KVM gives such a VM: %s", m->rule);
-		if (f->microvm.ran && f->microvm.stage2 == MEMCLASS_DEVICE)
-			add_advice(v, "in a guest, this BAR is Device at stage 2 (host kernel %s, seen from "
-				   "wcbench's own VM): no write combining in VMs on this host (evidence "
-				   "microvm-model names the rule)", f->microvm.kernel);
-		else if (f->microvm.ran && f->microvm.stage2 == MEMCLASS_NORMAL)
-			add_advice(v, "in a guest, this BAR is Normal at stage 2 (host kernel %s, seen from "
-				   "wcbench's own VM): a guest that maps it Normal-NC can combine stores",
-				   f->microvm.kernel);
-	}
-
-	/* --- conflicts --- */
-	char conflict[300] = "";
-	if (probe != MEMCLASS_UNKNOWN && predicted != MEMCLASS_UNKNOWN && probe != predicted)
-		snprintf(conflict, sizeof conflict, "the probe reads %s but the model predicts %s",
-			 memclass_name(probe), v->memtype_predicted);
-	else if (over_ceiling && (probe == MEMCLASS_DEVICE || (host && is(f->memtype_os, "UC"))))
-		snprintf(conflict, sizeof conflict, "8-byte stores beat the 8 B-TLP ceiling, which needs "
-			 "combining, on a path whose type (%s) cannot combine",
-			 probe == MEMCLASS_DEVICE ? "Device, probed" : "UC");
-	else if (timing && host && is(f->memtype_os, "WC") && ratio_fp > 0 && ratio_fp <= RATIO_UC_LIKE &&
-		 (over_ceiling || (f->wc_uc_ratio >= RATIO_COMBINES)))
-		snprintf(conflict, sizeof conflict, "PAT gave WC and the link or the WC/UC ratio shows "
-			 "combining, but streamed stores are no faster than fenced ones");
-	if (conflict[0]) {
-		v->conflict = true;
-		add_evidence(v, "conflict", VERDICT_UNKNOWN, "", "", "%s", conflict);
-		decide(v, R_CONFLICT);
-		add_advice(v, "repeat on an idle machine; check the mapping (wcbench probe %s) and the "
-			   "stated host kernel and link", f->target);
+/* The BAR seen from wcbench's own VM: evidence for a guest's view, and advice. */
+static void add_microvm_evidence(const struct check_facts *f, struct target_verdict *v)
+{
+	if (!f->microvm.ran && !f->microvm.how[0])
 		return;
-	}
+	const struct model_prediction *m = &f->microvm.model;
+	add_evidence(v, "microvm", VERDICT_UNKNOWN,
+		     "wcbench vm: an unaligned store from a VM; EFAULT from KVM_RUN means stage 2 Device",
+		     m->stage2 != MT_UNKNOWN ? mt_name(m->stage2) : "",
+		     "in a VM on this host (kernel %s): %s",
+		     f->microvm.kernel[0] ? f->microvm.kernel : "unknown", f->microvm.how);
+	add_evidence(v, "microvm-model", VERDICT_UNKNOWN, "check/model.c rule table", NULL,
+		     "what this kernel's KVM gives such a VM: %s", m->rule);
+	if (f->microvm.ran && f->microvm.stage2 == MEMCLASS_DEVICE)
+		add_advice(v, "in a guest, this BAR is Device at stage 2 (host kernel %s, seen from "
+			   "wcbench's own VM): no write combining in VMs on this host (evidence "
+			   "microvm-model names the rule)", f->microvm.kernel);
+	else if (f->microvm.ran && f->microvm.stage2 == MEMCLASS_NORMAL)
+		add_advice(v, "in a guest, this BAR is Normal at stage 2 (host kernel %s, seen from "
+			   "wcbench's own VM): a guest that maps it Normal-NC can combine stores",
+			   f->microvm.kernel);
+}
 
-	/* --- the rules, in order --- */
-	if (probe == MEMCLASS_DEVICE) {
-		decide(v, R_PROBE_DEVICE);
-		advise_device(f, v);
-	} else if (host && is(f->memtype_os, "UC")) {
-		decide(v, R_PAT_UC);
-		add_advice(v, "PAT gave UC: a WC mapping needs ioremap_wc / resourceN_wc / pgprot_writecombine");
-	} else if (is(f->memtype_requested, "WC") && is(f->memtype_os, "UC-")) {
-		decide(v, R_PAT_UC_MINUS);
-		add_advice(v, "PAT gave UC- where WC was asked: is PAT off (nopat)? Or another mapping of "
-			   "the range is UC- (cat /sys/kernel/debug/x86/pat_memtype_list)");
-	} else if (f->model.may_combine == 0 && probe != MEMCLASS_NORMAL) {
-		decide(v, R_MODEL_UNCACHED);
-		advise_device(f, v);
-	} else if ((is(f->memtype_requested, "WB") || is(f->memtype_requested, "Normal-WB")) &&
-		   f->model.may_combine != 0) {
-		decide(v, R_CACHED_RAM);
-		add_advice(v, "check a device BAR (wcbench check BDF:barN): combining is a question for "
-			   "uncached mappings");
-	} else if (!timing) {
-		decide(v, R_EMULATED);
-		add_advice(v, "decide on real hardware, or in a guest under KVM (wcbench guest --accel kvm): "
-			   "under emulation stores never reach a link");
-	} else if (over_ceiling) {
-		decide(v, R_LINK_PROOF);
-	} else if (f->wc_uc_ratio >= RATIO_COMBINES) {
-		decide(v, R_WC_UC_RATIO);
-	} else if (host && is(f->memtype_os, "WC") && ratio_fp >= RATIO_COMBINES) {
-		decide(v, R_FINGERPRINT_WC);
-	} else if (host && ratio_fp > 0 && ratio_fp <= RATIO_UC_LIKE) {
-		decide(v, R_FINGERPRINT_UC);
-	} else {
-		decide(v, R_NOT_ENOUGH);
-		if (!f->link.known && f->device[0])
-			add_advice(v, "state the link with --link genGxW (sysfs shows none): then an 8-byte "
-				   "rate above its 8 B-TLP ceiling proves combining");
-		if (!f->uc_path[0] && f->device[0])
-			add_advice(v, "check every path of the BAR at once (wcbench check BDF:barN) for the "
-				   "WC/UC ratio");
-	}
-	/* works, but a 64-byte store does better than 8-byte ones: this sequence loses some */
-	if (v->verdict == VERDICT_WORKS && f->best64.measured && f->st8.measured &&
-	    f->best64.gbps > SEQUENCE_LOSS * f->st8.gbps) {
-		v->verdict = VERDICT_DEGRADED;
-		size_t l = strlen(v->rule);
-		snprintf(v->rule + l, sizeof v->rule - l, "+64B-better");
-		l = strlen(v->rule_text);
-		snprintf(v->rule_text + l, sizeof v->rule_text - l, "; degraded: one 64-byte store (%s) "
-			 "reaches %.2fx the rate of 8-byte stores", f->best64.kernel, f->best64.gbps / f->st8.gbps);
-		add_advice(v, "%s", sixty_four_advice(f->arch));
-	}
+/* Evidence that disagrees, in r->conflict ("" when none). */
+static void find_conflict(struct verdict_reading *r, const struct target_verdict *v)
+{
+	const struct check_facts *f = r->f;
+	if (r->probe != MEMCLASS_UNKNOWN && r->predicted != MEMCLASS_UNKNOWN && r->probe != r->predicted)
+		snprintf(r->conflict, sizeof r->conflict, "the probe reads %s but the model predicts %s",
+			 memclass_name(r->probe), v->memtype_predicted);
+	else if (r->over_ceiling && (r->probe == MEMCLASS_DEVICE || (r->host && is(f->memtype_os, "UC"))))
+		snprintf(r->conflict, sizeof r->conflict, "8-byte stores beat the 8 B-TLP ceiling, which needs "
+			 "combining, on a path whose type (%s) cannot combine",
+			 r->probe == MEMCLASS_DEVICE ? "Device, probed" : "UC");
+	else if (r->timing && r->host && is(f->memtype_os, "WC") && r->ratio_fp > 0 &&
+		 r->ratio_fp <= RATIO_UC_LIKE && (r->over_ceiling || (f->wc_uc_ratio >= RATIO_COMBINES)))
+		snprintf(r->conflict, sizeof r->conflict, "PAT gave WC and the link or the WC/UC ratio shows "
+			 "combining, but streamed stores are no faster than fenced ones");
+}
+
+static void decide(struct target_verdict *v, const struct verdict_rule *rule)
+{
+	v->verdict = rule->verdict;
+	snprintf(v->rule, sizeof v->rule, "%s", rule->id);
+	snprintf(v->rule_text, sizeof v->rule_text, "%s", rule->text);
+}
+
+/* works, but a 64-byte store does better than 8-byte ones: this sequence loses some */
+static void check_sequence(const struct check_facts *f, struct target_verdict *v)
+{
+	if (v->verdict != VERDICT_WORKS || !f->best64.measured || !f->st8.measured ||
+	    f->best64.gbps <= SEQUENCE_LOSS * f->st8.gbps)
+		return;
+	v->verdict = VERDICT_DEGRADED;
+	size_t l = strlen(v->rule);
+	snprintf(v->rule + l, sizeof v->rule - l, "+64B-better");
+	l = strlen(v->rule_text);
+	snprintf(v->rule_text + l, sizeof v->rule_text - l, "; degraded: one 64-byte store (%s) "
+		 "reaches %.2fx the rate of 8-byte stores", f->best64.kernel, f->best64.gbps / f->st8.gbps);
+	add_advice(v, "%s", sixty_four_advice(f->arch));
+}
+
+void verdict_decide(const struct check_facts *f, struct target_verdict *v)
+{
+	memset(v, 0, sizeof *v);
+	describe_target(f, v);
+	struct verdict_reading r;
+	read_facts(f, &r);
+	/* the evidence, all of it, whatever decides */
+	add_type_evidence(&r, v);
+	add_timing_evidence(&r, v);
+	add_microvm_evidence(f, v);
+	find_conflict(&r, v);
+
+	const struct verdict_rule *rule = &verdict_rule_docs[verdict_rule_count - 1];
+	for (size_t i = 0; i < verdict_rule_count; i++)
+		if (verdict_rule_docs[i].applies(&r)) {
+			rule = &verdict_rule_docs[i];
+			break;
+		}
+	decide(v, rule);
+	if (rule->advise)
+		rule->advise(&r, v);
+	if (v->conflict)
+		return; /* a conflict's advice is all there is to say */
+	check_sequence(f, v);
 	for (unsigned i = 0; i < f->npath_notes; i++)
 		add_advice(v, "%s", f->path_notes[i]);
 }

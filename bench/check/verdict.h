@@ -1,6 +1,6 @@
 /*
  * The verdict on one target: does write combining work there, and if not, why. Made from facts
- * (what check observed and what the user stated) by a fixed list of rules in verdict.c; every
+ * (what check observed and what the user stated) by one ordered table of rules in verdict.c; every
  * verdict names the rule that decided it and the evidence behind it, and says "unknown" rather
  * than guess. Conflicting evidence is reported as a conflict, never resolved silently.
  */
@@ -105,12 +105,18 @@ struct target_verdict {
 /* Apply the rules to f. Always fills v. */
 void verdict_decide(const struct check_facts *f, struct target_verdict *v);
 
-/* The rules in the order they are tried, id and one line each: for --rules and docs. */
-struct verdict_rule_doc {
+/* What a rule reads: the facts and the figures derived from them (defined in verdict.c). */
+struct verdict_reading;
+
+/* One rule. The rules are one table, in the order they are tried: the first whose applies() holds
+ * decides, and the same table is printed by --rules and carried by docs/check.md. */
+struct verdict_rule {
 	const char *id;
 	enum verdict verdict;
-	const char *text;
+	const char *text;       /* one line: why the rule gives its verdict */
+	bool (*applies)(const struct verdict_reading *r);
+	void (*advise)(const struct verdict_reading *r, struct target_verdict *v); /* NULL: none */
 };
-extern const struct verdict_rule_doc verdict_rule_docs[];
+extern const struct verdict_rule verdict_rule_docs[];
 extern const size_t verdict_rule_count;
 #endif
