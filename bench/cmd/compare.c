@@ -194,7 +194,7 @@ static const char *run_name(const struct result_set *rs)
 }
 
 /* DIR/compare.{txt,md,csv} and the plot; 0, or -errno after saying what failed. */
-static int write_outputs(const struct cmp_opts *o, const struct sbuf *out, const struct entry *e,
+static int write_outputs(const struct cmp_opts *o, const struct sbuf *out, const struct cmp_entry *e,
 			 size_t ne, const struct result_set *base, const struct result_set *nw,
 			 const struct verdicts *vd, const struct machine_drift drift[REF_KINDS])
 {
@@ -422,10 +422,10 @@ int cmd_compare(int argc, char **argv)
 		return cli_error("compare", "NEW %s", err);
 	}
 	int ret = EXIT_USAGE;
-	struct entry *e = NULL;
+	struct cmp_entry *e = NULL;
 	size_t ne = 0;
 	struct sbuf out = { 0 };
-	struct counts cnt;
+	struct cmp_counts cnt;
 	struct verdicts vd = { 0 };
 	struct machine_drift drift[REF_KINDS];
 	if (!base.nrows || !nw.nrows) {

@@ -109,7 +109,7 @@ static const char *const report_required[] = {
  * (-EINVAL, said); one that belongs to no machine here is named in a note.
  */
 static int load_verdicts(const struct result_set *rs, size_t nruns, struct verdict_file *vf,
-			 const struct machine *ms, size_t nm, const struct verdict_file **mv)
+			 const struct report_machine *ms, size_t nm, const struct verdict_file **mv)
 {
 	char err[PATH_MAX + 400];
 	for (size_t k = 0; k < nruns; k++) {
@@ -137,7 +137,7 @@ static int load_verdicts(const struct result_set *rs, size_t nruns, struct verdi
 }
 
 /* What was written, warnings for figures not made. 0, or 1 when a figure is missing. */
-static int print_result(const char *outdir, const struct machine *ms, size_t nm, const struct fig *fbest,
+static int print_result(const char *outdir, const struct report_machine *ms, size_t nm, const struct fig *fbest,
 			const struct fig *fcost, size_t ncost)
 {
 	/* a figure of GB/s is missing only where there were throughput rows to draw it from (a
@@ -216,7 +216,7 @@ int cmd_report(int argc, char **argv)
 	struct result_set *rs = calloc(nruns, sizeof *rs);
 	struct verdict_file *vf = calloc(nruns, sizeof *vf);
 	const struct verdict_file **mv = NULL;
-	struct machine *ms = NULL;
+	struct report_machine *ms = NULL;
 	size_t nm = 0;
 	char err[1024];
 	if (!rs || !vf) {

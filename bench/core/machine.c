@@ -54,7 +54,7 @@ static const struct part_name arm_parts[] = {
 };
 #endif
 
-void machine_probe(struct machine *m)
+void machine_probe(struct machine_info *m)
 {
 	memset(m, 0, sizeof *m);
 	struct utsname u;

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-struct machine {
+struct machine_info {
 	char arch[16];
 	char cpu_model[96];     /* as in the rows */
 	char cpu_id[64];        /* "family 0x19 model 0x11 stepping 1" or "MIDR_EL1 0x410fd4f0" */
@@ -16,7 +16,7 @@ struct machine {
 	char thp[32];           /* transparent hugepage setting */
 };
 
-void machine_probe(struct machine *m);
+void machine_probe(struct machine_info *m);
 
 /* x86_64: the 12-character CPUID 0x40000000 signature ("KVMKVMKVM", "TCGTCGTCGTCG"; bytes that
  * do not print as '?') when CPUID.1:ECX bit 31 says a hypervisor is present; "" otherwise, and on

@@ -17,7 +17,7 @@ static void join_ints(char *out, size_t n, const int *v, unsigned count)
 
 
 /* Everything a row says that does not come from measuring: the case and where it ran. */
-void case_row_fill_case(struct row *row, const char *env, const char *run_id, const struct machine *m,
+void case_row_fill_case(struct row *row, const char *env, const char *run_id, const struct machine_info *m,
 			const struct target *t, const struct case_spec *cs)
 {
 	const struct timer_info *ti = timer_init();
@@ -50,7 +50,7 @@ void case_row_fill_case(struct row *row, const char *env, const char *run_id, co
 	row->timer_ns = ti->cost_ns;
 }
 
-void case_row_fill(struct row *row, const char *env, const char *run_id, const struct machine *m,
+void case_row_fill(struct row *row, const char *env, const char *run_id, const struct machine_info *m,
 		   const struct target *t, const struct case_spec *cs, const struct case_result *res)
 {
 	case_row_fill_case(row, env, run_id, m, t, cs);

@@ -9,10 +9,10 @@
 
 /* Everything a row says that does not come from measuring: the case and where it ran (the case
  * key, for resume's lookup). env: host, guest or microvm. */
-void case_row_fill_case(struct row *row, const char *env, const char *run_id, const struct machine *m,
+void case_row_fill_case(struct row *row, const char *env, const char *run_id, const struct machine_info *m,
 			const struct target *t, const struct case_spec *cs);
 /* The whole row of a measured case. */
-void case_row_fill(struct row *row, const char *env, const char *run_id, const struct machine *m,
+void case_row_fill(struct row *row, const char *env, const char *run_id, const struct machine_info *m,
 		   const struct target *t, const struct case_spec *cs, const struct case_result *res);
 /* The result of a case that could not run because its target did not map: status fault when the
  * mapping faulted (map_rc -EFAULT), else error, with map_err as reason. */

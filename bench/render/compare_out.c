@@ -48,7 +48,7 @@ static void fmt_ratio(double x, char *buf, size_t len)
 		snprintf(buf, len, "%.3f (%+.1f%%)", x, (x - 1) * 100);
 }
 
-static void fmt_samples(const struct entry *e, char *buf, size_t len)
+static void fmt_samples(const struct cmp_entry *e, char *buf, size_t len)
 {
 	char a[16] = "-", b[16] = "-";
 	if (e->b && is_ok(e->b))
@@ -80,7 +80,7 @@ static void csv_num(struct sbuf *b, double x, const char *fmt)
 		sb_printf(b, fmt, x);
 }
 
-void compare_write_csv(struct sbuf *b, const struct entry *e, size_t n, const struct cmp_opts *o,
+void compare_write_csv(struct sbuf *b, const struct cmp_entry *e, size_t n, const struct cmp_opts *o,
 		       const struct machine_drift d[REF_KINDS])
 {
 	const struct column *kc[32];
@@ -177,7 +177,7 @@ static const char *const cell_head[NCELL] = {
 	"GB/s NEW/BASE", "ns/burst NEW/BASE", "samples B/N", "why",
 };
 
-static void entry_cells(const struct entry *e, char cell[NCELL][256])
+static void entry_cells(const struct cmp_entry *e, char cell[NCELL][256])
 {
 	snprintf(cell[0], 256, "%s", cmp_verdict_names[e->v]);
 	if (e->occ > 1)
@@ -195,14 +195,14 @@ static void entry_cells(const struct entry *e, char cell[NCELL][256])
 	snprintf(cell[7], 256, "%s", e->note);
 }
 
-static int shown(const struct entry *e, const struct cmp_opts *o)
+static int shown(const struct cmp_entry *e, const struct cmp_opts *o)
 {
 	/* the terminal and Markdown tables list everything but unchanged cases unless --all;
 	 * the CSV always has every case */
 	return o->all || (e->v != V_NOISE && e->v != V_NOT_MEASURED);
 }
 
-static void summary(struct sbuf *b, const struct counts *c, const struct cmp_opts *o, int md)
+static void summary(struct sbuf *b, const struct cmp_counts *c, const struct cmp_opts *o, int md)
 {
 	sb_printf(b, "%s%zu cases in both: %zu regressions, %zu status regressions (ok -> not ok), "
 		     "%zu improvements, %zu machine? (within the machine's drift: neither a regression nor an "
@@ -221,9 +221,9 @@ static void summary(struct sbuf *b, const struct counts *c, const struct cmp_opt
 			  md ? "\n" : "", c->dup_b, c->dup_n);
 }
 
-void compare_write_text(struct sbuf *b, const struct entry *e, size_t n, const struct cmp_opts *o,
+void compare_write_text(struct sbuf *b, const struct cmp_entry *e, size_t n, const struct cmp_opts *o,
 		     const struct result_set *base, const struct result_set *nw,
-		     const struct counts *c, const struct machine_drift d[REF_KINDS], int md)
+		     const struct cmp_counts *c, const struct machine_drift d[REF_KINDS], int md)
 {
 	char rule[768], mrule[768], choice[768], ref[REF_KINDS][1024];
 	rule_text(o, rule, sizeof rule);
@@ -434,13 +434,13 @@ static const char *plot_verdict(enum cmp_verdict v)
 	return v == V_REGRESSION ? "regression" : v == V_IMPROVEMENT ? "improvement" : v == V_MACHINE ? "machine?" : "same";
 }
 
-static bool plotted(const struct entry *e)
+static bool plotted(const struct cmp_entry *e)
 {
 	return e->b && e->n && !isnan(e->gb_ratio);
 }
 
 /* compare-plot.csv, for readers; gnuplot gets the same numbers and the case names apart. */
-static int write_plot_csv(const struct entry *e, size_t n, const char *path, char *err, size_t errlen)
+static int write_plot_csv(const struct cmp_entry *e, size_t n, const char *path, char *err, size_t errlen)
 {
 	struct sbuf b = { 0 };
 	sb_printf(&b, "rank,verdict,case,change_pct,change_lo_pct,change_hi_pct\n");
@@ -465,7 +465,7 @@ static int write_plot_csv(const struct entry *e, size_t n, const char *path, cha
 
 /* The plot: one line per paired, measured case, change of GB/s in percent with the range the two
  * intervals that judged it allow (CIs or p10-p90), coloured by verdict; the worst at the top. */
-int compare_plot(const struct entry *e, size_t n, const struct cmp_opts *o, const char *base_name,
+int compare_plot(const struct cmp_entry *e, size_t n, const struct cmp_opts *o, const char *base_name,
 		 const char *new_name, char *err, size_t errlen)
 {
 	char csv[4096], out[4096], logpath[4096];

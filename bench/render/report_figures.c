@@ -41,7 +41,7 @@ static const char *timer_words(const char *t)
 
 /* "drain fence (...); timer tsc (...), 7.1 ns per read; median of 20 samples per point" for a
  * set of machines (mask bit i: machine i). */
-void measured_text(const struct machine *ms, size_t nm, unsigned long mask, char *buf,
+void measured_text(const struct report_machine *ms, size_t nm, unsigned long mask, char *buf,
 			  size_t len)
 {
 	struct strset drains = { 0 }, threads = { 0 };
@@ -123,7 +123,7 @@ static int fig_done(const char *outdir, struct fig *f)
 	return 0;
 }
 
-static void drains_of(const struct machine *ms, size_t nm, char *buf, size_t len)
+static void drains_of(const struct report_machine *ms, size_t nm, char *buf, size_t len)
 {
 	struct strset drains = { 0 };
 	for (size_t i = 0; i < nm; i++)
@@ -134,7 +134,7 @@ static void drains_of(const struct machine *ms, size_t nm, char *buf, size_t len
 
 /* One series of figure 1: the rows of best's series on m, by burst size, into the figure and
  * the CSV. */
-static void best_series(const struct machine *m, size_t mi, size_t s, const struct row *best,
+static void best_series(const struct report_machine *m, size_t mi, size_t s, const struct row *best,
 			const char *label, struct line_fig *lf, struct sbuf *csv)
 {
 	uint64_t prev = 0;
@@ -166,7 +166,7 @@ static void best_series(const struct machine *m, size_t mi, size_t s, const stru
 	}
 }
 
-int report_fig_best(const char *outdir, const struct machine *ms, size_t nm, struct fig *f)
+int report_fig_best(const char *outdir, const struct report_machine *ms, size_t nm, struct fig *f)
 {
 	char err[512];
 	struct line_fig lf;
@@ -180,7 +180,7 @@ int report_fig_best(const char *outdir, const struct machine *ms, size_t nm, str
 			"burst_bytes,gb_per_s_median,gb_per_s_p10,gb_per_s_p90,samples\n");
 	size_t s = 0;
 	for (size_t i = 0; i < nm; i++) {
-		const struct machine *m = &ms[i];
+		const struct report_machine *m = &ms[i];
 		bool panel = false; /* a machine without an ok throughput row has none */
 		for (size_t k = 0; k < m->memtypes.n; k++) {
 			const struct row *b = best_row(m, m->memtypes.v[k], 0);
@@ -243,7 +243,7 @@ static void csv_fields(struct sbuf *csv, const char *const *v, size_t n)
 
 /* The barrier rows of m paired with base (same case less barrier and barrier_every): one bar
  * per barrier@where, into the figure and the CSV. Returns how many. */
-static size_t cost_bars(const struct machine *m, const struct row *base, struct bar_fig *bf,
+static size_t cost_bars(const struct report_machine *m, const struct row *base, struct bar_fig *bf,
 			struct sbuf *csv)
 {
 	size_t placed = 0;
@@ -274,7 +274,7 @@ static size_t cost_bars(const struct machine *m, const struct row *base, struct 
 }
 
 /* The fastest barrier-free ok 64-byte row of memtype mt on m, or NULL. */
-static const struct row *cost_base(const struct machine *m, const char *mt)
+static const struct row *cost_base(const struct report_machine *m, const char *mt)
 {
 	const struct row *base = NULL;
 	for (size_t j = 0; j < m->n; j++) {
@@ -287,7 +287,7 @@ static const struct row *cost_base(const struct machine *m, const char *mt)
 	return base;
 }
 
-int report_fig_barrier_cost(const char *outdir, const struct machine *ms, size_t nm, struct fig *f,
+int report_fig_barrier_cost(const char *outdir, const struct report_machine *ms, size_t nm, struct fig *f,
 			    size_t *nbars)
 {
 	char err[512];
@@ -348,7 +348,7 @@ int report_fig_barrier_cost(const char *outdir, const struct machine *ms, size_t
 }
 
 /* Per machine: its rows as a results.csv of their own, and the plots `wcbench run` makes. */
-void report_machine_plots(const char *outdir, struct machine *m)
+void report_machine_plots(const char *outdir, struct report_machine *m)
 {
 	char dir[4200], csv[4300], png[4400];
 	snprintf(dir, sizeof dir, "%s/%s", outdir, m->slug);

@@ -151,7 +151,7 @@ static void figure(struct page *p, const struct fig *f, const char *title)
 	md_figure(p, f->alt, f->base, title, f->caption);
 }
 
-static void machine_figure(struct page *p, const struct machine *m, const struct machine *ms,
+static void machine_figure(struct page *p, const struct report_machine *m, const struct report_machine *ms,
 			   size_t nm, size_t idx, int cost)
 {
 	char base[200], cap[3200], title[300], meas[2400];
@@ -200,7 +200,7 @@ static void page_intro(struct page *p, const char *title, size_t nm, size_t nrun
 
 }
 
-static void page_machines(struct page *p, const struct machine *ms, size_t nm)
+static void page_machines(struct page *p, const struct report_machine *ms, size_t nm)
 {
 	/* machines */
 	heading(p, 2, "machines", "Machines");
@@ -209,7 +209,7 @@ static void page_machines(struct page *p, const struct machine *ms, size_t nm)
 					    "run", "source" };
 	table_begin(p, head, 11);
 	for (size_t i = 0; i < nm; i++) {
-		const struct machine *m = &ms[i];
+		const struct report_machine *m = &ms[i];
 		char cpu[200], tm[300], dr[200], cnt[80], run[200], hyp[100];
 		snprintf(cpu, sizeof cpu, "%s%s%s%s", m->cpu_model, m->cpu_id[0] ? " (" : "",
 			 m->cpu_id, m->cpu_id[0] ? ")" : "");
@@ -239,7 +239,7 @@ static void page_machines(struct page *p, const struct machine *ms, size_t nm)
 
 }
 
-static void page_verdicts(struct page *p, const struct machine *ms, size_t nm,
+static void page_verdicts(struct page *p, const struct report_machine *ms, size_t nm,
 			  const struct verdict_file *const *vf)
 {
 	size_t with = 0;
@@ -284,7 +284,7 @@ static void page_verdicts(struct page *p, const struct machine *ms, size_t nm,
 	}
 }
 
-static void page_memtypes(struct page *p, const struct machine *ms, size_t nm)
+static void page_memtypes(struct page *p, const struct report_machine *ms, size_t nm)
 {
 	/* memory types seen */
 	heading(p, 2, "memtypes", "Memory types seen");
@@ -296,7 +296,7 @@ static void page_memtypes(struct page *p, const struct machine *ms, size_t nm)
 					    "ok", "unsupported", "fault", "error", "first reason" };
 	table_begin(p, head, 9);
 	for (size_t i = 0; i < nm; i++) {
-		const struct machine *m = &ms[i];
+		const struct report_machine *m = &ms[i];
 		for (size_t k = 0; k < m->memtypes.n; k++) {
 			struct strset tg = { 0 }, seen = { 0 };
 			size_t st[4] = { 0 };
@@ -326,7 +326,7 @@ static void page_memtypes(struct page *p, const struct machine *ms, size_t nm)
 
 }
 
-static void page_best(struct page *p, const struct machine *ms, size_t nm)
+static void page_best(struct page *p, const struct report_machine *ms, size_t nm)
 {
 	/* best per memtype */
 	heading(p, 2, "best", "Best kernel + barrier per memory type");
@@ -349,7 +349,7 @@ static void page_best(struct page *p, const struct machine *ms, size_t nm)
 						    "threads", "64 B: kernel+barrier", "GB/s median [p10-p90]", "N" };
 		table_begin(p, head, 11);
 		for (size_t i = 0; i < nm; i++) {
-			const struct machine *m = &ms[i];
+			const struct report_machine *m = &ms[i];
 			size_t j;
 			for (j = 0; j < m->memtypes.n && strcmp(m->memtypes.v[j], all.v[k]); j++)
 				;
@@ -381,7 +381,7 @@ static void page_best(struct page *p, const struct machine *ms, size_t nm)
 
 }
 
-static void page_figures(struct page *p, const struct machine *ms, size_t nm, const struct fig *fbest,
+static void page_figures(struct page *p, const struct report_machine *ms, size_t nm, const struct fig *fbest,
 			 const struct fig *fcost)
 {
 	heading(p, 2, "compare-size", "GB/s vs burst size, machines side by side");
@@ -395,7 +395,7 @@ static void page_figures(struct page *p, const struct machine *ms, size_t nm, co
 	for (int cost = 0; cost < 2; cost++) {
 		sb_printf(&p->h, "<div class=\"row\">\n");
 		for (size_t i = 0; i < nm; i++) {
-			const struct machine *m = &ms[i];
+			const struct report_machine *m = &ms[i];
 			if ((cost ? m->has_cost : m->has_gbps)) {
 				machine_figure(p, m, ms, nm, i, cost);
 			} else if (!cost || m->plot_err[0]) {
@@ -413,7 +413,7 @@ static void page_figures(struct page *p, const struct machine *ms, size_t nm, co
 
 }
 
-static void page_method(struct page *p, const struct machine *ms, size_t nm)
+static void page_method(struct page *p, const struct report_machine *ms, size_t nm)
 {
 	heading(p, 2, "method", "How these numbers were measured");
 	para(p, NULL, "Each case times store bursts of one kernel into one mapped target. A sample "
@@ -426,7 +426,7 @@ static void page_method(struct page *p, const struct machine *ms, size_t nm)
 		       "= a fence and a read from the target, the stores reached it (PCIe reads do not pass "
 		       "posted writes). GB/s = 10^9 bytes/s. The data stored is a fixed non-zero pattern.");
 	for (size_t i = 0; i < nm; i++) {
-		const struct machine *m = &ms[i];
+		const struct report_machine *m = &ms[i];
 		if (!m->pattern[0] && !m->stop_rule[0] && !m->timer_src[0])
 			continue;
 		char t[800];
@@ -439,7 +439,7 @@ static void page_method(struct page *p, const struct machine *ms, size_t nm)
 	}
 }
 
-int report_write_page(const char *outdir, const char *title, const struct machine *ms, size_t nm,
+int report_write_page(const char *outdir, const char *title, const struct report_machine *ms, size_t nm,
 		      size_t nruns, const struct verdict_file *const *verdicts, const struct fig *fbest,
 		      const struct fig *fcost, char *err, size_t errlen)
 {

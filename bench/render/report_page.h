@@ -11,7 +11,7 @@
 /* Write DIR/index.html and DIR/report.md: machines, the verdicts of wcbench check (verdicts[i]
  * for machine i, NULL where it has none; verdicts may be NULL), memory types, best kernels, the
  * figures (or why each is missing), how it was measured. 0 or -errno with err set. */
-int report_write_page(const char *outdir, const char *title, const struct machine *ms, size_t nm,
+int report_write_page(const char *outdir, const char *title, const struct report_machine *ms, size_t nm,
 		      size_t nruns, const struct verdict_file *const *verdicts, const struct fig *fbest,
 		      const struct fig *fcost, char *err, size_t errlen);
 #endif

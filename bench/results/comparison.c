@@ -119,7 +119,7 @@ static const char *no_interval_in(bool b_has, bool n_has)
 	return !b_has && !n_has ? "either" : !b_has ? "BASE" : "NEW";
 }
 
-static void judge_status(struct entry *e)
+static void judge_status(struct cmp_entry *e)
 {
 	const struct row *b = e->b, *n = e->n;
 	const char *sb = status_name(b->status), *sn = status_name(n->status);
@@ -147,7 +147,7 @@ static void judge_status(struct entry *e)
  * (NEW's entirely slower or entirely faster than BASE's): the medians' 95% confidence intervals
  * when both rows have one, else the p10-p90 ranges with the threshold raised for few samples.
  */
-static void judge(struct entry *e, double thr)
+static void judge(struct cmp_entry *e, double thr)
 {
 	const struct row *b = e->b, *n = e->n;
 	e->gb_ratio = e->ns_ratio = e->lo_pct = e->hi_pct = NAN;
@@ -403,7 +403,7 @@ void machine_drift_describe(const struct machine_drift *d, double thr, char *buf
 /* A pair the noise rule called a REGRESSION or an improvement, against the machine's drift
  * (machine_drift_explains): machine? with a note naming the reference's figures, or its verdict
  * kept with the drift named when the rule applied but the change is larger. */
-static void judge_machine(struct entry *e, const struct machine_drift *d, double thr)
+static void judge_machine(struct cmp_entry *e, const struct machine_drift *d, double thr)
 {
 	if ((e->v != V_REGRESSION && e->v != V_IMPROVEMENT) || !d || !d->known)
 		return;
@@ -493,7 +493,7 @@ int compare_check_rows(const struct result_set *rs, const char *side, char *err,
 
 static int entry_cmp(const void *a, const void *b)
 {
-	const struct entry *x = a, *y = b;
+	const struct cmp_entry *x = a, *y = b;
 	if (x->v != y->v)
 		return x->v < y->v ? -1 : 1;
 	if (!isnan(x->gb_ratio) && !isnan(y->gb_ratio) && x->gb_ratio != y->gb_ratio)
@@ -505,14 +505,14 @@ static int entry_cmp(const void *a, const void *b)
 }
 
 int compare_runs(const struct result_set *base, const struct result_set *nw, unsigned ignore,
-		 double thr, struct entry **entries, size_t *n, struct counts *cnt)
+		 double thr, struct cmp_entry **entries, size_t *n, struct cmp_counts *cnt)
 {
 	memset(cnt, 0, sizeof *cnt);
 	*entries = NULL;
 	*n = 0;
 	struct keyed *kb = make_keys(base, ignore, &cnt->dup_b);
 	struct keyed *kn = make_keys(nw, ignore, &cnt->dup_n);
-	struct entry *e = calloc(base->nrows + nw->nrows ? base->nrows + nw->nrows : 1, sizeof *e);
+	struct cmp_entry *e = calloc(base->nrows + nw->nrows ? base->nrows + nw->nrows : 1, sizeof *e);
 	if (!kb || !kn || !e) {
 		free(kb);
 		free(kn);
@@ -531,7 +531,7 @@ int compare_runs(const struct result_set *base, const struct result_set *nw, uns
 			if (!d)
 				d = kb[i].occ < kn[j].occ ? -1 : kb[i].occ > kn[j].occ;
 		}
-		struct entry *x = &e[ne++];
+		struct cmp_entry *x = &e[ne++];
 		x->gb_ratio = x->ns_ratio = x->lo_pct = x->hi_pct = NAN;
 		x->b_lo = x->b_hi = x->n_lo = x->n_hi = NAN;
 		x->thr_eff = thr;
@@ -573,7 +573,7 @@ int compare_runs(const struct result_set *base, const struct result_set *nw, uns
 	return 0;
 }
 
-void compare_apply_machine_drift(struct entry *e, size_t n, struct counts *cnt,
+void compare_apply_machine_drift(struct cmp_entry *e, size_t n, struct cmp_counts *cnt,
 				 const struct machine_drift d[REF_KINDS], double thr)
 {
 	bool any = false;

@@ -36,7 +36,7 @@ enum cmp_basis {
 	BASIS_SPREAD, /* the rows' p10-p90 GB/s ranges (a row has no interval: schema 1-3, < 6 samples) */
 };
 
-struct entry {
+struct cmp_entry {
 	enum cmp_verdict v;
 	const struct row *b, *n; /* either may be NULL for one-sided rows */
 	unsigned occ;            /* occurrence of the key on its side (duplicates) */
@@ -50,7 +50,7 @@ struct entry {
 	char note[240];
 };
 
-struct counts {
+struct cmp_counts {
 	size_t v[V_ONLY_NEW + 1];
 	size_t paired, dup_b, dup_n;
 };
@@ -164,7 +164,7 @@ int compare_check_rows(const struct result_set *rs, const char *side, char *err,
  * *entries is malloc'd (*n of them); counts filled. 0 or -ENOMEM.
  */
 int compare_runs(const struct result_set *base, const struct result_set *nw, unsigned ignore,
-		 double thr, struct entry **entries, size_t *n, struct counts *cnt);
+		 double thr, struct cmp_entry **entries, size_t *n, struct cmp_counts *cnt);
 
 /* The machine rule over compare_runs' entries (threshold thr, as given to it), d indexed by
  * enum ref_kind: each REGRESSION or improvement the drift of the reference that speaks for it
@@ -172,6 +172,6 @@ int compare_runs(const struct result_set *base, const struct result_set *nw, uns
  * that is larger keeps its verdict with the drift named in its note, one no reference speaks for
  * keeps its verdict with a note saying so; counts updated, the entries sorted again. No drift
  * known: nothing changes. */
-void compare_apply_machine_drift(struct entry *e, size_t n, struct counts *cnt,
+void compare_apply_machine_drift(struct cmp_entry *e, size_t n, struct cmp_counts *cnt,
 				 const struct machine_drift d[REF_KINDS], double thr);
 #endif

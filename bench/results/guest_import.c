@@ -188,7 +188,7 @@ full:
 
 /* --- ustar ------------------------------------------------------------------------------------- */
 
-struct entry {
+struct tar_entry {
 	const unsigned char *hdr, *data;
 	uint64_t size;
 };
@@ -224,11 +224,11 @@ static bool zero_block(const unsigned char *h)
 }
 
 /* Split the stream into entries; every header's checksum, magic and size checked. */
-static int parse_tar(const unsigned char *p, size_t len, struct entry **out, size_t *count, char *why,
+static int parse_tar(const unsigned char *p, size_t len, struct tar_entry **out, size_t *count, char *why,
 		     size_t whylen)
 {
 	size_t off = 0, n = 0, cap = 0;
-	struct entry *e = NULL;
+	struct tar_entry *e = NULL;
 	for (;;) {
 		if (len - off < BLOCK) {
 			snprintf(why, whylen, "the tar stream ends at byte %zu without its end-of-archive block (truncated)", off);
@@ -264,7 +264,7 @@ static int parse_tar(const unsigned char *p, size_t len, struct entry **out, siz
 		}
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
-			struct entry *ne = realloc(e, cap * sizeof *e);
+			struct tar_entry *ne = realloc(e, cap * sizeof *e);
 			if (!ne) {
 				free(e);
 				snprintf(why, whylen, "%s", strerror(ENOMEM));
@@ -272,7 +272,7 @@ static int parse_tar(const unsigned char *p, size_t len, struct entry **out, siz
 			}
 			e = ne;
 		}
-		e[n++] = (struct entry){ .hdr = h, .data = p + off, .size = size };
+		e[n++] = (struct tar_entry){ .hdr = h, .data = p + off, .size = size };
 		off += (size_t)padded;
 	}
 	*out = e;
@@ -414,7 +414,7 @@ static void refuse(struct importer *im, const char *shown, const char *why)
 
 /* Whether a file entry would pass the limits: a file too many, too large, or past the total;
  * true with why said. */
-static bool over_limit(const struct importer *im, const struct entry *e, char *why, size_t whylen)
+static bool over_limit(const struct importer *im, const struct tar_entry *e, char *why, size_t whylen)
 {
 	if (im->res->imported >= im->lim->max_files)
 		snprintf(why, whylen, "more than %u files", im->lim->max_files);
@@ -430,7 +430,7 @@ static bool over_limit(const struct importer *im, const struct entry *e, char *w
 
 /* A file entry's bytes as name in the directory dfd (where: its path, for messages), written
  * whole or not at all, mode 0644. 0, or -errno with the line in err. */
-static int write_entry(int dfd, const char *name, const char *where, const struct entry *e, char *err,
+static int write_entry(int dfd, const char *name, const char *where, const struct tar_entry *e, char *err,
 		       size_t errlen)
 {
 	struct safe_whole w;
@@ -448,7 +448,7 @@ static int write_entry(int dfd, const char *name, const char *where, const struc
 	return safe_whole_commit(&w, err, errlen);
 }
 
-static void import_entry(struct importer *im, const struct entry *e)
+static void import_entry(struct importer *im, const struct tar_entry *e)
 {
 	char raw[260], name[260], shown[1100], why[256];
 	entry_name(e->hdr, raw, sizeof raw);
@@ -590,7 +590,7 @@ int guest_import(const char *serial_path, const char *out_dir, const struct gues
 	/* the stream holds headers and refused entries besides the accepted bytes */
 	struct buf b = { .max = (size_t)(lim->max_total_bytes + (uint64_t)(lim->max_files + 64) * 2 * BLOCK) };
 	char why[512];
-	struct entry *ents = NULL;
+	struct tar_entry *ents = NULL;
 	size_t nents = 0;
 	int rc = decode_section(f, &b, why, sizeof why);
 	if (!rc)

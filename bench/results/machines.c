@@ -34,7 +34,7 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int machine_push(struct machine *m, const struct row *r)
+static int machine_push(struct report_machine *m, const struct row *r)
 {
 	if (m->n == m->cap) {
 		size_t cap = m->cap ? 2 * m->cap : 64;
@@ -48,7 +48,7 @@ static int machine_push(struct machine *m, const struct row *r)
 	return 0;
 }
 
-static int machine_has(const struct machine *m, const struct row *r)
+static int machine_has(const struct report_machine *m, const struct row *r)
 {
 	return m->n && same_machine(m->rows[0], r);
 }
@@ -75,7 +75,7 @@ void slugify(const char *s, char *out, size_t len)
 	out[o] = '\0';
 }
 
-static void machine_meta(struct machine *m)
+static void machine_meta(struct report_machine *m)
 {
 	char path[4200];
 	snprintf(path, sizeof path, "%s/metadata.json", m->rs->dir);
@@ -100,7 +100,7 @@ static void machine_meta(struct machine *m)
 	free(js);
 }
 
-static void machine_derive(struct machine *m)
+static void machine_derive(struct report_machine *m)
 {
 	m->smin = ~0u;
 	double *t = calloc(m->n ? m->n : 1, sizeof *t);
@@ -145,7 +145,7 @@ int row_ok(const struct row *r)
 	return r->status == STATUS_OK && !isnan(r->gb_per_s_median) && r->gb_per_s_median > 0;
 }
 
-const struct row *best_row(const struct machine *m, const char *mt, uint64_t burst)
+const struct row *best_row(const struct report_machine *m, const char *mt, uint64_t burst)
 {
 	const struct row *best = NULL;
 	for (size_t i = 0; i < m->n; i++) {
@@ -160,7 +160,7 @@ const struct row *best_row(const struct machine *m, const char *mt, uint64_t bur
 
 
 /* Tag, directory name and short name, once metadata.json has been read. */
-static void machine_name(struct machine *m, size_t idx)
+static void machine_name(struct report_machine *m, size_t idx)
 {
 	snprintf(m->tag, sizeof m->tag, "M%zu", idx + 1);
 	char s[200];
@@ -174,8 +174,8 @@ static void machine_name(struct machine *m, size_t idx)
 }
 
 /* The machine of r in ms[0..*nm), added when new. NULL with err set on failure. */
-static struct machine *machine_of(const struct row *r, const struct result_set *rs,
-				  struct machine **ms, size_t *nm, size_t *cap, char *err, size_t errlen)
+static struct report_machine *machine_of(const struct row *r, const struct result_set *rs,
+				  struct report_machine **ms, size_t *nm, size_t *cap, char *err, size_t errlen)
 {
 	for (size_t m = 0; m < *nm; m++)
 		if (machine_has(&(*ms)[m], r))
@@ -187,7 +187,7 @@ static struct machine *machine_of(const struct row *r, const struct result_set *
 	}
 	if (*nm == *cap) {
 		size_t c = *cap ? 2 * *cap : 8;
-		struct machine *x = realloc(*ms, c * sizeof *x);
+		struct report_machine *x = realloc(*ms, c * sizeof *x);
 		if (!x) {
 			snprintf(err, errlen, "out of memory");
 			return NULL;
@@ -195,7 +195,7 @@ static struct machine *machine_of(const struct row *r, const struct result_set *
 		*ms = x;
 		*cap = c;
 	}
-	struct machine *n = &(*ms)[(*nm)++];
+	struct report_machine *n = &(*ms)[(*nm)++];
 	memset(n, 0, sizeof *n);
 	snprintf(n->cpu_model, sizeof n->cpu_model, "%s", r->cpu_model);
 	snprintf(n->os_release, sizeof n->os_release, "%s", r->os_release);
@@ -206,7 +206,7 @@ static struct machine *machine_of(const struct row *r, const struct result_set *
 	return n;
 }
 
-int machines_group(const struct result_set *rs, size_t nruns, struct machine **ms, size_t *nm,
+int machines_group(const struct result_set *rs, size_t nruns, struct report_machine **ms, size_t *nm,
 		   char *err, size_t errlen)
 {
 	size_t cap = 0;
@@ -215,7 +215,7 @@ int machines_group(const struct result_set *rs, size_t nruns, struct machine **m
 	for (size_t k = 0; k < nruns; k++)
 		for (size_t i = 0; i < rs[k].nrows; i++) {
 			const struct row *r = &rs[k].rows[i];
-			struct machine *m = machine_of(r, &rs[k], ms, nm, &cap, err, errlen);
+			struct report_machine *m = machine_of(r, &rs[k], ms, nm, &cap, err, errlen);
 			int rc = m ? machine_push(m, r) : (*nm == MACHINES_MAX ? -E2BIG : -ENOMEM);
 			if (m && rc)
 				snprintf(err, errlen, "out of memory");
@@ -234,7 +234,7 @@ int machines_group(const struct result_set *rs, size_t nruns, struct machine **m
 	return 0;
 }
 
-void machines_free(struct machine *ms, size_t nm)
+void machines_free(struct report_machine *ms, size_t nm)
 {
 	for (size_t i = 0; i < nm; i++)
 		free(ms[i].rows);

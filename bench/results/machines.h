@@ -23,7 +23,7 @@ struct strset {
 size_t set_add(struct strset *s, const char *x);
 void set_join(const struct strset *s, const char *sep, char *buf, size_t len);
 
-struct machine {
+struct report_machine {
 	char cpu_model[96], os_release[64], env[16], arch[16], run_id[40];
 	char slug[64];      /* directory name under DIR */
 	char tag[8];        /* M1, M2... */
@@ -53,14 +53,14 @@ struct machine {
  * each with its metadata.json (when it names the same run) and derived sets. 0, or -errno with
  * err set (-E2BIG: more than MACHINES_MAX).
  */
-int machines_group(const struct result_set *rs, size_t nruns, struct machine **ms, size_t *nm,
+int machines_group(const struct result_set *rs, size_t nruns, struct report_machine **ms, size_t *nm,
 		   char *err, size_t errlen);
-void machines_free(struct machine *ms, size_t nm);
+void machines_free(struct report_machine *ms, size_t nm);
 
 /* ok with a positive GB/s median */
 int row_ok(const struct row *r);
 /* The fastest ok throughput row (not latency) of memtype mt on m (burst == 0: any size); or NULL. */
-const struct row *best_row(const struct machine *m, const char *mt, uint64_t burst);
+const struct row *best_row(const struct report_machine *m, const char *mt, uint64_t burst);
 /* Is r the same series as s (all but burst size)? */
 int same_series(const struct row *r, const struct row *s);
 /* Lower-case letters, digits, '_' and single dashes: for directory names and HTML ids. */

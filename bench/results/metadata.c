@@ -102,7 +102,7 @@ int metadata_write(const char *dir, const struct run_metadata *md, char *err, si
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -ENOMEM;
 	}
-	const struct machine *m = md->machine;
+	const struct machine_info *m = md->machine;
 	const struct timer_info *ti = timer_init();
 	fprintf(f, "{\n  \"schema_version\": %d,\n  \"wcbench_version\": ", SCHEMA_VERSION);
 	json_str(f, wcbench_version);

@@ -25,7 +25,7 @@ struct resume_option {
 struct run_metadata {
 	const char *run_id;
 	const char *env;                  /* host or guest */
-	const struct machine *machine;
+	const struct machine_info *machine;
 	double budget_s, min_sample_s, precision;
 	unsigned min_samples, max_samples;
 	const struct resume_option *options;

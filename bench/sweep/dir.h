@@ -12,7 +12,7 @@
 /* A run directory being written (run, vm, check): the machine, the run id, the directory
  * (--out, or results/<run_id>), prepared and locked, what a killed writer left there removed. */
 struct sweep_dir {
-	struct machine m;
+	struct machine_info m;
 	char run_id[RUN_ID_MAX], dir[PATH_MAX], csv_path[PATH_MAX + 16];
 	int dir_fd;    /* holds the lock; -1 when closed */
 	bool resuming; /* results.csv was there and resume was asked */

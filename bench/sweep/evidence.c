@@ -170,7 +170,7 @@ static void pick_kernels(struct check_kernels *ck)
 
 struct check_ctx {
 	const char *run_id, *env;
-	const struct machine *m;
+	const struct machine_info *m;
 	int csv_fd;
 	size_t rows, faults;
 	struct sampling sampling;    /* every case's; --time is its budget */
@@ -527,7 +527,7 @@ enum sweep_end evidence_gather(const struct evidence_opts *o, struct evidence_ru
 int evidence_verdicts(struct evidence_run *r, struct target_verdict *v, unsigned count[VERDICT_COUNT],
 		      const char *junit, char *err, size_t n)
 {
-	const struct machine *m = &r->d.m;
+	const struct machine_info *m = &r->d.m;
 	pair_paths(r->c, r->n);
 	for (unsigned i = 0; i < r->n; i++) {
 		verdict_decide(&r->c[i].f, &v[i]);

@@ -83,8 +83,8 @@ static void row_of(struct row *r, const char *kernel, double ns)
  * into RAM, no window recorded: the core reference's cases). The entries after compare_runs and
  * the machine rule with the core drift d (NULL: none; the memory drift unknown; threshold 5%): *e
  * (malloc'd), *ne, *c. */
-static void compare_cases(const double gb_ratio[NCASES], const struct machine_drift *d, struct entry **e,
-			  size_t *ne, struct counts *c)
+static void compare_cases(const double gb_ratio[NCASES], const struct machine_drift *d, struct cmp_entry **e,
+			  size_t *ne, struct cmp_counts *c)
 {
 	struct machine_drift dd[REF_KINDS];
 	memset(dd, 0, sizeof dd);
@@ -110,7 +110,7 @@ static void compare_cases(const double gb_ratio[NCASES], const struct machine_dr
 }
 
 /* The entry of kernel k (case name holds " k<i> "), or NULL. */
-static const struct entry *entry_of(const struct entry *e, size_t n, int i)
+static const struct cmp_entry *entry_of(const struct cmp_entry *e, size_t n, int i)
 {
 	char k[8];
 	snprintf(k, sizeof k, " k%d ", i);
@@ -141,11 +141,11 @@ static void test_drift_rule(void)
 
 	/* a -6% case is machine?, a -20% one a REGRESSION, an opposite (+8%) one an improvement, an
 	 * unchanged one the same */
-	struct entry *e;
+	struct cmp_entry *e;
 	size_t ne;
-	struct counts c;
+	struct cmp_counts c;
 	compare_cases((const double[]){ 0.94, 0.80, 1.08, 1.0 }, &d, &e, &ne, &c);
-	const struct entry *m6 = entry_of(e, ne, 0), *r20 = entry_of(e, ne, 1), *i8 = entry_of(e, ne, 2),
+	const struct cmp_entry *m6 = entry_of(e, ne, 0), *r20 = entry_of(e, ne, 1), *i8 = entry_of(e, ne, 2),
 			   *s0 = entry_of(e, ne, 3);
 	CHECK(m6 && m6->v == V_MACHINE && strstr(m6->note, "within the machine's drift: its core reference ran up to 7.2% slower") &&
 	      strstr(m6->note, "by the noise rule alone REGRESSION"),
@@ -167,9 +167,9 @@ static void test_drift_rule(void)
 	struct machine_drift dn;
 	machine_drift_of(&b, &none, REF_CORE, &dn);
 	machine_drift_describe(&dn, 5, line, sizeof line);
-	struct entry *e0;
+	struct cmp_entry *e0;
 	size_t ne0;
-	struct counts c0;
+	struct cmp_counts c0;
 	compare_cases((const double[]){ 0.94, 0.80, 1.08, 1.0 }, NULL, &e0, &ne0, &c0);
 	compare_cases((const double[]){ 0.94, 0.80, 1.08, 1.0 }, &dn, &e, &ne, &c);
 	bool same = ne == ne0 && !memcmp(&c, &c0, sizeof c);
@@ -477,16 +477,16 @@ static void test_memory_rule(void)
 	}
 	struct result_set sb = { .nrows = NMEM, .rows = rb, .line = lines };
 	struct result_set sn = { .nrows = NMEM, .rows = rn, .line = lines };
-	struct entry *e = NULL;
+	struct cmp_entry *e = NULL;
 	size_t ne = 0;
-	struct counts cnt;
+	struct cmp_counts cnt;
 	if (compare_runs(&sb, &sn, 0, 5, &e, &ne, &cnt)) {
 		CHECK(0, "kinds: compare_runs");
 		return;
 	}
 	compare_apply_machine_drift(e, ne, &cnt, d, 5);
 	for (int i = 0; i < NMEM; i++) {
-		const struct entry *x = entry_of(e, ne, i);
+		const struct cmp_entry *x = entry_of(e, ne, i);
 		enum ref_kind kind;
 		int has = case_reference(&rb[i], &rn[i], &kind);
 		CHECK(x && x->v == c[i].want && x->ref == c[i].ref && (has ? (int)kind : -1) == c[i].ref &&
@@ -511,7 +511,7 @@ static void test_memory_rule(void)
 		return;
 	}
 	compare_apply_machine_drift(e, ne, &cnt, d, 5);
-	const struct entry *big = entry_of(e, ne, 0), *small = entry_of(e, ne, 1);
+	const struct cmp_entry *big = entry_of(e, ne, 0), *small = entry_of(e, ne, 1);
 	CHECK(!d[REF_MEMORY].known && big && big->v == V_REGRESSION && small && small->v == V_MACHINE &&
 	      strstr(line[REF_MEMORY], "machine reference memory: none in NEW (its metadata.json lists none of this kind") &&
 	      strstr(line[REF_MEMORY], "every case it speaks for is judged by the noise rule alone"),

@@ -465,7 +465,7 @@ static void latency_on_ram(unsigned threads, enum drain_mode d)
 			     : coarse && isnan(r->gbps_median),
 	      "latency, %u thread(s): GB/s = 64 B x threads / p50 (none for a p50 of 0 steps): %.3f", threads,
 	      r->gbps_median);
-	struct machine m;
+	struct machine_info m;
 	memset(&m, 0, sizeof m);
 	struct row *row = calloc(1, sizeof *row);
 	case_row_fill(row, "host", "unit", &m, &t, &cs, r);

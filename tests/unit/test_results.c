@@ -188,9 +188,9 @@ static void test_compare_rule(void)
 	size_t lb = 2, ln = 2;
 	rb.line = &lb;
 	rn.line = &ln;
-	struct entry *e = NULL;
+	struct cmp_entry *e = NULL;
 	size_t ne = 0;
-	struct counts c;
+	struct cmp_counts c;
 	/* 8% slower: p10-p90 overlap, the CIs do not */
 	timed_row(&b, 10, 9.95, 10.05, 20);
 	timed_row(&n, 10.87, 10.8, 10.95, 20);
