@@ -1,8 +1,8 @@
 /* Comparing two verdict.json files (compare, when BASE and NEW both hold one): each target's
  * verdict paired by target and map, judged by check/verdict.h's order. render/compare_out.h
  * writes the table. */
-#ifndef WCBENCH_VERDICT_COMPARE_H
-#define WCBENCH_VERDICT_COMPARE_H
+#ifndef WCBENCH_CHECK_VERDICT_COMPARE_H
+#define WCBENCH_CHECK_VERDICT_COMPARE_H
 
 #include <stddef.h>
 

@@ -1,7 +1,7 @@
 /* Subcommands of the wcbench CLI. Each returns the process exit code:
  * 0 ok, 1 failure (or, for compare, a regression), 2 bad usage, 77 skipped. */
-#ifndef WCBENCH_COMMANDS_H
-#define WCBENCH_COMMANDS_H
+#ifndef WCBENCH_CMD_COMMANDS_H
+#define WCBENCH_CMD_COMMANDS_H
 
 #include "common/exit_codes.h"
 #include "common/options.h"

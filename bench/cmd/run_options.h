@@ -1,6 +1,6 @@
 /* `wcbench run` options: the rows that fill a sweep plan (sweep/plan.h). */
-#ifndef WCBENCH_RUN_OPTIONS_H
-#define WCBENCH_RUN_OPTIONS_H
+#ifndef WCBENCH_CMD_RUN_OPTIONS_H
+#define WCBENCH_CMD_RUN_OPTIONS_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /* What the subcommands print: one line per message, escaped for the terminal. */
-#ifndef WCBENCH_CLI_H
-#define WCBENCH_CLI_H
+#ifndef WCBENCH_COMMON_CLI_H
+#define WCBENCH_COMMON_CLI_H
 
 #include <stdio.h>
 

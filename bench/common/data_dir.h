@@ -1,7 +1,7 @@
 /* Where the data shipped with wcbench lives (plots/ for gnuplot's scripts, guest/ for the guest
  * launcher's): found beside the binary or under its share/, for every layer that needs one. */
-#ifndef WCBENCH_DATA_DIR_H
-#define WCBENCH_DATA_DIR_H
+#ifndef WCBENCH_COMMON_DATA_DIR_H
+#define WCBENCH_COMMON_DATA_DIR_H
 
 /* Directory holding the .gp scripts: $WCBENCH_PLOTS, <exe dir>/plots, or
  * <exe dir>/../share/wcbench/plots. NULL when none exists. */

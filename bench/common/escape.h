@@ -9,8 +9,8 @@
  * UTF-8, \uHHHH for C1 controls (U+0080-U+009F) and the characters that reorder or break a
  * line on their own (U+2028, U+2029, U+202A-U+202E, U+2066-U+2069).
  */
-#ifndef WCBENCH_ESCAPE_H
-#define WCBENCH_ESCAPE_H
+#ifndef WCBENCH_COMMON_ESCAPE_H
+#define WCBENCH_COMMON_ESCAPE_H
 
 #include <stddef.h>
 

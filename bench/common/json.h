@@ -4,8 +4,8 @@
  * from anywhere; and the UTF-8 checks they rest on, which also keep text from such files on its
  * line where it is shown.
  */
-#ifndef WCBENCH_JSON_H
-#define WCBENCH_JSON_H
+#ifndef WCBENCH_COMMON_JSON_H
+#define WCBENCH_COMMON_JSON_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -3,8 +3,8 @@
  * the parser, `--help` and the man page are made from them. A row writes one field of the
  * command's options struct (off); a callback only for what no type says.
  */
-#ifndef WCBENCH_OPTIONS_H
-#define WCBENCH_OPTIONS_H
+#ifndef WCBENCH_COMMON_OPTIONS_H
+#define WCBENCH_COMMON_OPTIONS_H
 
 #include <stdbool.h>
 #include <stddef.h>

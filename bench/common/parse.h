@@ -1,6 +1,6 @@
 /* Numbers from the command line: sizes, CPU lists, windows. Shared by run, probe and the tests. */
-#ifndef WCBENCH_PARSE_H
-#define WCBENCH_PARSE_H
+#ifndef WCBENCH_COMMON_PARSE_H
+#define WCBENCH_COMMON_PARSE_H
 
 #include <stddef.h>
 

@@ -13,8 +13,8 @@
  * is replaced, not followed. What a killed writer leaves (NAME.tmp.PID, NAME.upgrade.PID) is
  * removed by the next writer that holds the directory (safe_sweep_leftovers).
  */
-#ifndef WCBENCH_SAFE_FILE_H
-#define WCBENCH_SAFE_FILE_H
+#ifndef WCBENCH_COMMON_SAFE_FILE_H
+#define WCBENCH_COMMON_SAFE_FILE_H
 
 #include <limits.h>
 #include <stdbool.h>

@@ -1,6 +1,6 @@
 /* Small helpers shared by the layers: strings, files, directories. */
-#ifndef WCBENCH_UTIL_H
-#define WCBENCH_UTIL_H
+#ifndef WCBENCH_COMMON_UTIL_H
+#define WCBENCH_COMMON_UTIL_H
 
 #include <stdbool.h>
 #include <stddef.h>

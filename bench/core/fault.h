@@ -3,8 +3,8 @@
  * STP in a guest, an unmapped page. Each thread arms a recovery point before running a kernel;
  * SIGBUS, SIGSEGV and SIGILL raised while armed return there instead of killing the process.
  */
-#ifndef WCBENCH_FAULT_H
-#define WCBENCH_FAULT_H
+#ifndef WCBENCH_CORE_FAULT_H
+#define WCBENCH_CORE_FAULT_H
 
 #include <setjmp.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /* Facts about the machine and the run, for rows and for metadata.json. */
-#ifndef WCBENCH_META_H
-#define WCBENCH_META_H
+#ifndef WCBENCH_CORE_MACHINE_H
+#define WCBENCH_CORE_MACHINE_H
 
 #include <stdint.h>
 #include <stdio.h>

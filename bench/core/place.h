@@ -1,7 +1,7 @@
 /* Thread and memory placement: hwloc when built with it, the kernel's affinity calls and sysfs
  * otherwise (static builds for guests). */
-#ifndef WCBENCH_PLACE_H
-#define WCBENCH_PLACE_H
+#ifndef WCBENCH_CORE_PLACE_H
+#define WCBENCH_CORE_PLACE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /* Sample statistics. */
-#ifndef WCBENCH_STATS_H
-#define WCBENCH_STATS_H
+#ifndef WCBENCH_CORE_STATS_H
+#define WCBENCH_CORE_STATS_H
 
 #include <stddef.h>
 

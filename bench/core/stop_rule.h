@@ -6,8 +6,8 @@
  * budget and max_samples end a case whatever the interval (the budget wins over the minimum: a
  * case never runs past it).
  */
-#ifndef WCBENCH_STOP_RULE_H
-#define WCBENCH_STOP_RULE_H
+#ifndef WCBENCH_CORE_STOP_RULE_H
+#define WCBENCH_CORE_STOP_RULE_H
 
 #include <stddef.h>
 

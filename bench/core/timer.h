@@ -1,8 +1,8 @@
 /* The arch timer: RDTSCP (x86_64, LFENCE-bracketed) or CNTVCT_EL0 behind ISB (aarch64),
  * CLOCK_MONOTONIC_RAW elsewhere. Ticks are converted with a frequency that is read (CNTFRQ_EL0)
  * or calibrated against CLOCK_MONOTONIC_RAW (TSC). */
-#ifndef WCBENCH_TIMER_H
-#define WCBENCH_TIMER_H
+#ifndef WCBENCH_CORE_TIMER_H
+#define WCBENCH_CORE_TIMER_H
 
 #include <stdint.h>
 #include <time.h>

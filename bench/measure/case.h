@@ -1,8 +1,8 @@
 /* What a case is and what became of it: the spec, the result, the runner that times it, and the
  * helpers measure.c's case loop and latency.c's sampling both use (latency.c sits below
  * measure.c: it includes this, never measure.h). */
-#ifndef WCBENCH_CASE_H
-#define WCBENCH_CASE_H
+#ifndef WCBENCH_MEASURE_CASE_H
+#define WCBENCH_MEASURE_CASE_H
 
 #include <stdbool.h>
 #include <stddef.h>

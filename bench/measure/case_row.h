@@ -1,6 +1,6 @@
 /* A case and its result as a results row: what run and check write for every case they measure. */
-#ifndef WCBENCH_CASE_ROW_H
-#define WCBENCH_CASE_ROW_H
+#ifndef WCBENCH_MEASURE_CASE_ROW_H
+#define WCBENCH_MEASURE_CASE_ROW_H
 
 #include "core/machine.h"
 #include "measure/measure.h"

@@ -1,8 +1,8 @@
 /* Inside measure/: latency mode's sampling (latency.c), called by measure.c's case loop; it calls
  * nothing of measure.c (measure/case.h holds what both use). Callers outside measure/ use
  * measure.h. */
-#ifndef WCBENCH_LATENCY_H
-#define WCBENCH_LATENCY_H
+#ifndef WCBENCH_MEASURE_LATENCY_H
+#define WCBENCH_MEASURE_LATENCY_H
 
 #include <stdint.h>
 

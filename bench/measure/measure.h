@@ -1,6 +1,6 @@
 /* Measuring one case on a mapped target: pin, warm up, calibrate, time samples, drain, verify. */
-#ifndef WCBENCH_MEASURE_H
-#define WCBENCH_MEASURE_H
+#ifndef WCBENCH_MEASURE_MEASURE_H
+#define WCBENCH_MEASURE_MEASURE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /* The output of `wcbench compare`: text and Markdown tables, the CSV, the plot; the verdicts. */
-#ifndef WCBENCH_COMPARE_OUT_H
-#define WCBENCH_COMPARE_OUT_H
+#ifndef WCBENCH_RENDER_COMPARE_OUT_H
+#define WCBENCH_RENDER_COMPARE_OUT_H
 
 #include <stddef.h>
 

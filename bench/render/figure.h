@@ -6,8 +6,8 @@
  *  - bar figures (plots/barrier_cost.gp): groups of bars, each bar of a named kind with an
  *    error bar.
  */
-#ifndef WCBENCH_FIGURE_H
-#define WCBENCH_FIGURE_H
+#ifndef WCBENCH_RENDER_FIGURE_H
+#define WCBENCH_RENDER_FIGURE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -4,8 +4,8 @@
  * header, texts one per line through gp_put_text) and runs `gnuplot -c plots/SCRIPT ARG...` with
  * file paths, plain numbers and single texts as arguments, which the scripts only read as strings.
  */
-#ifndef WCBENCH_GNUPLOT_H
-#define WCBENCH_GNUPLOT_H
+#ifndef WCBENCH_RENDER_GNUPLOT_H
+#define WCBENCH_RENDER_GNUPLOT_H
 
 #include <stddef.h>
 #include <stdio.h>

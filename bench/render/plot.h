@@ -1,7 +1,7 @@
 /* The plots of a run. render/gnuplot.h runs gnuplot (its scripts found through
  * common/data_dir.h); render/figure.h builds the figures. */
-#ifndef WCBENCH_PLOT_H
-#define WCBENCH_PLOT_H
+#ifndef WCBENCH_RENDER_PLOT_H
+#define WCBENCH_RENDER_PLOT_H
 
 #include <stddef.h>
 

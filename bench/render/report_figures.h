@@ -1,6 +1,6 @@
 /* The figures of `wcbench report`, drawn by gnuplot through render/figure.h. */
-#ifndef WCBENCH_REPORT_FIGURES_H
-#define WCBENCH_REPORT_FIGURES_H
+#ifndef WCBENCH_RENDER_REPORT_FIGURES_H
+#define WCBENCH_RENDER_REPORT_FIGURES_H
 
 #include <stddef.h>
 

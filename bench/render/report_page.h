@@ -1,6 +1,6 @@
 /* The page of `wcbench report`: index.html and its Markdown twin report.md. */
-#ifndef WCBENCH_REPORT_PAGE_H
-#define WCBENCH_REPORT_PAGE_H
+#ifndef WCBENCH_RENDER_REPORT_PAGE_H
+#define WCBENCH_RENDER_REPORT_PAGE_H
 
 #include <stddef.h>
 

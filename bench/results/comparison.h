@@ -4,8 +4,8 @@
  * have one (schema 4, 6 samples or more), else their p10-p90 spreads. The data logic of
  * `wcbench compare`; render/compare_out.h writes the tables and the plot.
  */
-#ifndef WCBENCH_COMPARISON_H
-#define WCBENCH_COMPARISON_H
+#ifndef WCBENCH_RESULTS_COMPARISON_H
+#define WCBENCH_RESULTS_COMPARISON_H
 
 #include <stddef.h>
 

@@ -1,6 +1,6 @@
 /* Reading results CSV back (compare, report, resume): columns found by header name. */
-#ifndef WCBENCH_CSV_H
-#define WCBENCH_CSV_H
+#ifndef WCBENCH_RESULTS_CSV_H
+#define WCBENCH_RESULTS_CSV_H
 
 #include <stddef.h>
 

@@ -1,6 +1,6 @@
 /* Rows grouped by their case key (results/keys.h), for figures and pairings. */
-#ifndef WCBENCH_GROUPS_H
-#define WCBENCH_GROUPS_H
+#ifndef WCBENCH_RESULTS_GROUPS_H
+#define WCBENCH_RESULTS_GROUPS_H
 
 #include <stddef.h>
 

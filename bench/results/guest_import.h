@@ -18,8 +18,8 @@
  * Names the launcher writes into OUT/guest itself (console.log, qemu.cmd, qemu.version,
  * build.log, serial.txt, import.log, work) and run/guest/ are refused too.
  */
-#ifndef WCBENCH_GUEST_IMPORT_H
-#define WCBENCH_GUEST_IMPORT_H
+#ifndef WCBENCH_RESULTS_GUEST_IMPORT_H
+#define WCBENCH_RESULTS_GUEST_IMPORT_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -7,8 +7,8 @@
  * burst_bytes, threads, drain. Machine key: run_id, env, arch, cpu_model, os_release.
  * (The lists come from the schema table; these comments only name them.)
  */
-#ifndef WCBENCH_KEYS_H
-#define WCBENCH_KEYS_H
+#ifndef WCBENCH_RESULTS_KEYS_H
+#define WCBENCH_RESULTS_KEYS_H
 
 #include <stdbool.h>
 #include <stddef.h>

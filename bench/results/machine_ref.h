@@ -8,8 +8,8 @@
  *           default window), prefaulted before timing, as a case cycles through its window:
  *           the path from the core to DRAM.
  */
-#ifndef WCBENCH_MACHINE_REF_H
-#define WCBENCH_MACHINE_REF_H
+#ifndef WCBENCH_RESULTS_MACHINE_REF_H
+#define WCBENCH_RESULTS_MACHINE_REF_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -2,8 +2,8 @@
  * The runs given to `wcbench report`, grouped into machines by machine key (results/keys.h),
  * with what each machine's rows and metadata.json say about it.
  */
-#ifndef WCBENCH_MACHINES_H
-#define WCBENCH_MACHINES_H
+#ifndef WCBENCH_RESULTS_MACHINES_H
+#define WCBENCH_RESULTS_MACHINES_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -5,8 +5,8 @@
  * decided. Written whole into a temporary file and renamed, so
  * a reader never sees half of it.
  */
-#ifndef WCBENCH_METADATA_H
-#define WCBENCH_METADATA_H
+#ifndef WCBENCH_RESULTS_METADATA_H
+#define WCBENCH_RESULTS_METADATA_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -3,8 +3,8 @@
  * Columns are found by header name (csv_col), so a CSV with its columns in another order reads
  * the same; rows are parsed into struct row through schema_columns[].
  */
-#ifndef WCBENCH_RESULTSET_H
-#define WCBENCH_RESULTSET_H
+#ifndef WCBENCH_RESULTS_RESULTSET_H
+#define WCBENCH_RESULTS_RESULTSET_H
 
 #include <stdbool.h>
 #include <stddef.h>

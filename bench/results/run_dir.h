@@ -2,8 +2,8 @@
  * Writing a run directory: the checks on --out before anything is measured, the lock that keeps
  * one writer per directory, and the append of one finished row (run, check).
  */
-#ifndef WCBENCH_RUN_DIR_H
-#define WCBENCH_RUN_DIR_H
+#ifndef WCBENCH_RESULTS_RUN_DIR_H
+#define WCBENCH_RESULTS_RUN_DIR_H
 
 #include <stddef.h>
 

@@ -3,8 +3,8 @@
  * SCHEMA_VERSION and names it in .added_in; readers take every version up to this one, a row of
  * an earlier version reading the columns added since as empty.
  */
-#ifndef WCBENCH_SCHEMA_H
-#define WCBENCH_SCHEMA_H
+#ifndef WCBENCH_RESULTS_SCHEMA_H
+#define WCBENCH_RESULTS_SCHEMA_H
 
 #include <stddef.h>
 #include <stdint.h>

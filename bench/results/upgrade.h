@@ -3,8 +3,8 @@
  * can append rows of this version to it: every finished row kept, rewritten in this version's
  * columns, the file replaced atomically.
  */
-#ifndef WCBENCH_UPGRADE_H
-#define WCBENCH_UPGRADE_H
+#ifndef WCBENCH_RESULTS_UPGRADE_H
+#define WCBENCH_RESULTS_UPGRADE_H
 
 #include <stddef.h>
 

@@ -3,8 +3,8 @@
  * readback-drained cases (rows in results.csv), look up the link, ask the model (and, for a
  * device, wcbench's microVM); then the verdicts (check/verdict.h) into verdict.json.
  */
-#ifndef WCBENCH_EVIDENCE_H
-#define WCBENCH_EVIDENCE_H
+#ifndef WCBENCH_SWEEP_EVIDENCE_H
+#define WCBENCH_SWEEP_EVIDENCE_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /* Inside the sweep: what it says as it goes (progress.c). */
-#ifndef WCBENCH_PROGRESS_H
-#define WCBENCH_PROGRESS_H
+#ifndef WCBENCH_SWEEP_PROGRESS_H
+#define WCBENCH_SWEEP_PROGRESS_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -2,8 +2,8 @@
  * Continuing a run (--resume), inside the sweep: its results.csv cut to whole rows, a run of an
  * earlier schema version upgraded, and the options a resume must repeat, as text.
  */
-#ifndef WCBENCH_RESUME_H
-#define WCBENCH_RESUME_H
+#ifndef WCBENCH_SWEEP_RESUME_H
+#define WCBENCH_SWEEP_RESUME_H
 
 #include <stdbool.h>
 #include <stddef.h>

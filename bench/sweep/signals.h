@@ -3,8 +3,8 @@
  * and the case under way ends after its sample; the second ends the process at once (finished
  * rows are on disk already).
  */
-#ifndef WCBENCH_SIGNALS_H
-#define WCBENCH_SIGNALS_H
+#ifndef WCBENCH_SWEEP_SIGNALS_H
+#define WCBENCH_SWEEP_SIGNALS_H
 
 #include <signal.h>
 

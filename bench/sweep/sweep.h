@@ -4,8 +4,8 @@
  * the closing summary, once. A command says how it sees a target (run: as mapped on this host,
  * once; vm: through the microVM, once per stage-1 type: a "view") and how a case is measured.
  */
-#ifndef WCBENCH_SWEEP_H
-#define WCBENCH_SWEEP_H
+#ifndef WCBENCH_SWEEP_SWEEP_H
+#define WCBENCH_SWEEP_SWEEP_H
 
 #include <limits.h>
 #include <stdbool.h>

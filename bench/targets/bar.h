@@ -1,6 +1,6 @@
 /* What target_bar.c shows beyond the target ops: the vfio device behind a mapped vfio target. */
-#ifndef WCBENCH_TARGET_BAR_H
-#define WCBENCH_TARGET_BAR_H
+#ifndef WCBENCH_TARGETS_BAR_H
+#define WCBENCH_TARGETS_BAR_H
 
 #include "targets/target.h"
 #include "vfio.h"

@@ -1,8 +1,8 @@
 /* The target kinds wcbench knows, in one table, and the probe that picks one by a spec's kind.
  * Apart from targets/target.h, which each kind's file includes: the table knows every kind, no
  * kind knows the table. */
-#ifndef WCBENCH_KINDS_H
-#define WCBENCH_KINDS_H
+#ifndef WCBENCH_TARGETS_KINDS_H
+#define WCBENCH_TARGETS_KINDS_H
 
 #include "targets/target.h"
 

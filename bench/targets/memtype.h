@@ -8,8 +8,8 @@
  * Normal-NC from Normal-WB. x86_64 has no timing-free probe: the class stays unknown there, and
  * check's evidence is the PAT type plus the fenced-versus-streamed timing fingerprint.
  */
-#ifndef WCBENCH_MEMTYPE_H
-#define WCBENCH_MEMTYPE_H
+#ifndef WCBENCH_TARGETS_MEMTYPE_H
+#define WCBENCH_TARGETS_MEMTYPE_H
 
 #include <stdbool.h>
 

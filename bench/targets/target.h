@@ -2,8 +2,8 @@
  * Targets: where stores land. One ops table per kind (ram, vfio, sysfs, sysfs-wc, file);
  * a spec names the kind before the first ':' ("ram", "ram:hugetlb", "vfio:0000:00:03.0:bar2").
  */
-#ifndef WCBENCH_TARGET_H
-#define WCBENCH_TARGET_H
+#ifndef WCBENCH_TARGETS_TARGET_H
+#define WCBENCH_TARGETS_TARGET_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -3,8 +3,8 @@
  * stage 2 this host builds) and a case_runner whose rounds run in the VM, so measure's sampling,
  * drain and --verify apply unchanged. The VM is made lazily and made afresh after any fault.
  */
-#ifndef WCBENCH_MICROVM_H
-#define WCBENCH_MICROVM_H
+#ifndef WCBENCH_VM_MICROVM_H
+#define WCBENCH_VM_MICROVM_H
 
 #include <stdbool.h>
 

@@ -5,8 +5,8 @@
  * stage 2 decides what it gets. A VM lives for as long as its cases do not fault: after an
  * exception or a failed KVM_RUN, the caller destroys it and makes a fresh one.
  */
-#ifndef WCBENCH_VMM_H
-#define WCBENCH_VMM_H
+#ifndef WCBENCH_VM_VMM_H
+#define WCBENCH_VM_VMM_H
 
 #include <stdbool.h>
 #include <stddef.h>
