@@ -259,5 +259,21 @@ for f in files:
             start = None
 if not long_funcs:
     print(f"ok - layers: no function in bench/ over {MAX_FUNC_LINES} lines")
+
+# Header guards named after their files: WCBENCH_<DIR>_<FILE>_H (two headers with one guard hide
+# each other; a stale name sends a reader to a file that is gone).
+bad_guards = 0
+for f in files:
+    if not (f.startswith("bench/") and f.endswith(".h")) or f.count("/") != 2:
+        continue
+    d, name = f.split("/")[1:3]
+    want = "WCBENCH_%s_%s_H" % (d.upper(), re.sub(r"\W", "_", name[:-2]).upper())
+    with open(f, encoding="utf-8", errors="replace") as fh:
+        m = re.search(r"^#ifndef (\w+)\n#define \1$", fh.read(), re.M)
+    if not m or m.group(1) != want:
+        bad_guards += 1
+        fail(f"layers: {f}'s header guard", f"{m.group(1) if m else 'none'}, want {want}")
+if not bad_guards:
+    print("ok - layers: every header's guard is named after its file")
 sys.exit(1 if failed else 0)
 PY
