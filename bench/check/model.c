@@ -1076,6 +1076,170 @@ void model_query_init(struct model_query *q, enum model_arch arch, enum mt stage
 	};
 }
 
+/* A dimension matters when changing it alone changes the result somewhere. */
+static void find_relevant(const struct space *s, const struct result *res, bool relevant[DIM_COUNT])
+{
+	unsigned vi[DIM_COUNT];
+	for (unsigned d = 0; d < s->ndims; d++)
+		for (unsigned i = 0; i < s->npoints && !relevant[d]; i++) {
+			decode(s, i, vi);
+			unsigned own = vi[d];
+			for (unsigned v = 0; v < s->dims[d].n && !relevant[d]; v++) {
+				vi[d] = v;
+				relevant[d] = res[encode(s, vi)].effective != res[i].effective;
+			}
+			vi[d] = own;
+		}
+}
+
+/* The results grouped by effective type, with the rules each group used; the stage 2 when every
+ * point agrees on it. Returns the number of groups. */
+static unsigned group_results(const struct space *s, const struct result *res,
+			      struct group groups[MODEL_MAX_OUTCOMES + 1], uint64_t *used_all,
+			      struct model_prediction *p)
+{
+	unsigned ngroups = 0;
+	bool stage2_same = true, stage2_set = false;
+	*used_all = 0;
+	for (unsigned i = 0; i < s->npoints; i++) {
+		*used_all |= res[i].rules_used;
+		if (i && res[i].stage2 != res[0].stage2)
+			stage2_same = false;
+		stage2_set |= res[i].stage2 != MT_UNKNOWN;
+		unsigned g = 0;
+		while (g < ngroups && groups[g].effective != res[i].effective)
+			g++;
+		if (g == ngroups) {
+			if (ngroups == MODEL_MAX_OUTCOMES + 1)
+				continue;     /* more results than types: cannot happen */
+			groups[ngroups++] = (struct group){ .effective = res[i].effective };
+		}
+		groups[g].rules_used |= res[i].rules_used;
+	}
+	if (stage2_same && stage2_set)
+		p->stage2 = res[0].stage2;
+	return ngroups;
+}
+
+/* Each outcome's "when": the only outcome whatever the inputs, or the cover of its points. */
+static void phrase_outcomes(const struct model_ctx *c, const struct space *s, const struct result *res,
+			    const bool relevant[DIM_COUNT], const struct group *groups, unsigned ngroups,
+			    struct model_prediction *p)
+{
+	/* rules used in every outcome do not tell the outcomes apart: cite the others, and of those
+	 * the stage-2 rules first (what the host did, rather than how the stages combine) */
+	uint64_t common = ~0ull, stage2_rules = 0;
+	for (unsigned g = 0; g < ngroups; g++)
+		common &= groups[g].rules_used;
+	for (size_t r = 0; r < RULE_COUNT; r++)
+		if (rules[r].kind == RULE_STAGE2)
+			stage2_rules |= 1ull << r;
+
+	unsigned full[DIM_COUNT];
+	for (unsigned d = 0; d < s->ndims; d++)
+		full[d] = (1u << s->dims[d].n) - 1;
+	bool in_group[MAX_POINTS], covered[MAX_POINTS];
+	struct term terms[MODEL_MAX_TERMS];
+
+	p->noutcomes = ngroups < MODEL_MAX_OUTCOMES ? ngroups : MODEL_MAX_OUTCOMES;
+	for (unsigned g = 0; g < p->noutcomes; g++) {
+		int eff = groups[g].effective;
+		p->outcomes[g].effective = eff == RESULT_FAULT ? MT_UNKNOWN : (enum mt)eff;
+		struct text w;
+		text_init(&w, p->outcomes[g].when, sizeof p->outcomes[g].when);
+		outcome_head(&w, eff);
+		if (ngroups == 1) {
+			if (s->ndims) {
+				text_add(&w, " whatever ");
+				for (unsigned d = 0; d < s->ndims; d++)
+					text_add(&w, "%s%s", d == 0 ? "" : d + 1 == s->ndims ? " and " : ", ",
+						 dim_names[s->dims[d].id]);
+				text_add(&w, "%s", s->ndims == 1 ? " is" : " are");
+			}
+			add_cites(&w, groups[g].rules_used);
+			continue;
+		}
+		for (unsigned i = 0; i < s->npoints; i++) {
+			in_group[i] = res[i].effective == eff;
+			covered[i] = false;
+		}
+		struct cover cov = { .s = s, .in_group = in_group, .covered = covered };
+		unsigned nterms = cover_group(&cov, relevant, full, terms, MODEL_MAX_TERMS);
+		text_add(&w, " if ");
+		for (unsigned k = 0; k < nterms; k++) {
+			text_add(&w, "%s", k ? "; or " : "");
+			unsigned parts = 0;
+			for (unsigned d = 0; d < s->ndims; d++) {
+				if (terms[k].mask[d] == full[d])
+					continue;
+				text_add(&w, "%s", parts++ ? " and " : "");
+				dim_phrase(&w, c, &s->dims[d], terms[k].mask[d]);
+			}
+		}
+		uint64_t telling = groups[g].rules_used & ~common;
+		if (telling & stage2_rules)
+			telling &= stage2_rules;
+		add_cites(&w, telling);
+	}
+}
+
+/* Definite only where every outcome agrees: the type, its class, whether it may combine. */
+static void decide_definite(const struct group *groups, unsigned ngroups, struct model_prediction *p)
+{
+	bool all_types = ngroups > 0;
+	for (unsigned g = 0; g < ngroups; g++)
+		all_types &= groups[g].effective != RESULT_FAULT && mt_valid((enum mt)groups[g].effective);
+	if (!all_types)
+		return;
+	enum mt first = (enum mt)groups[0].effective;
+	bool same_cls = true, same_combine = true;
+	for (unsigned g = 1; g < ngroups; g++) {
+		same_cls &= mt_class((enum mt)groups[g].effective) == mt_class(first);
+		same_combine &= mt_may_combine((enum mt)groups[g].effective) == mt_may_combine(first);
+	}
+	if (ngroups == 1)
+		p->effective = first;
+	if (same_cls)
+		p->cls = mt_class(first);
+	if (same_combine)
+		p->may_combine = mt_may_combine(first);
+}
+
+/* rule: the situation, the rules used (in words when they fit, else their citations), and what
+ * follows. */
+static void phrase_rule(struct text *rule, const struct model_query *q, const struct space *s,
+			const bool relevant[DIM_COUNT], const struct group *groups, unsigned ngroups,
+			uint64_t used_all, struct model_prediction *p)
+{
+	char summary[160], used[sizeof p->rule];
+	struct text sum, u;
+	text_init(&sum, summary, sizeof summary);
+	if (ngroups == 1) {
+		text_add(&sum, " => ");
+		outcome_head(&sum, groups[0].effective);
+	} else {
+		text_add(&sum, " => %u outcomes, depending on ", ngroups);
+		unsigned k = 0;
+		for (unsigned d = 0; d < s->ndims; d++)
+			if (relevant[d])
+				text_add(&sum, "%s%s", k++ ? ", " : "", dim_names[s->dims[d].id]);
+	}
+	context_phrase(rule, q);
+	text_add(rule, ": ");
+	size_t room = sizeof p->rule - rule->len - sum.len;
+	text_init(&u, used, room);
+	unsigned k = 0;
+	for (size_t r = 0; r < RULE_COUNT; r++)
+		if (used_all & (1ull << r))
+			text_add(&u, "%s%s [%s]", k++ ? "; " : "", rules[r].what, rules[r].cite);
+	if (u.cut) {
+		text_init(&u, used, room);
+		text_add(&u, "rules");
+		add_cites(&u, used_all);
+	}
+	text_add(rule, "%s%s", used, summary);
+}
+
 void model_predict(const struct model_query *q, struct model_prediction *p)
 {
 	*p = (struct model_prediction){
@@ -1113,145 +1277,14 @@ void model_predict(const struct model_query *q, struct model_prediction *p)
 		evaluate(&c, &pt, &res[i]);
 	}
 
-	/* a dimension matters when changing it alone changes the result somewhere */
 	bool relevant[DIM_COUNT] = { false };
-	for (unsigned d = 0; d < s.ndims; d++)
-		for (unsigned i = 0; i < s.npoints && !relevant[d]; i++) {
-			decode(&s, i, vi);
-			unsigned own = vi[d];
-			for (unsigned v = 0; v < s.dims[d].n && !relevant[d]; v++) {
-				vi[d] = v;
-				relevant[d] = res[encode(&s, vi)].effective != res[i].effective;
-			}
-			vi[d] = own;
-		}
-
+	find_relevant(&s, res, relevant);
 	struct group groups[MODEL_MAX_OUTCOMES + 1];
-	unsigned ngroups = 0;
-	uint64_t used_all = 0;
-	bool stage2_same = true, stage2_set = false;
-	for (unsigned i = 0; i < s.npoints; i++) {
-		used_all |= res[i].rules_used;
-		if (i && res[i].stage2 != res[0].stage2)
-			stage2_same = false;
-		stage2_set |= res[i].stage2 != MT_UNKNOWN;
-		unsigned g = 0;
-		while (g < ngroups && groups[g].effective != res[i].effective)
-			g++;
-		if (g == ngroups) {
-			if (ngroups == MODEL_MAX_OUTCOMES + 1)
-				continue;     /* more results than types: cannot happen */
-			groups[ngroups++] = (struct group){ .effective = res[i].effective };
-		}
-		groups[g].rules_used |= res[i].rules_used;
-	}
-	if (stage2_same && stage2_set)
-		p->stage2 = res[0].stage2;
-
-	/* rules used in every outcome do not tell the outcomes apart: cite the others, and of those
-	 * the stage-2 rules first (what the host did, rather than how the stages combine) */
-	uint64_t common = ~0ull, stage2_rules = 0;
-	for (unsigned g = 0; g < ngroups; g++)
-		common &= groups[g].rules_used;
-	for (size_t r = 0; r < RULE_COUNT; r++)
-		if (rules[r].kind == RULE_STAGE2)
-			stage2_rules |= 1ull << r;
-
-	unsigned full[DIM_COUNT];
-	for (unsigned d = 0; d < s.ndims; d++)
-		full[d] = (1u << s.dims[d].n) - 1;
-	bool in_group[MAX_POINTS], covered[MAX_POINTS];
-	struct term terms[MODEL_MAX_TERMS];
-
-	p->noutcomes = ngroups < MODEL_MAX_OUTCOMES ? ngroups : MODEL_MAX_OUTCOMES;
-	for (unsigned g = 0; g < p->noutcomes; g++) {
-		int eff = groups[g].effective;
-		p->outcomes[g].effective = eff == RESULT_FAULT ? MT_UNKNOWN : (enum mt)eff;
-		struct text w;
-		text_init(&w, p->outcomes[g].when, sizeof p->outcomes[g].when);
-		outcome_head(&w, eff);
-		if (ngroups == 1) {
-			if (s.ndims) {
-				text_add(&w, " whatever ");
-				for (unsigned d = 0; d < s.ndims; d++)
-					text_add(&w, "%s%s", d == 0 ? "" : d + 1 == s.ndims ? " and " : ", ",
-						 dim_names[s.dims[d].id]);
-				text_add(&w, "%s", s.ndims == 1 ? " is" : " are");
-			}
-			add_cites(&w, groups[g].rules_used);
-			continue;
-		}
-		for (unsigned i = 0; i < s.npoints; i++) {
-			in_group[i] = res[i].effective == eff;
-			covered[i] = false;
-		}
-		struct cover cov = { .s = &s, .in_group = in_group, .covered = covered };
-		unsigned nterms = cover_group(&cov, relevant, full, terms, MODEL_MAX_TERMS);
-		text_add(&w, " if ");
-		for (unsigned k = 0; k < nterms; k++) {
-			text_add(&w, "%s", k ? "; or " : "");
-			unsigned parts = 0;
-			for (unsigned d = 0; d < s.ndims; d++) {
-				if (terms[k].mask[d] == full[d])
-					continue;
-				text_add(&w, "%s", parts++ ? " and " : "");
-				dim_phrase(&w, &c, &s.dims[d], terms[k].mask[d]);
-			}
-		}
-		uint64_t telling = groups[g].rules_used & ~common;
-		if (telling & stage2_rules)
-			telling &= stage2_rules;
-		add_cites(&w, telling);
-	}
-
-	/* definite only where every outcome agrees */
-	bool all_types = ngroups > 0;
-	for (unsigned g = 0; g < ngroups; g++)
-		all_types &= groups[g].effective != RESULT_FAULT && mt_valid((enum mt)groups[g].effective);
-	if (all_types) {
-		enum mt first = (enum mt)groups[0].effective;
-		bool same_cls = true, same_combine = true;
-		for (unsigned g = 1; g < ngroups; g++) {
-			same_cls &= mt_class((enum mt)groups[g].effective) == mt_class(first);
-			same_combine &= mt_may_combine((enum mt)groups[g].effective) == mt_may_combine(first);
-		}
-		if (ngroups == 1)
-			p->effective = first;
-		if (same_cls)
-			p->cls = mt_class(first);
-		if (same_combine)
-			p->may_combine = mt_may_combine(first);
-	}
-
-	/* rule: the situation, the rules used (in words when they fit, else their citations), and
-	 * what follows */
-	char summary[160], used[sizeof p->rule];
-	struct text sum, u;
-	text_init(&sum, summary, sizeof summary);
-	if (ngroups == 1) {
-		text_add(&sum, " => ");
-		outcome_head(&sum, groups[0].effective);
-	} else {
-		text_add(&sum, " => %u outcomes, depending on ", ngroups);
-		unsigned k = 0;
-		for (unsigned d = 0; d < s.ndims; d++)
-			if (relevant[d])
-				text_add(&sum, "%s%s", k++ ? ", " : "", dim_names[s.dims[d].id]);
-	}
-	context_phrase(&rule, q);
-	text_add(&rule, ": ");
-	size_t room = sizeof p->rule - rule.len - sum.len;
-	text_init(&u, used, room);
-	unsigned k = 0;
-	for (size_t r = 0; r < RULE_COUNT; r++)
-		if (used_all & (1ull << r))
-			text_add(&u, "%s%s [%s]", k++ ? "; " : "", rules[r].what, rules[r].cite);
-	if (u.cut) {
-		text_init(&u, used, room);
-		text_add(&u, "rules");
-		add_cites(&u, used_all);
-	}
-	text_add(&rule, "%s%s", used, summary);
+	uint64_t used_all;
+	unsigned ngroups = group_results(&s, res, groups, &used_all, p);
+	phrase_outcomes(&c, &s, res, relevant, groups, ngroups, p);
+	decide_definite(groups, ngroups, p);
+	phrase_rule(&rule, q, &s, relevant, groups, ngroups, used_all, p);
 }
 
 /* ---- parsing a kernel version ---- */
