@@ -1,7 +1,8 @@
 /*
- * The stage 1 x stage 2 model (check/model.h). Two tables: the memory types (name, class, whether
- * stores may combine, arm64 strength) and the rules (how two stages combine, what a KVM host puts
- * at stage 2, what an x86 host's MTRRs do to the PAT type). model_predict() runs every value an
+ * The stage 1 x stage 2 model (check/model.h): the engine over two tables, the memory types here
+ * (name, class, whether stores may combine, arm64 strength) and the rules in model_rules.c (how
+ * two stages combine, what a KVM host puts at stage 2, what an x86 host's MTRRs do to the PAT
+ * type). model_predict() runs every value an
  * unknown input can take through the rules and reports each distinct result with the condition
  * that leads to it; model_write_rules() prints the same rules.
  */
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "check/model.h"
+#include "check/model_rules.h"
 
 /* ---- memory types ---- */
 
@@ -114,275 +116,6 @@ static const char *const vma_nouns[VMA_COUNT] = {
 	[VMA_PFNMAP_CACHEABLE] = "a cacheable PFNMAP",
 };
 
-/* ---- the rules ---- */
-
-enum rule_kind {
-	RULE_COMBINE,   /* how stage 1 and a stage-2 type combine (arm64) */
-	RULE_STAGE2,    /* what a KVM host puts at stage 2 */
-	RULE_HOST,      /* no stage 2: host or emulated guest */
-};
-
-/* How the effective type follows from stage 1 (s1) and stage 2 (s2). */
-enum combine_op {
-	OP_NONE,           /* RULE_STAGE2 on arm64: the RULE_COMBINE rows decide */
-	OP_STRONGER,       /* arm64: the stronger of s1 and s2 */
-	OP_STAGE2,         /* s2 whatever s1 is */
-	OP_STAGE1,         /* s1 whatever s2 is (or there is no s2) */
-	OP_PAT_UNDER_UC,   /* x86: s1 combined as with an MTRR of UC: WC stays WC, all else UC */
-	OP_PAT_UNDER_WB,   /* x86: s1 combined as with an MTRR of WB: s1, UC- reads UC */
-	OP_FIXED,          /* the rule's result */
-};
-
-/* A condition on a yes/no input; the default (zero) matches anything. */
-enum req { REQ_ANY, REQ_NO, REQ_YES };
-
-struct kver {
-	unsigned major, minor;
-};
-
-struct model_rule {
-	enum rule_kind kind;
-	enum model_arch arch;
-	/* what the rule applies to */
-	struct kver since, until;  /* host kernel in [since, until); 0.0: open */
-	unsigned vma_mask;         /* VMA kinds (VMA_BIT); 0: any */
-	enum req fwb, cache_dic, ignore_guest_pat, mtrr_wc;
-	enum x86_vendor vendor;    /* X86_VENDOR_UNKNOWN: any */
-	unsigned s1_mask;          /* stage-1 types (MT_BIT); 0: any */
-	unsigned s2_mask;          /* RULE_COMBINE: the stage-2 types it combines */
-	/* what follows */
-	enum mt stage2;            /* RULE_STAGE2: what the host puts at stage 2 */
-	bool fault;                /* RULE_STAGE2: no mapping, the guest's access fails */
-	enum combine_op op;
-	enum mt result;            /* OP_FIXED */
-	const char *as_choice;     /* how this stage 2 is named among an unknown hypervisor's */
-	const char *what;          /* the rule, in a sentence */
-	const char *cite;          /* short: outcomes */
-	const char *source;        /* full: the rules listing */
-};
-
-#define MT_BIT(t) (1u << (t))
-#define VMA_BIT(v) (1u << (v))
-#define ARM64_DEVICE_TYPES \
-	(MT_BIT(MT_DEVICE_GRE) | MT_BIT(MT_DEVICE_nGRE) | MT_BIT(MT_DEVICE_nGnRE) | MT_BIT(MT_DEVICE_nGnRnE))
-#define ARM64_TYPES \
-	(MT_BIT(MT_NORMAL_WB) | MT_BIT(MT_NORMAL_WT) | MT_BIT(MT_NORMAL_NC) | ARM64_DEVICE_TYPES)
-#define PFNMAP_KINDS \
-	(VMA_BIT(VMA_PFNMAP_VFIO) | VMA_BIT(VMA_PFNMAP_OTHER) | VMA_BIT(VMA_PFNMAP_CACHEABLE))
-
-#define SRC_ARM_COMBINE                                                                            \
-	"Arm ARM (DDI 0487) \"Combining the stage 1 and stage 2 attributes\" (K.a and later: "    \
-	"D8.6.5.1 Table D8-97, D8.6.5.2 Table D8-98; R_HMNDG, R_TNHFM, R_GQFSF, I_MCQKW)"
-#define SRC_ARM_FWB                                                                                \
-	"Arm ARM (DDI 0487) \"Stage 2 memory type and Cacheability attributes when FWB is "       \
-	"enabled\" (K.a and later: D8.6.6, Tables D8-100 and D8-101; R_VRJSW, R_RHWZM)"
-#define SRC_KVM_MMU "arch/arm64/kvm/mmu.c user_mem_abort()"
-#define SRC_SDM_PAT                                                                                \
-	"Intel SDM Vol. 3A \"Selecting Memory Types for Pentium III and More Recent Processor "   \
-	"Families\" (table of effective page-level memory types, MTRR x PAT)"
-
-static const struct model_rule rules[] = {
-	/* arm64: stage 1 x stage 2 */
-	{
-		.kind = RULE_COMBINE, .arch = MODEL_ARM64, .fwb = REQ_NO, .s2_mask = ARM64_TYPES,
-		.op = OP_STRONGER,
-		.what = "without FWB the stronger of stage 1 and stage 2 wins (stage 2 Normal-WB leaves "
-			"stage 1 as it is)",
-		.cite = "Arm ARM R_TNHFM",
-		.source = SRC_ARM_COMBINE "; arch/arm64/include/asm/memory.h MT_S2_NORMAL 0xf, "
-			  "MT_S2_NORMAL_NC 0x5, MT_S2_DEVICE_nGnRE 0x1",
-	},
-	{
-		.kind = RULE_COMBINE, .arch = MODEL_ARM64, .fwb = REQ_YES,
-		.s2_mask = MT_BIT(MT_NORMAL_WB), .op = OP_STAGE2, .as_choice = "FWB forced Normal-WB",
-		.what = "with FWB, stage 2 Normal-WB (MemAttr 0b110) forces Normal-WB over any stage 1, "
-			"Device included (whether a misaligned access still takes the stage-1 alignment "
-			"fault is CONSTRAINED UNPREDICTABLE, R_RMTWN)",
-		.cite = "Arm ARM R_RHWZM",
-		.source = SRC_ARM_FWB "; memory.h MT_S2_FWB_NORMAL 6",
-	},
-	{
-		.kind = RULE_COMBINE, .arch = MODEL_ARM64, .fwb = REQ_YES,
-		.s2_mask = MT_BIT(MT_NORMAL_NC), .op = OP_STRONGER,
-		.what = "with FWB, stage 2 Normal-NC (MemAttr 0b101): Normal becomes Normal-NC, Device "
-			"stays Device (the stronger wins)",
-		.cite = "Arm ARM R_RHWZM",
-		.source = SRC_ARM_FWB "; memory.h MT_S2_FWB_NORMAL_NC 5",
-	},
-	{
-		.kind = RULE_COMBINE, .arch = MODEL_ARM64, .fwb = REQ_YES, .s2_mask = ARM64_DEVICE_TYPES,
-		.op = OP_STRONGER,
-		.what = "with FWB, a stage-2 Device type (MemAttr[2] 0) combines with stage 1: the "
-			"stronger wins",
-		.cite = "Arm ARM R_GSDKZ",
-		.source = SRC_ARM_FWB "; R_GSDKZ; memory.h MT_S2_FWB_DEVICE_nGnRE 1",
-	},
-	{
-		.kind = RULE_COMBINE, .arch = MODEL_ARM64, .fwb = REQ_YES, .op = OP_STAGE1,
-		.as_choice = "FWB stage 1 decides",
-		.what = "with FWB, stage 2 MemAttr 0b111 leaves stage 1 as it is (Linux 7.0 "
-			"MT_S2_FWB_AS_S1, for pKVM; no KVM rule below uses it)",
-		.cite = "Arm ARM R_RHWZM",
-		.source = SRC_ARM_FWB "; memory.h MT_S2_FWB_AS_S1 7",
-	},
-	/* arm64 KVM: what user_mem_abort() puts at stage 2 */
-	{
-		.kind = RULE_STAGE2, .arch = MODEL_ARM64, .vma_mask = VMA_BIT(VMA_RAM),
-		.stage2 = MT_NORMAL_WB,
-		.what = "a RAM memslot (guest RAM, RAM-backed BARs such as ivshmem) is Normal-WB at "
-			"stage 2 (with FWB: forced Normal-WB)",
-		.cite = "stage2_set_prot_attr()",
-		.source = "arch/arm64/kvm/hyp/pgtable.c stage2_set_prot_attr(): KVM_S2_MEMATTR(NORMAL), "
-			  "MT_S2_NORMAL or MT_S2_FWB_NORMAL",
-	},
-	{
-		.kind = RULE_STAGE2, .arch = MODEL_ARM64, .until = { 6, 9 },
-		.vma_mask = VMA_BIT(VMA_PFNMAP_VFIO), .stage2 = MT_DEVICE_nGnRE,
-		.what = "before 6.9 every PFNMAP memslot, a vfio-pci BAR included, is Device-nGnRE at "
-			"stage 2",
-		.cite = "user_mem_abort() before 8c47ce3e1d2c",
-		.source = SRC_KVM_MMU " before 8c47ce3e1d2c: KVM_PGTABLE_PROT_DEVICE for every device "
-			  "PFN",
-	},
-	{
-		.kind = RULE_STAGE2, .arch = MODEL_ARM64, .since = { 6, 9 },
-		.vma_mask = VMA_BIT(VMA_PFNMAP_VFIO), .stage2 = MT_NORMAL_NC,
-		.what = "since 6.9 a vfio-pci BAR (VM_ALLOW_ANY_UNCACHED) is Normal-NC at stage 2: the "
-			"guest's stage 1 decides",
-		.cite = "8c47ce3e1d2c",
-		.source = "8c47ce3e1d2c with c034ec84e879, 5c656fcdd6c6, a39d3a966a09 (6.9); " SRC_KVM_MMU
-			  ": KVM_PGTABLE_PROT_NORMAL_NC when the VMA has VM_ALLOW_ANY_UNCACHED",
-	},
-	{
-		.kind = RULE_STAGE2, .arch = MODEL_ARM64, .vma_mask = VMA_BIT(VMA_PFNMAP_OTHER),
-		.stage2 = MT_DEVICE_nGnRE,
-		.what = "a PFNMAP without VM_ALLOW_ANY_UNCACHED (sysfs resourceN, resourceN_wc: the host "
-			"VMA's own pgprot does not matter) is Device-nGnRE at stage 2",
-		.cite = "user_mem_abort()",
-		.source = SRC_KVM_MMU ": KVM_PGTABLE_PROT_DEVICE unless the VMA has "
-			  "VM_ALLOW_ANY_UNCACHED (8c47ce3e1d2c)",
-	},
-	{
-		.kind = RULE_STAGE2, .arch = MODEL_ARM64, .until = { 6, 17 },
-		.vma_mask = VMA_BIT(VMA_PFNMAP_CACHEABLE), .stage2 = MT_DEVICE_nGnRE,
-		.what = "before 6.17 a cacheable PFNMAP is Device-nGnRE at stage 2 like any other PFNMAP",
-		.cite = "user_mem_abort() before 0c67288e0c8b",
-		.source = SRC_KVM_MMU " before 0c67288e0c8b",
-	},
-	{
-		.kind = RULE_STAGE2, .arch = MODEL_ARM64, .since = { 6, 17 },
-		.vma_mask = VMA_BIT(VMA_PFNMAP_CACHEABLE), .fwb = REQ_YES, .cache_dic = REQ_YES,
-		.stage2 = MT_NORMAL_WB,
-		.what = "since 6.17 a cacheable PFNMAP gets cacheable stage 2 (with FWB: forced "
-			"Normal-WB) when the host has FEAT_S2FWB and CTR_EL0.DIC",
-		.cite = "0c67288e0c8b",
-		.source = "0c67288e0c8b with 2a8dfab26677 and f55ce5a6cd33 "
-			  "(KVM_CAP_ARM_CACHEABLE_PFNMAP_SUPPORTED), 6.17; " SRC_KVM_MMU
-			  ": kvm_supports_cacheable_pfnmap()",
-	},
-	{
-		.kind = RULE_STAGE2, .arch = MODEL_ARM64, .since = { 6, 17 },
-		.vma_mask = VMA_BIT(VMA_PFNMAP_CACHEABLE), .fwb = REQ_NO, .fault = true,
-		.what = "since 6.17 a cacheable PFNMAP on a host without FEAT_S2FWB cannot be mapped: the "
-			"stage-2 fault fails with -EFAULT",
-		.cite = "0c67288e0c8b",
-		.source = "0c67288e0c8b, 2a8dfab26677; " SRC_KVM_MMU ": -EFAULT unless "
-			  "kvm_supports_cacheable_pfnmap()",
-	},
-	{
-		.kind = RULE_STAGE2, .arch = MODEL_ARM64, .since = { 6, 17 },
-		.vma_mask = VMA_BIT(VMA_PFNMAP_CACHEABLE), .cache_dic = REQ_NO, .fault = true,
-		.what = "since 6.17 a cacheable PFNMAP on a host without CTR_EL0.DIC cannot be mapped: the "
-			"stage-2 fault fails with -EFAULT",
-		.cite = "0c67288e0c8b",
-		.source = "0c67288e0c8b, 2a8dfab26677; " SRC_KVM_MMU ": -EFAULT unless "
-			  "kvm_supports_cacheable_pfnmap()",
-	},
-	/* arm64 without stage 2 */
-	{
-		.kind = RULE_HOST, .arch = MODEL_ARM64, .op = OP_STAGE1,
-		.what = "no stage 2: the stage-1 type (MAIR_ELx) is the effective type",
-		.cite = "Arm ARM D8.6.1",
-		.source = "Arm ARM (DDI 0487) \"Stage 1 memory type and Cacheability attributes\" "
-			  "(K.a and later: D8.6.1)",
-	},
-	/* x86-64 without stage 2: PAT with MTRR */
-	{
-		.kind = RULE_HOST, .arch = MODEL_X86_64,
-		.s1_mask = MT_BIT(MT_X86_WB) | MT_BIT(MT_X86_WT) | MT_BIT(MT_X86_WC) | MT_BIT(MT_X86_UC),
-		.op = OP_STAGE1,
-		.what = "PAT WB, WT, WC, UC: the PAT type is the effective type (WC and UC whatever the "
-			"MTRR; WB and WT as on RAM, whose MTRR is WB)",
-		.cite = "Intel SDM MTRR x PAT",
-		.source = SRC_SDM_PAT,
-	},
-	{
-		.kind = RULE_HOST, .arch = MODEL_X86_64, .s1_mask = MT_BIT(MT_X86_UC_MINUS),
-		.mtrr_wc = REQ_NO, .op = OP_FIXED, .result = MT_X86_UC,
-		.what = "PAT UC- reads UC unless an MTRR marks the range WC",
-		.cite = "Intel SDM MTRR x PAT",
-		.source = SRC_SDM_PAT,
-	},
-	{
-		.kind = RULE_HOST, .arch = MODEL_X86_64, .s1_mask = MT_BIT(MT_X86_UC_MINUS),
-		.mtrr_wc = REQ_YES, .op = OP_FIXED, .result = MT_X86_WC,
-		.what = "PAT UC- under a WC MTRR reads WC",
-		.cite = "Intel SDM MTRR x PAT",
-		.source = SRC_SDM_PAT,
-	},
-	/* x86-64 KVM: EPT / NPT */
-	{
-		.kind = RULE_STAGE2, .arch = MODEL_X86_64, .vendor = X86_VENDOR_INTEL,
-		.vma_mask = PFNMAP_KINDS, .stage2 = MT_X86_UC, .op = OP_PAT_UNDER_UC,
-		.as_choice = "UC with the guest PAT honoured",
-		.what = "Intel EPT, MMIO (a passed-through BAR): EPT UC with ignore-PAT clear, so the "
-			"guest PAT combines as with an MTRR of UC: WC stays WC, anything else is UC",
-		.cite = "vmx_get_mt_mask()",
-		.source = "arch/x86/kvm/vmx/vmx.c vmx_get_mt_mask(); " SRC_SDM_PAT " (MTRR UC rows)",
-	},
-	{
-		.kind = RULE_STAGE2, .arch = MODEL_X86_64, .vendor = X86_VENDOR_INTEL,
-		.vma_mask = VMA_BIT(VMA_RAM), .ignore_guest_pat = REQ_YES, .stage2 = MT_X86_WB,
-		.op = OP_STAGE2, .as_choice = "WB with the guest PAT ignored",
-		.what = "Intel EPT, RAM (ivshmem included) while KVM_X86_QUIRK_IGNORE_GUEST_PAT is in "
-			"effect (the default; no non-coherent DMA): EPT WB with ignore-PAT, WB whatever the "
-			"guest asked",
-		.cite = "54590a4003d9",
-		.source = "vmx_get_mt_mask(); honouring guest PAT (377b2f359d1f, 6.11-rc) was reverted "
-			  "by 9d70f3fec144; the default-on quirk KVM_X86_QUIRK_IGNORE_GUEST_PAT is "
-			  "54590a4003d9 (Intel only)",
-	},
-	{
-		.kind = RULE_STAGE2, .arch = MODEL_X86_64, .vendor = X86_VENDOR_INTEL,
-		.vma_mask = VMA_BIT(VMA_RAM), .ignore_guest_pat = REQ_NO, .stage2 = MT_X86_WB,
-		.op = OP_PAT_UNDER_WB, .as_choice = "WB with the guest PAT honoured",
-		.what = "Intel EPT, RAM with the guest-PAT quirk disabled: EPT WB with ignore-PAT clear, "
-			"the guest PAT decides (UC- reads UC)",
-		.cite = "54590a4003d9",
-		.source = "vmx_get_mt_mask(); KVM_X86_QUIRK_IGNORE_GUEST_PAT (54590a4003d9) disabled "
-			  "through KVM_CAP_DISABLE_QUIRKS2; " SRC_SDM_PAT " (MTRR WB rows)",
-	},
-	{
-		.kind = RULE_STAGE2, .arch = MODEL_X86_64, .vendor = X86_VENDOR_AMD,
-		.vma_mask = PFNMAP_KINDS, .stage2 = MT_X86_UC, .op = OP_PAT_UNDER_UC,
-		.what = "AMD NPT, MMIO: the guest PAT is honoured and meets the host's UC for a BAR: WC "
-			"stays WC, anything else is UC",
-		.cite = "AMD NPT honours guest PAT",
-		.source = "KVM_X86_QUIRK_IGNORE_GUEST_PAT is Intel only (54590a4003d9): AMD NPT always "
-			  "honours guest PAT; " SRC_SDM_PAT " (MTRR UC rows)",
-	},
-	{
-		.kind = RULE_STAGE2, .arch = MODEL_X86_64, .vendor = X86_VENDOR_AMD,
-		.vma_mask = VMA_BIT(VMA_RAM), .stage2 = MT_X86_WB, .op = OP_PAT_UNDER_WB,
-		.what = "AMD NPT, RAM: the guest PAT decides (UC- reads UC)",
-		.cite = "AMD NPT honours guest PAT",
-		.source = "KVM_X86_QUIRK_IGNORE_GUEST_PAT is Intel only (54590a4003d9): AMD NPT always "
-			  "honours guest PAT; " SRC_SDM_PAT " (MTRR WB rows)",
-	},
-};
-
-#define RULE_COUNT (sizeof rules / sizeof rules[0])
-_Static_assert(sizeof rules / sizeof rules[0] <= 64, "rules are tracked in a 64-bit set");
 
 static int kver_cmp(struct kver a, struct kver b)
 {
@@ -460,11 +193,11 @@ static void kranges_build(struct kranges *k, enum model_arch arch)
 {
 	k->n = 1;
 	k->lo[0] = (struct kver){ 0, 0 };
-	for (size_t r = 0; r < RULE_COUNT; r++) {
-		if (rules[r].kind != RULE_STAGE2 || rules[r].arch != arch)
+	for (size_t r = 0; r < model_rule_count; r++) {
+		if (model_rules[r].kind != RULE_STAGE2 || model_rules[r].arch != arch)
 			continue;
-		kranges_add(k, rules[r].since);
-		kranges_add(k, rules[r].until);
+		kranges_add(k, model_rules[r].since);
+		kranges_add(k, model_rules[r].until);
 	}
 }
 
@@ -579,12 +312,12 @@ static bool rule_matches(const struct model_ctx *c, const struct model_rule *r,
 static void combine_arm64(const struct model_ctx *c, const struct point *p, enum mt s2,
 			  struct result *res)
 {
-	for (size_t r = 0; r < RULE_COUNT; r++) {
-		if (rules[r].kind != RULE_COMBINE || !(rules[r].s2_mask & MT_BIT(s2)) ||
-		    !rule_matches(c, &rules[r], p))
+	for (size_t r = 0; r < model_rule_count; r++) {
+		if (model_rules[r].kind != RULE_COMBINE || !(model_rules[r].s2_mask & MT_BIT(s2)) ||
+		    !rule_matches(c, &model_rules[r], p))
 			continue;
 		res->rules_used |= 1ull << r;
-		res->effective = apply_op(&rules[r], p->stage1, s2);
+		res->effective = apply_op(&model_rules[r], p->stage1, s2);
 		return;
 	}
 }
@@ -594,36 +327,36 @@ static void evaluate(const struct model_ctx *c, const struct point *p, struct re
 	*res = (struct result){ .effective = MT_UNKNOWN, .stage2 = MT_UNKNOWN };
 	const struct model_query *q = c->q;
 	if (q->env == MODEL_HOST || q->env == MODEL_EMULATED) {
-		for (size_t r = 0; r < RULE_COUNT; r++) {
-			if (rules[r].kind != RULE_HOST || !rule_matches(c, &rules[r], p))
+		for (size_t r = 0; r < model_rule_count; r++) {
+			if (model_rules[r].kind != RULE_HOST || !rule_matches(c, &model_rules[r], p))
 				continue;
 			res->rules_used |= 1ull << r;
-			res->effective = apply_op(&rules[r], p->stage1, MT_UNKNOWN);
+			res->effective = apply_op(&model_rules[r], p->stage1, MT_UNKNOWN);
 			return;
 		}
 		return;
 	}
 	if (q->env == MODEL_GUEST) {
 		const struct choice *ch = &c->choices[p->choice];
-		const struct model_rule *r = &rules[ch->rule];
+		const struct model_rule *r = &model_rules[ch->rule];
 		res->rules_used |= 1ull << ch->rule;
 		res->stage2 = ch->stage2;
 		res->effective = apply_op(r, p->stage1, ch->stage2);
 		return;
 	}
-	for (size_t r = 0; r < RULE_COUNT; r++) {
-		if (rules[r].kind != RULE_STAGE2 || !rule_matches(c, &rules[r], p))
+	for (size_t r = 0; r < model_rule_count; r++) {
+		if (model_rules[r].kind != RULE_STAGE2 || !rule_matches(c, &model_rules[r], p))
 			continue;
 		res->rules_used |= 1ull << r;
-		if (rules[r].fault) {
+		if (model_rules[r].fault) {
 			res->effective = RESULT_FAULT;
 			return;
 		}
-		res->stage2 = rules[r].stage2;
-		if (rules[r].op == OP_NONE)
-			combine_arm64(c, p, rules[r].stage2, res);
+		res->stage2 = model_rules[r].stage2;
+		if (model_rules[r].op == OP_NONE)
+			combine_arm64(c, p, model_rules[r].stage2, res);
 		else
-			res->effective = apply_op(&rules[r], p->stage1, rules[r].stage2);
+			res->effective = apply_op(&model_rules[r], p->stage1, model_rules[r].stage2);
 		return;
 	}
 }
@@ -635,8 +368,8 @@ static void build_choices(struct model_ctx *c)
 {
 	const struct model_query *q = c->q;
 	c->nchoices = 0;
-	for (size_t r = 0; r < RULE_COUNT; r++) {
-		const struct model_rule *rule = &rules[r];
+	for (size_t r = 0; r < model_rule_count; r++) {
+		const struct model_rule *rule = &model_rules[r];
 		if (rule->arch != q->arch)
 			continue;
 		if (q->arch == MODEL_ARM64 && rule->kind == RULE_COMBINE) {
@@ -651,7 +384,7 @@ static void build_choices(struct model_ctx *c)
 			bool seen = false;
 			for (unsigned i = 0; i < c->nchoices; i++)
 				seen |= c->choices[i].stage2 == rule->stage2 &&
-					rules[c->choices[i].rule].op == rule->op;
+					model_rules[c->choices[i].rule].op == rule->op;
 			if (!seen && c->nchoices < MAX_CHOICES)
 				c->choices[c->nchoices++] = (struct choice){ (unsigned)r, rule->stage2 };
 		}
@@ -660,7 +393,7 @@ static void build_choices(struct model_ctx *c)
 
 static void choice_phrase(struct text *t, const struct choice *ch)
 {
-	const struct model_rule *r = &rules[ch->rule];
+	const struct model_rule *r = &model_rules[ch->rule];
 	if (r->as_choice)
 		text_add(t, "%s", r->as_choice);
 	else
@@ -998,14 +731,14 @@ static const char *result_name(int effective)
 static void add_cites(struct text *t, uint64_t set)
 {
 	unsigned k = 0;
-	for (size_t r = 0; r < RULE_COUNT; r++) {
+	for (size_t r = 0; r < model_rule_count; r++) {
 		if (!(set & (1ull << r)))
 			continue;
 		bool dup = false;
 		for (size_t e = 0; e < r && !dup; e++)
-			dup = (set & (1ull << e)) && !strcmp(rules[e].cite, rules[r].cite);
+			dup = (set & (1ull << e)) && !strcmp(model_rules[e].cite, model_rules[r].cite);
 		if (!dup)
-			text_add(t, "%s%s", k++ ? "; " : " (", rules[r].cite);
+			text_add(t, "%s%s", k++ ? "; " : " (", model_rules[r].cite);
 	}
 	if (k)
 		text_add(t, ")");
@@ -1131,8 +864,8 @@ static void phrase_outcomes(const struct model_ctx *c, const struct space *s, co
 	uint64_t common = ~0ull, stage2_rules = 0;
 	for (unsigned g = 0; g < ngroups; g++)
 		common &= groups[g].rules_used;
-	for (size_t r = 0; r < RULE_COUNT; r++)
-		if (rules[r].kind == RULE_STAGE2)
+	for (size_t r = 0; r < model_rule_count; r++)
+		if (model_rules[r].kind == RULE_STAGE2)
 			stage2_rules |= 1ull << r;
 
 	unsigned full[DIM_COUNT];
@@ -1229,9 +962,9 @@ static void phrase_rule(struct text *rule, const struct model_query *q, const st
 	size_t room = sizeof p->rule - rule->len - sum.len;
 	text_init(&u, used, room);
 	unsigned k = 0;
-	for (size_t r = 0; r < RULE_COUNT; r++)
+	for (size_t r = 0; r < model_rule_count; r++)
 		if (used_all & (1ull << r))
-			text_add(&u, "%s%s [%s]", k++ ? "; " : "", rules[r].what, rules[r].cite);
+			text_add(&u, "%s%s [%s]", k++ ? "; " : "", model_rules[r].what, model_rules[r].cite);
 	if (u.cut) {
 		text_init(&u, used, room);
 		text_add(&u, "rules");
@@ -1440,15 +1173,15 @@ void model_write_rules(FILE *f)
 	fprintf(f, " (Device-GRE: G permits Gathering, Arm ARM B2.10.2)\n");
 
 	const char *last = NULL;
-	for (size_t r = 0; r < RULE_COUNT; r++) {
-		const char *title = section_title(&rules[r]);
+	for (size_t r = 0; r < model_rule_count; r++) {
+		const char *title = section_title(&model_rules[r]);
 		if (!last || strcmp(title, last)) {
 			fprintf(f, "\n## %s\n\n", title);
 			last = title;
 		}
 		fprintf(f, "- ");
-		write_conditions(f, &rules[r]);
-		fprintf(f, ": %s.\n  Source: %s.\n", rules[r].what, rules[r].source);
+		write_conditions(f, &model_rules[r]);
+		fprintf(f, ": %s.\n  Source: %s.\n", model_rules[r].what, model_rules[r].source);
 	}
 	fprintf(f, "\n## A guest of an unknown hypervisor\n\nStage 2 may be any of the stage-2 types "
 		   "above (arm64: with or without FWB as far as known; x86-64: each EPT/NPT treatment "
