@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "check/model.h"
+#include "check/model_types.h"
 
 enum rule_kind {
 	RULE_COMBINE,   /* how stage 1 and a stage-2 type combine (arm64) */
