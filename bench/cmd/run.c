@@ -6,7 +6,7 @@
 #include "targets/memtype.h"
 #include "check/platform.h"
 #include "cmd/commands.h"
-#include "cmd/run_options.h"
+#include "sweep/plan_options.h"
 #include "sweep/signals.h"
 #include "sweep/sweep.h"
 

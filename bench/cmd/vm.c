@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "cmd/commands.h"
-#include "cmd/run_options.h"
+#include "sweep/plan_options.h"
 #include "sweep/sweep.h"
 #include "vm/microvm.h"
 

@@ -1,5 +1,5 @@
 /* A sweep plan: the targets and the lists whose product is the sweep's cases (struct
- * run_options, filled by run's and vm's option rows in cmd/run_options.c), and the order the
+ * run_options, filled by run's and vm's option rows in sweep/plan_options.c), and the order the
  * cases are taken in. */
 #ifndef WCBENCH_SWEEP_PLAN_H
 #define WCBENCH_SWEEP_PLAN_H

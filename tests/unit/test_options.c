@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "cmd/run_options.h"
+#include "sweep/plan_options.h"
 
 #define ARGV(...) ((char *[]){ "run", __VA_ARGS__, NULL })
 #define ARGC(...) ((int)(sizeof((char *[]){ "run", __VA_ARGS__ }) / sizeof(char *)))

@@ -1,7 +1,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "cmd/run_options.h"
+#include "sweep/plan_options.h"
 #include "sweep/plan.h"
 
 void test_sweep(void)

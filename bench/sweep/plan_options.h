@@ -1,6 +1,7 @@
-/* `wcbench run` options: the rows that fill a sweep plan (sweep/plan.h). */
-#ifndef WCBENCH_CMD_RUN_OPTIONS_H
-#define WCBENCH_CMD_RUN_OPTIONS_H
+/* The rows that fill a sweep plan (sweep/plan.h): `wcbench run`'s options, which `vm` shares; its
+ * parser, --help and man page come from them (common/options.h). */
+#ifndef WCBENCH_SWEEP_PLAN_OPTIONS_H
+#define WCBENCH_SWEEP_PLAN_OPTIONS_H
 
 #include <stdbool.h>
 #include <stddef.h>

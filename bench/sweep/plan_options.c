@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd/run_options.h"
+#include "sweep/plan_options.h"
 #include "common/parse.h"
 #include "results/run_dir.h"
 
@@ -354,7 +354,7 @@ const struct opt_command run_cli = {
 	.examples = run_examples,
 	.help_column = 25,
 	.pad_short = true,
-	.source = "bench/cmd/run_options.c",
+	.source = "bench/sweep/plan_options.c",
 	/* run's page is wcbench's own: it names the program and every command */
 	.man_title = "WCBENCH",
 	.man_name = "wcbench \\- write\\-combining MMIO benchmark: how fast CPU store bursts reach RAM and PCIe BARs",
